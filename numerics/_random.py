@@ -1,0 +1,210 @@
+"""Counter-based random numbers keyed by (seed, trajectory, step).
+
+A counter-based generator (Salmon, Moraes, Dror, Shaw 2011, "Parallel random
+numbers: as easy as 1, 2, 3", SC'11) computes the n-th random word of a stream
+as a pure function of a key and the counter n; there is no state to carry and
+no order in which numbers must be drawn.  The trajectory of index i therefore
+sees the same noise whatever thread runs it, however the ensemble is chunked
+into batches, and it can be replayed on its own.
+
+The bijection used here is the SplitMix64 output function (Steele, Lea, Flood
+2014, "Fast splittable pseudorandom number generators", OOPSLA'14), i.e. the
+"variant 13" 64-bit finaliser of MurmurHash3 tuned by Stafford:
+
+    mix64(z) = f(f(f(z, 30) * 0xBF58476D1CE4E5B9, 27) * 0x94D049BB133111EB, 31),
+    f(z, s) = z xor (z >> s),   arithmetic modulo 2**64.
+
+Streams.  For the Gaussian noise of trajectory i under seed s
+
+    key_normal(s, i) = mix64(mix64(s xor NORMAL_DOMAIN) + i * GOLDEN)
+    word(key, m)     = mix64(key + m * GOLDEN),      GOLDEN = 0x9E3779B97F4A7C15,
+
+which is SplitMix64 itself, started at the hashed key.  The uniform stream of
+the Brownian-bridge test uses the same construction with a different domain
+constant, so the two streams of one trajectory are unrelated.
+
+Normals.  One 64-bit word gives two 32-bit uniforms, u1 = (hi + 1) / 2**32 in
+(0, 1] and u2 = lo / 2**32 in [0, 1), and Box-Muller turns them into two
+independent standard normals (both outputs are used):
+
+    z_{2m}   = r cos(2 pi u2),   z_{2m+1} = r sin(2 pi u2),   r = sqrt(-2 log u1),
+
+so step n of a trajectory uses word n // 2, output n % 2.  Because u1 >= 2**-32,
+|z| <= sqrt(64 log 2) = 6.66: the tails beyond 6.66 sigma (probability 2.7e-11
+per draw) are truncated, and 32-bit resolution of u1 discretises the far tail.
+For escape problems the drift, not the extreme noise tail, carries the
+particle over the barrier, so this bias is far below any statistical error the
+ensembles reach.
+
+The functions below are the *source* of the kernels: they are compiled by
+:mod:`numerics._codegen` into the generated kernel module (where ``np`` is
+NumPy and all integer arithmetic is ``uint64``).  They are not meant to be run
+by the Python interpreter, where NumPy would warn about the (intended)
+wrap-around; the pure-integer ``reference_*`` functions at the end are the
+readable specification that the tests compare the compiled code with.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = [
+    "GOLDEN",
+    "KERNEL_FUNCTIONS",
+    "KERNEL_CONSTANTS",
+    "mix64",
+    "normal_stream_key",
+    "uniform_stream_key",
+    "normal_pair",
+    "uniform_open",
+    "reference_mix64",
+    "reference_normal_pair",
+    "reference_uniform",
+    "normals",
+    "uniforms",
+    "MAXIMUM_NORMAL",
+]
+
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd
+MIX_MULTIPLIER_1 = np.uint64(0xBF58476D1CE4E5B9)
+MIX_MULTIPLIER_2 = np.uint64(0x94D049BB133111EB)
+NORMAL_DOMAIN = np.uint64(0x6E6F726D616C2121)  # "normal!!"
+UNIFORM_DOMAIN = np.uint64(0x756E69666F726D3F)  # "uniform?"
+LOW_32_BITS = np.uint64(0xFFFFFFFF)
+TWO_TO_MINUS_32 = 2.0**-32
+TWO_TO_MINUS_53 = 2.0**-53
+TWO_PI = 2.0 * math.pi
+
+#: The largest |z| that :func:`normal_pair` can return: sqrt(-2 log 2**-32).
+MAXIMUM_NORMAL = math.sqrt(64.0 * math.log(2.0))
+
+
+def mix64(z):
+    """SplitMix64 finaliser: a bijection of 64-bit words with full avalanche."""
+    z = (z ^ (z >> 30)) * MIX_MULTIPLIER_1
+    z = (z ^ (z >> 27)) * MIX_MULTIPLIER_2
+    return z ^ (z >> 31)
+
+
+def normal_stream_key(seed, trajectory):
+    """Key of the Gaussian stream of trajectory ``trajectory`` under ``seed``."""
+    return mix64(mix64(np.uint64(seed) ^ NORMAL_DOMAIN) + np.uint64(trajectory) * GOLDEN)
+
+
+def uniform_stream_key(seed, trajectory):
+    """Key of the Brownian-bridge uniform stream (independent of the normal one)."""
+    return mix64(mix64(np.uint64(seed) ^ UNIFORM_DOMAIN) + np.uint64(trajectory) * GOLDEN)
+
+
+def normal_pair(key, pair_index):
+    """The two standard normals of steps 2m and 2m+1 (m = ``pair_index``)."""
+    word = mix64(key + np.uint64(pair_index) * GOLDEN)
+    u1 = (float(word >> 32) + 1.0) * TWO_TO_MINUS_32  # in (0, 1]
+    u2 = float(word & LOW_32_BITS) * TWO_TO_MINUS_32  # in [0, 1)
+    radius = math.sqrt(-2.0 * math.log(u1))
+    angle = TWO_PI * u2
+    return radius * math.cos(angle), radius * math.sin(angle)
+
+
+def uniform_open(key, counter):
+    """A uniform number in (0, 1) with 53 random bits, for counter ``counter``."""
+    word = mix64(key + np.uint64(counter) * GOLDEN)
+    return (float(word >> 11) + 0.5) * TWO_TO_MINUS_53
+
+
+def fill_normals(seed, trajectory, out):
+    """Fill ``out`` with the normals of steps 0, 1, ... of one trajectory."""
+    key = normal_stream_key(seed, trajectory)
+    n = out.shape[0]
+    for m in range((n + 1) // 2):
+        z0, z1 = normal_pair(key, m)
+        out[2 * m] = z0
+        if 2 * m + 1 < n:
+            out[2 * m + 1] = z1
+
+
+def fill_uniforms(seed, trajectory, out):
+    """Fill ``out`` with the bridge uniforms of steps 0, 1, ... of one trajectory."""
+    key = uniform_stream_key(seed, trajectory)
+    for n in range(out.shape[0]):
+        out[n] = uniform_open(key, n)
+
+
+#: Source of these functions is copied into generated kernel modules, in order.
+KERNEL_FUNCTIONS = (mix64, normal_stream_key, uniform_stream_key, normal_pair, uniform_open)
+
+#: Module-level constants the kernel functions need (name -> Python source).
+KERNEL_CONSTANTS = {
+    "GOLDEN": "np.uint64(0x9E3779B97F4A7C15)",
+    "MIX_MULTIPLIER_1": "np.uint64(0xBF58476D1CE4E5B9)",
+    "MIX_MULTIPLIER_2": "np.uint64(0x94D049BB133111EB)",
+    "NORMAL_DOMAIN": "np.uint64(0x6E6F726D616C2121)",
+    "UNIFORM_DOMAIN": "np.uint64(0x756E69666F726D3F)",
+    "LOW_32_BITS": "np.uint64(0xFFFFFFFF)",
+    "TWO_TO_MINUS_32": repr(TWO_TO_MINUS_32),
+    "TWO_TO_MINUS_53": repr(TWO_TO_MINUS_53),
+    "TWO_PI": repr(TWO_PI),
+}
+
+
+# --- readable pure-integer specification (used by the tests) -----------------
+
+_MASK = (1 << 64) - 1
+
+
+def reference_mix64(z: int) -> int:
+    """:func:`mix64` on Python integers."""
+    z &= _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+def _reference_key(seed: int, trajectory: int, domain: int) -> int:
+    return reference_mix64(reference_mix64(seed ^ domain) + trajectory * 0x9E3779B97F4A7C15)
+
+
+def reference_normal_pair(seed: int, trajectory: int, pair_index: int) -> tuple[float, float]:
+    """:func:`normal_pair` of trajectory ``trajectory`` on Python integers."""
+    key = _reference_key(seed, trajectory, int(NORMAL_DOMAIN))
+    word = reference_mix64(key + pair_index * 0x9E3779B97F4A7C15)
+    u1 = ((word >> 32) + 1.0) * TWO_TO_MINUS_32
+    u2 = (word & 0xFFFFFFFF) * TWO_TO_MINUS_32
+    radius = math.sqrt(-2.0 * math.log(u1))
+    return radius * math.cos(TWO_PI * u2), radius * math.sin(TWO_PI * u2)
+
+
+def reference_uniform(seed: int, trajectory: int, counter: int) -> float:
+    """:func:`uniform_open` of trajectory ``trajectory`` on Python integers."""
+    key = _reference_key(seed, trajectory, int(UNIFORM_DOMAIN))
+    word = reference_mix64(key + counter * 0x9E3779B97F4A7C15)
+    return ((word >> 11) + 0.5) * TWO_TO_MINUS_53
+
+
+# --- compiled access ---------------------------------------------------------
+
+
+def _random_module():
+    from ._codegen import build_kernel_module
+
+    return build_kernel_module(
+        expressions={},
+        functions=KERNEL_FUNCTIONS + (fill_normals, fill_uniforms),
+        constants=KERNEL_CONSTANTS,
+    )
+
+
+def normals(seed: int, trajectory: int, count: int) -> np.ndarray:
+    """The first ``count`` standard normals of trajectory ``trajectory`` (compiled)."""
+    out = np.empty(int(count), dtype=np.float64)
+    _random_module().fill_normals(int(seed), int(trajectory), out)
+    return out
+
+
+def uniforms(seed: int, trajectory: int, count: int) -> np.ndarray:
+    """The first ``count`` bridge uniforms of trajectory ``trajectory`` (compiled)."""
+    out = np.empty(int(count), dtype=np.float64)
+    _random_module().fill_uniforms(int(seed), int(trajectory), out)
+    return out
