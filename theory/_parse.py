@@ -1,0 +1,166 @@
+"""Parsing user expressions without ``eval``.
+
+A potential typed on the command line (``--potential "(x**2-1)**2 + a*x"``) is
+read by Python's :mod:`ast` parser into a syntax tree, and that tree is walked
+node by node: only numbers, the declared variables and parameters, the
+constants ``pi`` and ``E``, the arithmetic operators ``+ - * / **`` (``^`` is
+read as ``**``) and calls of a fixed whitelist of functions are turned into
+SymPy objects.  Everything else (attribute access, subscripts, lambdas,
+keyword arguments, unknown names, ``__import__``) is refused with a
+:class:`~theory._errors.ForbiddenExpression` that names the offending piece.
+Nothing is ever executed, so a string is safe whatever it contains.
+
+Decimal literals become exact rationals (``0.7`` -> ``7/10``), following SymPy's
+advice to keep derivations exact.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+
+import sympy
+
+from ._errors import ForbiddenExpression
+
+__all__ = ["ALLOWED_FUNCTIONS", "parse_expression"]
+
+#: The functions a user expression may call, by name.
+ALLOWED_FUNCTIONS: Mapping[str, sympy.Function] = {
+    "exp": sympy.exp,
+    "log": sympy.log,
+    "sqrt": sympy.sqrt,
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+    "tan": sympy.tan,
+    "sinh": sympy.sinh,
+    "cosh": sympy.cosh,
+    "tanh": sympy.tanh,
+    "asin": sympy.asin,
+    "acos": sympy.acos,
+    "atan": sympy.atan,
+    "asinh": sympy.asinh,
+    "acosh": sympy.acosh,
+    "atanh": sympy.atanh,
+    "abs": sympy.Abs,
+    "erf": sympy.erf,
+    "sech": sympy.sech,
+}
+
+#: Named constants a user expression may use.
+ALLOWED_CONSTANTS: Mapping[str, sympy.Expr] = {"pi": sympy.pi, "E": sympy.E}
+
+#: Longest accepted expression, deepest accepted nesting, and largest accepted
+#: integer exponent between two numbers: guards against denial of service
+#: (``9**9**9``) by a string that is otherwise harmless.
+MAX_LENGTH = 5000
+MAX_DEPTH = 60
+MAX_NUMERIC_EXPONENT = 1000
+
+
+def parse_expression(
+    text: str,
+    symbols: Mapping[str, sympy.Symbol] | Iterable[sympy.Symbol],
+    *,
+    what: str = "expression",
+) -> sympy.Expr:
+    """Parse ``text`` into a SymPy expression over the given ``symbols``.
+
+    ``symbols`` maps the names the string may use to SymPy symbols (or is an
+    iterable of symbols, keyed by their names).  ``what`` names the input in
+    error messages (e.g. ``"--potential"``).
+    """
+    if not isinstance(symbols, Mapping):
+        symbols = {s.name: s for s in symbols}
+    if not isinstance(text, str):
+        raise ForbiddenExpression(f"{what}: expected a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ForbiddenExpression(f"{what}: longer than {MAX_LENGTH} characters")
+    stripped = text.strip()
+    if not stripped:
+        raise ForbiddenExpression(f"{what}: empty expression")
+    try:
+        tree = ast.parse(stripped.replace("^", "**"), mode="eval")
+    except SyntaxError as error:
+        raise ForbiddenExpression(
+            f"{what}: cannot parse {text!r} ({error.msg} at column {error.offset})"
+        ) from None
+    except (ValueError, RecursionError, MemoryError):
+        raise ForbiddenExpression(f"{what}: cannot parse {text!r}") from None
+    return _Builder(symbols, what).build(tree.body, depth=0)
+
+
+class _Builder:
+    """Walks a Python syntax tree and builds the SymPy expression it denotes."""
+
+    _BINARY = {
+        ast.Add: lambda a, b: a + b,
+        ast.Sub: lambda a, b: a - b,
+        ast.Mult: lambda a, b: a * b,
+        ast.Div: lambda a, b: a / b,
+        ast.Pow: lambda a, b: a**b,
+    }
+
+    def __init__(self, symbols: Mapping[str, sympy.Symbol], what: str):
+        self.symbols = symbols
+        self.what = what
+
+    def refuse(self, reason: str) -> ForbiddenExpression:
+        allowed = ", ".join(sorted(self.symbols)) or "none"
+        return ForbiddenExpression(
+            f"{self.what}: {reason}; allowed are numbers, the names [{allowed}], "
+            f"pi, E, + - * / ** and the functions {', '.join(sorted(ALLOWED_FUNCTIONS))}"
+        )
+
+    def build(self, node: ast.AST, depth: int) -> sympy.Expr:
+        if depth > MAX_DEPTH:
+            raise self.refuse(f"nesting deeper than {MAX_DEPTH} levels")
+        if isinstance(node, ast.Constant):
+            return self.number(node.value)
+        if isinstance(node, ast.Name):
+            return self.name(node.id)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
+            operand = self.build(node.operand, depth + 1)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp) and type(node.op) in self._BINARY:
+            left = self.build(node.left, depth + 1)
+            right = self.build(node.right, depth + 1)
+            if isinstance(node.op, ast.Pow) and left.is_number and right.is_number:
+                if abs(right) > MAX_NUMERIC_EXPONENT:
+                    raise self.refuse(f"numeric exponent {right} larger than {MAX_NUMERIC_EXPONENT}")
+            if isinstance(node.op, ast.Div) and right == 0:
+                raise self.refuse("division by zero")
+            return self._BINARY[type(node.op)](left, right)
+        if isinstance(node, ast.Call):
+            return self.call(node, depth)
+        if isinstance(node, ast.Attribute):
+            raise self.refuse(f"attribute access '.{node.attr}' is not allowed")
+        raise self.refuse(f"'{type(node).__name__}' syntax is not allowed")
+
+    def number(self, value: object) -> sympy.Expr:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.refuse(f"literal {value!r} is not a number")
+        if isinstance(value, int):
+            return sympy.Integer(value)
+        return sympy.Rational(repr(value))
+
+    def name(self, identifier: str) -> sympy.Expr:
+        if identifier in self.symbols:
+            return self.symbols[identifier]
+        if identifier in ALLOWED_CONSTANTS:
+            return ALLOWED_CONSTANTS[identifier]
+        if identifier in ALLOWED_FUNCTIONS:
+            raise self.refuse(f"function '{identifier}' used without arguments")
+        raise self.refuse(f"unknown name '{identifier}'")
+
+    def call(self, node: ast.Call, depth: int) -> sympy.Expr:
+        if not isinstance(node.func, ast.Name):
+            raise self.refuse("only calls of whitelisted functions by name are allowed")
+        name = node.func.id
+        if name not in ALLOWED_FUNCTIONS:
+            raise self.refuse(f"function '{name}' is not allowed")
+        if node.keywords:
+            raise self.refuse(f"keyword arguments in '{name}(...)' are not allowed")
+        if len(node.args) != 1:
+            raise self.refuse(f"'{name}' takes exactly one argument, got {len(node.args)}")
+        return ALLOWED_FUNCTIONS[name](self.build(node.args[0], depth + 1))
