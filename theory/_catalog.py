@@ -1,0 +1,36 @@
+"""The catalogue of named derivations.
+
+``kramers list`` prints it, ``kramers latex NAME`` exports from it, and the
+verification layer requires a registered check for every entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from ._derivation import Derivation
+from ._errors import InvalidParameter
+from ._kramers import kramers_correction, kramers_escape_time, kramers_rate
+from ._mfpt import exact_mfpt
+
+__all__ = ["DERIVATIONS", "derivation", "derivations"]
+
+#: Name -> constructor of every general derivation the toolkit provides.
+DERIVATIONS: Mapping[str, Callable[[], Derivation]] = {
+    "kramers_rate": kramers_rate,
+    "kramers_escape_time": kramers_escape_time,
+    "kramers_correction": kramers_correction,
+    "exact_mfpt": exact_mfpt,
+}
+
+
+def derivation(name: str) -> Derivation:
+    """The derivation called ``name``."""
+    if name not in DERIVATIONS:
+        raise InvalidParameter(f"derivation {name!r} is unknown; known: {', '.join(DERIVATIONS)}")
+    return DERIVATIONS[name]()
+
+
+def derivations() -> dict[str, Derivation]:
+    """Every derivation, by name."""
+    return {name: make() for name, make in DERIVATIONS.items()}
