@@ -29,6 +29,15 @@ def _latex(expr: sympy.Basic) -> str:
     return sympy.latex(expr, symbol_names=LATEX_NAMES)
 
 
+_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "&": r"\&", "%": r"\%", "#": r"\#",
+                 "|": r"\textbar{}", "^": r"\^{}", "$": r"\$", "{": r"\{", "}": r"\}"}
+
+
+def _text(words: str) -> str:
+    """Plain words made safe for LaTeX text mode."""
+    return "".join(_TEXT_ESCAPES.get(character, character) for character in words)
+
+
 @dataclasses.dataclass(frozen=True)
 class ValidityRegime:
     """Where a result is accurate, and how accurate.
@@ -189,13 +198,13 @@ class Derivation:
     def latex(self) -> str:
         """A labelled equation with its symbols, conditions, validity regime and citations."""
         lines = [
-            rf"\paragraph{{{self.title}}}",
+            rf"\paragraph{{{_text(self.title)}}}",
             r"\begin{equation}",
             rf"  {self.equation_latex()}",
             rf"  \label{{eq:{self.name}}}",
             r"\end{equation}",
             "where " + "; ".join(
-                rf"${_latex(symbol)}$: {meaning}" for symbol, meaning in sorted(
+                rf"${_latex(symbol)}$: {_text(meaning)}" for symbol, meaning in sorted(
                     self.symbols.items(), key=lambda item: item[0].name)
             ) + ".",
         ]
@@ -203,7 +212,7 @@ class Derivation:
             lines.append(
                 "Conditions: " + ", ".join(f"${_latex(c)}$" for c in self.conditions) + "."
             )
-        lines.append(rf"Validity: {self.validity.description}; ${self.validity.latex()}$.")
+        lines.append(rf"Validity: {_text(self.validity.description)}; ${self.validity.latex()}$.")
         if self.references:
             lines.append(rf"References: \cite{{{','.join(self.references)}}}.")
         return "\n".join(lines) + "\n"

@@ -137,7 +137,7 @@ def kramers_escape_time() -> Derivation:
         quantity=tau_K,
         expression=leading,
         symbols={s: _MEANINGS[s] for s in (gamma, T, DeltaU, kappa_a, kappa_b)},
-        conditions=(sympy.Gt(kappa_a, 0), sympy.Gt(kappa_b, 0), sympy.Gt(DeltaU, 0)),
+        conditions=(sympy.Gt(kappa_a, 0, evaluate=False), sympy.Gt(kappa_b, 0, evaluate=False), sympy.Gt(DeltaU, 0, evaluate=False)),
         validity=ValidityRegime(
             "barrier large compared with the temperature; absorbing point well past the saddle "
             "(absorbing at the saddle itself halves the time)",
@@ -171,7 +171,7 @@ def kramers_correction() -> Derivation:
         quantity=tau,
         expression=tau_K * (1 + T * first),
         symbols={s: _MEANINGS[s] for s in (tau_K, T, kappa_a, kappa_b, U3_a, U4_a, U3_b, U4_b)},
-        conditions=(sympy.Gt(kappa_a, 0), sympy.Gt(kappa_b, 0)),
+        conditions=(sympy.Gt(kappa_a, 0, evaluate=False), sympy.Gt(kappa_b, 0, evaluate=False)),
         validity=ValidityRegime(
             "barrier large compared with the temperature; the next term is the T^2 coefficient "
             "of the same Laplace expansion",

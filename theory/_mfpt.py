@@ -59,7 +59,7 @@ def exact_mfpt() -> Derivation:
             b: "absorbing point (b > x_0; mirror the formula for b < x_0)",
             L: "reflecting end (may be -infinity when U confines)",
         },
-        conditions=(sympy.Lt(x0, b), sympy.Lt(L, x0)),
+        conditions=(sympy.Lt(x0, b, evaluate=False), sympy.Lt(L, x0, evaluate=False)),
         validity=ValidityRegime("exact for any temperature and barrier"),
         references=("Gardiner2009", "Hanggi1990"),
         notes="Solution of the backward Kolmogorov equation with an absorbing and a reflecting end.",
