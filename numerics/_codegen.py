@@ -22,6 +22,7 @@ Cache directory: ``$KRAMERS_CACHE_DIR``, else ``$XDG_CACHE_HOME/kramers``, else
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import inspect
@@ -106,8 +107,9 @@ def print_scalar_function(name: str, expression: sympy.Expr, arguments: Sequence
     return f"def {name}({signature}):\n    return float({code})\n"
 
 
+@functools.lru_cache(maxsize=256)
 def _function_source(function: Callable | str) -> tuple[str, str]:
-    """(name, dedented source without decorators) of a kernel function."""
+    """(name, dedented source without decorators) of a kernel function (memoised)."""
     if isinstance(function, str):
         source = textwrap.dedent(function)
     else:
@@ -122,6 +124,7 @@ def _function_source(function: Callable | str) -> tuple[str, str]:
     return name, source
 
 
+@functools.lru_cache(maxsize=1)
 def _versions() -> str:
     from importlib.metadata import version
 

@@ -58,6 +58,8 @@ DEFAULT_MAXIMUM_STEPS = 10_000_000
 #: Above this exponent the bridge crossing probability (< 4.3e-18) is taken as 0.
 BRIDGE_EXPONENT_CUTOFF = 40.0
 
+_MAXIMUM_REPLAY_STEPS = 200_000_000
+
 # Outcome codes written by the kernel.
 _CENSORED, _ESCAPED, _NOT_FINITE = 0, 1, 2
 
@@ -150,6 +152,9 @@ def replay_kernel(
     positions,
 ):
     """Record x_0, x_1, ... of one trajectory; return (outcome, steps taken).
+
+    Replaying with ``max_steps`` equal to the steps the ensemble took gives the
+    same outcome: the last step is the absorbing one (or the cap).
 
     The same arithmetic as :func:`trajectory_outcome`, step by step (kept in
     lock step with it; the tests compare the two).  ``positions`` has room for
@@ -446,26 +451,20 @@ def replay_trajectory(
     max_time=None,
     bridge=True,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Replay trajectory ``trajectory`` (a global index) of an ensemble.
+    """Replay trajectory ``trajectory`` (a global index) of an ensemble, with its noise.
 
     Returns ``(times, positions, escaped)`` with ``times[k] = k dt`` and
     ``positions[k] = x_k`` from ``x_0 = start`` up to the absorbing (or last)
     step; ``times[-1]`` equals the ensemble's time of that trajectory exactly.
-    The whole path is held in memory, so ``max_time / dt`` must be moderate.
+    The path is held in memory; paths longer than 2e8 steps are refused.
     """
     gradient, start, target, temperature, dt, friction, seed, max_time, max_steps = _validated(
         gradient, variable, start, target, temperature, dt, friction, seed, max_time
     )
     trajectory = _integer("trajectory", trajectory, 0, 2**63 - 1)
-    if max_steps > 200_000_000:
-        raise InvalidParameter(
-            f"max_time / dt = {max_steps} steps is too long a path to hold in memory; lower max_time."
-        )
     sigma_squared = 2.0 * temperature / friction
     module = _kernel_module(gradient, variable)
-    positions = np.empty(max_steps + 1, dtype=np.float64)
-    outcome, steps = _call(
-        module.replay_kernel,
+    arguments = (
         trajectory,
         start,
         target,
@@ -476,8 +475,15 @@ def replay_trajectory(
         bool(bridge),
         max_steps,
         seed,
-        positions,
     )
+    # First the length of the path (cheap), then the path itself.
+    _, steps, _ = _call(module.trajectory_outcome, *arguments)
+    if steps > _MAXIMUM_REPLAY_STEPS:
+        raise InvalidParameter(
+            f"trajectory {trajectory} takes {steps} steps, too long a path to hold in memory; lower max_time."
+        )
+    positions = np.empty(steps + 1, dtype=np.float64)
+    outcome, steps = _call(module.replay_kernel, *arguments[:-2], steps, seed, positions)
     if outcome == _NOT_FINITE:
         raise _not_finite_error(dt, trajectory)
     times = np.arange(steps + 1, dtype=np.float64) * dt

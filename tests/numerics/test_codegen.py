@@ -1,0 +1,89 @@
+"""SymPy -> Numba code generation and the on-disk kernel cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+import sympy
+
+from numerics import build_kernel_module, cache_directory
+from numerics._codegen import generate_module_source, print_scalar_function
+from theory._errors import InvalidParameter
+
+x = sympy.Symbol("x", real=True)
+a = sympy.Symbol("a", positive=True)
+
+
+def test_printer_writes_math_scalar_code():
+    source = print_scalar_function("potential", sympy.exp(-x**2) + sympy.sqrt(2) * sympy.cos(x), (x,))
+    assert "math.exp" in source and "math.cos" in source and "math.sqrt" in source
+    assert "numpy" not in source
+
+
+def test_free_symbols_are_refused_by_name():
+    with pytest.raises(InvalidParameter, match=r"free symbols a"):
+        generate_module_source({"gradient": (a * x, (x,))})
+
+
+def test_hash_depends_on_expression_and_flags_only():
+    first, _ = generate_module_source({"gradient": (4 * x**3 - 4 * x, (x,))})
+    again, _ = generate_module_source({"gradient": (4 * x**3 - 4 * x, (x,))})
+    other, _ = generate_module_source({"gradient": (4 * x**3 - 3 * x, (x,))})
+    flagged, _ = generate_module_source({"gradient": (4 * x**3 - 4 * x, (x,))}, fastmath={"nsz"})
+    assert first == again
+    assert len({first, other, flagged}) == 3
+
+
+def test_latex_symbol_names_compile():
+    weird = sympy.Symbol(r"\Delta x")
+    module = build_kernel_module({"doubled": (2 * weird + sympy.Rational(1, 2), (weird,))})
+    assert module.doubled(1.0) == 2.5
+
+
+def test_module_file_lives_in_the_cache_directory(kernel_cache_directory):
+    assert cache_directory() == kernel_cache_directory
+    module = build_kernel_module({"square": (x**2, (x,))})
+    assert module.square(3.0) == 9.0
+    assert os.path.dirname(module.__file__) == str(kernel_cache_directory / "kernels")
+    assert build_kernel_module({"square": (x**2, (x,))}) is module  # in-process cache
+
+
+_CHILD = textwrap.dedent(
+    """
+    import json, time
+    began = time.perf_counter()
+    import sympy
+    from numerics import compilation_statistics, first_passage_ensemble
+    x = sympy.Symbol("x")
+    sample = first_passage_ensemble(4 * x**3 - 4 * x, x, start=-1.0, target=0.0,
+                                    temperature=0.5, dt=1e-3, trajectories=8, seed=7)
+    print(json.dumps(dict(compilation_statistics().as_dict(),
+                          seconds=time.perf_counter() - began,
+                          times=sample.times.tolist())))
+    """
+)
+
+
+def _run_child(cache: str) -> dict:
+    environment = dict(os.environ, KRAMERS_CACHE_DIR=cache)
+    result = subprocess.run(
+        [sys.executable, "-c", _CHILD], env=environment, check=True, capture_output=True, text=True
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_second_process_loads_without_compiling(tmp_path):
+    cache = str(tmp_path / "fresh-cache")
+    cold = _run_child(cache)
+    warm = _run_child(cache)
+    assert cold["compiled"] > 0 and cold["loaded"] == 0
+    assert warm["compiled"] == 0, warm
+    assert warm["loaded"] > 0, warm
+    assert warm["times"] == cold["times"]
+    print(f"cold process {cold['seconds']:.2f} s, warm process {warm['seconds']:.2f} s")
