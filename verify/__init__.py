@@ -1,0 +1,20 @@
+"""Verification: every derivation against an independent measurement.
+
+Imports ``theory`` and ``numerics``; nothing imports it back.
+"""
+
+from . import _checks_kramers  # noqa: F401  (registers the Kramers checks)
+from ._budget import Comparison as Comparison
+from ._budget import ErrorBudget as ErrorBudget
+from ._check import CHECKS as CHECKS
+from ._check import FULL as FULL
+from ._check import QUICK as QUICK
+from ._check import Check as Check
+from ._check import CheckResult as CheckResult
+from ._check import register as register
+from ._check import run_checks as run_checks
+from ._report import format_table as format_table
+from ._report import results_json as results_json
+from ._statistics import Estimate as Estimate
+from ._statistics import exponential_rate as exponential_rate
+from ._statistics import mean_first_passage as mean_first_passage
