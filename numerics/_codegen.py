@@ -189,7 +189,8 @@ def generate_module_source(
     header += [f"{name} = {value}" for name, value in constants.items()]
     body = []
     for name, block in zip(names, blocks):
-        decorator = f"@jit(cache=True, parallel={name in parallel}, fastmath=FASTMATH)"
+        # error_model="numpy": 1/0 gives inf (caught as a non-finite state), not an exception.
+        decorator = f'@jit(cache=True, parallel={name in parallel}, fastmath=FASTMATH, error_model="numpy")'
         body.append(decorator + "\n" + block)
     source = "\n".join(header) + "\n\n\n" + "\n\n".join(body)
     return content_hash, source

@@ -151,3 +151,11 @@ def test_divergence_raises_simulation_error_naming_dt():
     with pytest.raises(SimulationError, match="dt"):
         first_passage_ensemble(-x**2, x, start=1.0, target=-5.0, temperature=0.01, dt=0.5,
                                trajectories=4, seed=1)
+
+
+def test_division_by_zero_is_a_simulation_error_not_a_crash():
+    # U' = 1/(x - 1) at the start x = 1 is 1/0: with error_model="numpy" that is an
+    # infinite drift, reported as a non-finite state rather than a ZeroDivisionError.
+    with pytest.raises(SimulationError, match="dt"):
+        first_passage_ensemble(1 / (x - 1), x, start=1.0, target=5.0, temperature=0.1,
+                               dt=1e-3, trajectories=1, seed=0, max_time=1.0)
