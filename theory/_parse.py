@@ -151,7 +151,7 @@ class _Builder:
             return ALLOWED_CONSTANTS[identifier]
         if identifier in ALLOWED_FUNCTIONS:
             raise self.refuse(f"function '{identifier}' used without arguments")
-        raise self.refuse(f"unknown name '{identifier}'")
+        raise self.refuse(f"unknown name '{identifier}' (a parameter must be declared, e.g. --param {identifier}=VALUE)")
 
     def call(self, node: ast.Call, depth: int) -> sympy.Expr:
         if not isinstance(node.func, ast.Name):
