@@ -27,7 +27,7 @@ import sympy
 from ._derivation import Derivation, ValidityRegime
 from ._errors import InvalidParameter
 from ._potential import Potential
-from ._stationary import stationary_points
+from ._stationary import critical_points
 from ._symbols import L, T, b, gamma, tau, x0
 
 __all__ = ["exact_mfpt", "MeanFirstPassageTime", "mean_first_passage_time"]
@@ -133,7 +133,7 @@ def _double_integral(potential, x_start, x_target, x_reflect, temperature, frict
     u_reflect = s * x_reflect
     finite_end = mpmath.isfinite(u_reflect)
     lo = u_reflect if finite_end else u0 - 1 - abs(ub - u0)
-    breakpoints = sorted(s * p.x for p in stationary_points(potential, min(s * lo, s * ub), max(s * lo, s * ub)))
+    breakpoints = sorted(s * p for p in critical_points(potential, min(s * lo, s * ub), max(s * lo, s * ub)))
     reference = min(U(s * p) for p in breakpoints) if breakpoints else min(U(x_start), U(x_target))
     reference = min(reference, U(x_start))
     if not finite_end:

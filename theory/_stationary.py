@@ -27,7 +27,9 @@ import sympy
 from ._errors import DegenerateStationaryPoint, InvalidParameter, NoBarrierError
 from ._potential import Potential, parse_number
 
-__all__ = ["StationaryPoint", "EscapePoints", "escape_points", "basin_minimum", "stationary_points"]
+__all__ = [
+    "StationaryPoint", "EscapePoints", "escape_points", "basin_minimum", "stationary_points", "critical_points",
+]
 
 #: Working precision (decimal digits) of root refinement.
 ROOT_DIGITS = 30
@@ -175,23 +177,34 @@ def _as_mpf(value: Any, what: str) -> mpmath.mpf:
         return mpmath.mpf(sympy.N(parse_number(value, what=what), ROOT_DIGITS + 10))
 
 
-def stationary_points(potential: Potential, lo: Any, hi: Any, *, points: int = SCAN_POINTS) -> list[StationaryPoint]:
-    """All stationary points where U' changes sign in [lo, hi], in increasing order."""
+def critical_points(potential: Potential, lo: Any, hi: Any, *, points: int = SCAN_POINTS) -> list[mpmath.mpf]:
+    """Where U' changes sign in [lo, hi] (isolated zeros included), refined, in increasing order.
+
+    Unclassified: used where only the location matters (quadrature breakpoints).
+    A U' that vanishes identically has no such points.
+    """
     lo, hi = _as_mpf(lo, "lo"), _as_mpf(hi, "hi")
     if not lo < hi:
         raise InvalidParameter(f"interval: need lo < hi, got [{lo}, {hi}]")
     first = potential.mpmath_function(1)
-    scale = _curvature_scale(potential, lo, hi)
     grid = [lo + (hi - lo) * i / points for i in range(points + 1)]
     values = [first(p) for p in grid]
     roots = []
-    for i in range(points):
-        if values[i] == 0 and 0 < i:
-            roots.append(grid[i])
-        elif values[i] * values[i + 1] < 0:
+    for i in range(points + 1):
+        if values[i] == 0:
+            left = values[i - 1] if i > 0 else None
+            right = values[i + 1] if i < points else None
+            if (left is None or left != 0) and (right is None or right != 0):
+                roots.append(grid[i])
+        elif i < points and values[i] * values[i + 1] < 0:
             roots.append(_refine(first, grid[i], grid[i + 1]))
-    if values[-1] == 0:
-        roots.append(grid[-1])
+    return roots
+
+
+def stationary_points(potential: Potential, lo: Any, hi: Any, *, points: int = SCAN_POINTS) -> list[StationaryPoint]:
+    """All stationary points where U' changes sign in [lo, hi], classified, in increasing order."""
+    roots = critical_points(potential, lo, hi, points=points)
+    scale = _curvature_scale(potential, _as_mpf(lo, "lo"), _as_mpf(hi, "hi"))
     return [_classify(potential, root, scale) for root in roots]
 
 

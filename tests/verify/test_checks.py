@@ -1,0 +1,55 @@
+"""The registered checks pass, cover every derivation, and catch wrong formulas."""
+
+import dataclasses
+
+import pytest
+import sympy
+
+from theory import DERIVATIONS, Potential, kramers_escape, mean_first_passage_time, symbols as s
+from verify import CHECKS, QUICK, Comparison, ErrorBudget, run_checks
+
+
+def test_every_derivation_has_a_check():
+    covered = {name for check in CHECKS.values() for name in check.derivations}
+    assert set(DERIVATIONS) <= covered, f"derivations without a check: {set(DERIVATIONS) - covered}"
+
+
+@pytest.mark.parametrize("name", ["kramers_vs_exact", "ensemble_vs_exact_mfpt"])
+def test_quick_checks_pass(name):
+    (result,) = run_checks([name], QUICK)
+    assert result.passed, [c.as_dict() for c in result.comparisons if not c.passed]
+    for comparison in result.comparisons:
+        assert comparison.budget.tolerance > 0
+
+
+def test_budget_is_the_sum_of_its_terms():
+    budget = ErrorBudget(z=4, stderr=0.1, bias=-0.05, asymptotic=0.02, quadrature=1e-9)
+    assert budget.tolerance == pytest.approx(0.4 + 0.05 + 0.02 + 1e-9)
+    assert not Comparison("c", 1.0, 1.5, budget).passed
+    assert Comparison("c", 1.0, 1.47, budget).passed
+
+
+@pytest.mark.parametrize(
+    "wrong_factor, description",
+    [(1.1, "prefactor x 1.1"), (2.0, "1/(2k) vs 1/k confusion")],
+)
+def test_asymptotic_check_catches_a_wrong_prefactor(wrong_factor, description):
+    # the leading-order comparison at T/dU = 0.025 must reject a rate off by the factor
+    potential = Potential.from_string("(x**2-1)**2")
+    theory = kramers_escape(potential, -1, 1)
+    temperature = 0.025
+    exact = float(mean_first_passage_time(potential, -1, 1, temperature, digits=12).value)
+    rate = float(theory.rate.expression.subs({s.T: temperature, s.gamma: 1})) * wrong_factor
+    budget = ErrorBudget(asymptotic=2 * 3 / 8 * temperature)
+    assert not Comparison(description, 1.0, exact * rate, budget).passed
+
+
+def test_asymptotic_check_catches_a_five_percent_barrier_error():
+    potential = Potential.from_string("(x**2-1)**2")
+    theory = kramers_escape(potential, -1, 1)
+    temperature = 0.05
+    exact = float(mean_first_passage_time(potential, -1, 1, temperature, digits=12).value)
+    wrong = theory.rate.expression.subs(s.T, s.T / sympy.Rational(105, 100))  # exp(-1.05 dU/T)
+    rate = float(wrong.subs({s.T: temperature, s.gamma: 1}))
+    budget = ErrorBudget(asymptotic=2 * 3 / 8 * temperature)
+    assert not Comparison("barrier + 5%", 1.0, exact * rate, budget).passed
