@@ -37,7 +37,7 @@ from ._errors import InvalidParameter
 from ._potential import Potential
 from ._stationary import EscapePoints, escape_points
 from ._symbols import (
-    T, U3_a, U3_b, U4_a, U4_b, U5_a, U5_b, U6_a, U6_b, DeltaU, c_a, c_b, gamma, k, kappa_a, kappa_b, tau, tau_K,
+    T, U3_a, U3_b, U4_a, U4_b, U5_a, U5_b, U6_a, U6_b, DeltaU, gamma, k, kappa_a, kappa_b, tau, tau_K,
 )
 
 __all__ = [

@@ -14,7 +14,7 @@ import sympy
 __all__ = [
     "T", "gamma", "DeltaU", "kappa_a", "kappa_b", "k", "tau", "tau_K",
     "U3_a", "U4_a", "U5_a", "U6_a", "U3_b", "U4_b", "U5_b", "U6_b",
-    "c_a", "c_b", "x0", "b", "L", "LATEX_NAMES", "RESERVED_NAMES",
+    "c_a", "c_b", "t", "x0", "b", "L", "LATEX_NAMES", "RESERVED_NAMES",
 ]
 
 T = sympy.Symbol("T", positive=True)
@@ -29,6 +29,7 @@ c_a = sympy.Symbol("c_a", real=True)
 c_b = sympy.Symbol("c_b", real=True)
 U3_a, U4_a, U5_a, U6_a = sympy.symbols("U3_a U4_a U5_a U6_a", real=True)
 U3_b, U4_b, U5_b, U6_b = sympy.symbols("U3_b U4_b U5_b U6_b", real=True)
+t = sympy.Symbol("t", real=True)  # time, the argument of temperature schedules T(t)
 x0 = sympy.Symbol("x_0", real=True)
 b = sympy.Symbol("b", real=True)
 L = sympy.Symbol("L", real=True)

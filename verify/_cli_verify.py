@@ -1,0 +1,68 @@
+"""``kramers verify``, ``kramers latex`` and ``kramers list``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ._cli_common import write_atomically
+
+__all__ = ["register"]
+
+
+def _command_verify(arguments) -> int:
+    from . import FULL, QUICK, format_table, results_json, run_checks
+
+    mode = FULL if arguments.full else QUICK
+    progress = None if arguments.json else (lambda line: print(line, file=sys.stderr, flush=True))
+    results = run_checks(arguments.checks, mode, progress=progress)
+    if arguments.json:
+        print(json.dumps(results_json(results), indent=2))
+    else:
+        print(format_table(results))
+    return 0 if all(r.passed for r in results) else 1
+
+
+def _command_latex(arguments) -> int:
+    from theory import DERIVATIONS, derivation
+
+    names = arguments.names or list(DERIVATIONS)
+    text = "\n".join(derivation(name).latex() for name in names)
+    if arguments.output:
+        write_atomically(arguments.output, text)
+    else:
+        print(text, end="")
+    return 0
+
+
+def _command_list(arguments) -> int:
+    from theory import derivations
+
+    from . import CHECKS
+
+    print("derivations:")
+    for name, item in derivations().items():
+        print(f"  {name:<24} {item.title}")
+    print("checks:")
+    for name, check in CHECKS.items():
+        print(f"  {name:<24} {check.description}  [{', '.join(check.derivations)}]")
+    return 0
+
+
+
+def register(commands) -> None:
+    verify = commands.add_parser("verify", help="run the verification checks and print the table")
+    verify.add_argument("checks", nargs="*", metavar="CHECK")
+    effort = verify.add_mutually_exclusive_group()
+    effort.add_argument("--quick", action="store_true", help="minutes on two cores (default)")
+    effort.add_argument("--full", action="store_true", help="paper grade; may take hours")
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(run=_command_verify)
+
+    latex = commands.add_parser("latex", help="LaTeX of derivations")
+    latex.add_argument("names", nargs="*", metavar="NAME")
+    latex.add_argument("-o", "--output", metavar="FILE")
+    latex.set_defaults(run=_command_latex)
+
+    listing = commands.add_parser("list", help="list derivations and checks")
+    listing.set_defaults(run=_command_list)
