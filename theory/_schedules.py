@@ -462,7 +462,7 @@ def parse_schedule(spec: str, baseline: Any, *, what: str = "--schedule") -> Sch
     for index, text in enumerate(_TERM_SEPARATOR.split(spec.strip()), start=1):
         kind, colon, body = text.strip().partition(":")
         kind = kind.strip()
-        where = f"{what} term {index} ({kind or text!r})"
+        where = f"{what} term {index} ({kind})"
         if not colon:
             raise InvalidParameter(f"{what} term {index}: expected KIND:FIELDS with KIND one of "
                                    f"{', '.join(SCHEDULE_KINDS)}, got {text.strip()!r}")
