@@ -36,7 +36,7 @@ import dataclasses
 import functools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import mpmath
@@ -186,7 +186,18 @@ class Schedule(abc.ABC):
         return sympy.lambdify(t, self.temperature, modules="mpmath")
 
     def temperature_at(self, time: Any) -> mpmath.mpf:
-        return mpmath.mpf(self._mpmath_temperature(mpmath.mpf(time)))
+        """T at a time, as a real mpmath number; a pole or a complex value is refused."""
+        try:
+            value = self._mpmath_temperature(mpmath.mpf(time))
+            if isinstance(value, mpmath.mpc):
+                raise TypeError
+            value = mpmath.mpf(value)
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+            raise InvalidParameter(
+                f"schedule: T(t) = {self.temperature} has no finite real value at t = {float(time):.6g}") from None
+        if not mpmath.isfinite(value):
+            raise InvalidParameter(f"schedule: T(t) = {self.temperature} is not finite at t = {float(time):.6g}")
+        return value
 
     def extremum(self, horizon: Any, *, lowest: bool) -> tuple[float, float]:
         """(time, temperature) of the lowest (or highest) temperature on [0, horizon].
@@ -467,7 +478,8 @@ def parse_schedule(spec: str, baseline: Any, *, what: str = "--schedule") -> Sch
             raise InvalidParameter(f"{what} term {index}: expected KIND:FIELDS with KIND one of "
                                    f"{', '.join(SCHEDULE_KINDS)}, got {text.strip()!r}")
         if kind not in SCHEDULE_KINDS:
-            raise InvalidParameter(f"{what} term {index}: unknown kind {kind!r}; known kinds: {', '.join(SCHEDULE_KINDS)}")
+            raise InvalidParameter(
+                f"{what} term {index}: unknown kind {kind!r}; known kinds: {', '.join(SCHEDULE_KINDS)}")
         cls, fields = SCHEDULE_KINDS[kind]
         if cls is ExpressionPulse:
             terms.append(ExpressionPulse(baseline, parse_expression(body, {"t": t}, what=f"{where} expression")))
@@ -679,9 +691,8 @@ def _spike_laplace(kind: str, order: int) -> Derivation:
         symbols={**{s: _MEANINGS[s] for s in (nu, DeltaU, T_p, A, width_symbol)}},
         conditions=(sympy.Le(A, T_p, evaluate=False),),
         validity=ValidityRegime(
-            "the spike is sharp on the scale of the barrier: lambda = dU A / T_p^2 large; the hazard is the "
-            "spike's excess over the baseline, int (k(T(t)) - k(T_0)) dt, whole spike inside the window; "
-            f"the next term of the same Laplace series is {sympy.sstr(next_term)}/lambda^{order + 1}",
+            "spike sharp on the scale of the barrier (lambda = dU A / T_p^2 large); H is the spike's excess "
+            "int (k(T(t)) - k(T_0)) dt with the whole spike inside the window; error: the next term of the series",
             small_parameter=1 / lam,
             error_order=error,
             threshold=0.2,
@@ -939,7 +950,8 @@ class AdiabaticEscape:
                         w * mpmath.exp(-hazard - self._increment(a, x, 4)) for x, w in _nodes(a, b_, degree))
             tail = self.survival() / self.rate(self.schedule.baseline)
             value = totals[4] + tail
-            return value, abs(totals[4] - totals[3]) + negligible * (self.horizon + 1 / self.rate(self.schedule.baseline))
+            truncation = negligible * (self.horizon + 1 / self.rate(self.schedule.baseline))
+            return value, abs(totals[4] - totals[3]) + truncation
 
     def budget(self) -> mpmath.mpf:
         with self._working:

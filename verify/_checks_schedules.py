@@ -139,7 +139,8 @@ def _plateau_vs_quadrature(mode):
                 index = max(i for i, edge in enumerate(edges) if edge <= time)
                 if edges[index] == time:
                     return mpmath.exp(-at_edges[index])
-                return mpmath.exp(-at_edges[index] - quadrature_hazard(schedule, prefactor, barrier, edges[index], time))
+                rest = quadrature_hazard(schedule, prefactor, barrier, edges[index], time)
+                return mpmath.exp(-at_edges[index] - rest)
 
             window = mpmath.quad(survival, edges)
             tail = mpmath.exp(-at_edges[-1]) / _rate(prefactor, barrier)(mpmath.mpf("0.1"))
@@ -240,12 +241,14 @@ def _pulse_design_vs_brute_force(mode):
 
             # (b) the best height: golden section on the quadrature gain of a plateau
             def measured_gain(height, start=1):
-                schedule = Plateau(baseline_text, sympy.Float(height, DIGITS), start, sympy.Float(budget / height, DIGITS))
+                schedule = Plateau(baseline_text, sympy.Float(height, DIGITS), start,
+                                   sympy.Float(budget / height, DIGITS))
                 end = start + budget / height + 1
                 return quadrature_hazard(schedule, 1, barrier, 0, end) - rate(baseline) * end
 
             predicted = best_pulse_height(barrier, baseline, digits=20)
-            argmax = _golden_maximum(measured_gain, predicted / 4, 4 * predicted, iterations=60 if mode == QUICK else 100)
+            iterations = 60 if mode == QUICK else 100
+            argmax = _golden_maximum(measured_gain, predicted / 4, 4 * predicted, iterations=iterations)
             comparisons.append(Comparison(
                 f"dU={barrier_text}, T0={baseline_text}: best height", float(predicted), float(argmax),
                 ErrorBudget(quadrature=1e-6 * float(predicted)),

@@ -109,6 +109,16 @@ def test_a_schedule_that_reaches_zero_on_the_horizon_is_refused():
     AdiabaticEscape(shallow, 1, 1, 5)  # a dip that stays positive is allowed
 
 
+@pytest.mark.parametrize("spec, message", [
+    ("expr:1/(t-5)", "no finite real value at t = 5"),
+    ("expr:sqrt(t-5)", "no finite real value at t = 0"),
+    ("expr:log(t)", "not finite at t = 0"),
+])
+def test_poles_and_complex_values_are_refused(spec, message):
+    with pytest.raises(InvalidParameter, match=message):
+        AdiabaticEscape(parse_schedule(spec, "0.1"), 1, 1, 10)
+
+
 # ------------------------------------------------------------------ budgets
 def test_budgets_match_hand_integrals():
     with mpmath.workdps(30):
