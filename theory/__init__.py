@@ -38,3 +38,18 @@ from ._stationary import basin_minimum as basin_minimum
 from ._stationary import escape_points as escape_points
 from ._stationary import stationary_points as stationary_points
 from . import _symbols as symbols  # noqa: F401  (the canonical symbols: theory.symbols.T, ...)
+from ._schedules import Schedule as Schedule
+from ._schedules import Constant as Constant
+from ._schedules import Plateau as Plateau
+from ._schedules import GaussianSpike as GaussianSpike
+from ._schedules import ExponentialSpike as ExponentialSpike
+from ._schedules import ExpressionPulse as ExpressionPulse
+from ._schedules import ScheduleSum as ScheduleSum
+from ._schedules import parse_schedule as parse_schedule
+from ._schedules import AdiabaticEscape as AdiabaticEscape
+from ._schedules import adiabatic_escape as adiabatic_escape
+from ._schedules import PulseDesign as PulseDesign
+from ._schedules import design_pulse as design_pulse
+from ._schedules import best_pulse_height as best_pulse_height
+from ._schedules import spike_laplace_series as spike_laplace_series
+from ._schedules import ADIABATIC_RATIO as ADIABATIC_RATIO

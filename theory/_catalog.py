@@ -12,6 +12,11 @@ from ._derivation import Derivation
 from ._errors import InvalidParameter
 from ._kramers import kramers_correction, kramers_escape_time, kramers_rate
 from ._mfpt import exact_mfpt
+from ._schedules import (
+    adiabatic_hazard, convexity_threshold, exponential_spike_laplace, exponential_spike_laplace_corrected,
+    gaussian_spike_laplace, gaussian_spike_laplace_corrected, mean_transition_time, plateau_hazard,
+    plateau_mean_transition_time, pulse_gain, pulse_tangent_condition, thermal_budget, transition_probability,
+)
 
 __all__ = ["DERIVATIONS", "derivation", "derivations"]
 
@@ -21,6 +26,19 @@ DERIVATIONS: Mapping[str, Callable[[], Derivation]] = {
     "kramers_escape_time": kramers_escape_time,
     "kramers_correction": kramers_correction,
     "exact_mfpt": exact_mfpt,
+    "adiabatic_hazard": adiabatic_hazard,
+    "transition_probability": transition_probability,
+    "mean_transition_time": mean_transition_time,
+    "thermal_budget": thermal_budget,
+    "plateau_hazard": plateau_hazard,
+    "plateau_mean_transition_time": plateau_mean_transition_time,
+    "gaussian_spike_laplace": gaussian_spike_laplace,
+    "gaussian_spike_laplace_corrected": gaussian_spike_laplace_corrected,
+    "exponential_spike_laplace": exponential_spike_laplace,
+    "exponential_spike_laplace_corrected": exponential_spike_laplace_corrected,
+    "convexity_threshold": convexity_threshold,
+    "pulse_gain": pulse_gain,
+    "pulse_tangent_condition": pulse_tangent_condition,
 }
 
 

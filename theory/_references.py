@@ -110,6 +110,12 @@ REFERENCES: Mapping[str, str] = {
   booktitle = {Proceedings of the International Conference for High Performance Computing, Networking, Storage and Analysis (SC11)},
   year      = {2011}
 }""",
+    "Bender1999": """@book{Bender1999,
+  author    = {Bender, Carl M. and Orszag, Steven A.},
+  title     = {Advanced Mathematical Methods for Scientists and Engineers {I}: Asymptotic Methods and Perturbation Theory},
+  publisher = {Springer},
+  year      = {1999}
+}""",
 }
 
 

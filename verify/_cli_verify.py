@@ -26,12 +26,36 @@ def _command_verify(arguments) -> int:
 def _command_latex(arguments) -> int:
     from theory import DERIVATIONS, derivation
 
+    if arguments.all:
+        return _latex_document(arguments)
     names = arguments.names or list(DERIVATIONS)
     text = "\n".join(derivation(name).latex() for name in names)
     if arguments.output:
         write_atomically(arguments.output, text)
     else:
         print(text, end="")
+    return 0
+
+
+def _latex_document(arguments) -> int:
+    """``kramers latex --all [NAME...] -o FILE.tex``: a complete document and FILE.bib next to it."""
+    import os
+
+    from theory._latex import bibliography, latex_document
+
+    from ._cli_common import UsageError
+
+    if not arguments.output:
+        raise UsageError("--all writes a document and its .bib: give the file with -o FILE.tex")
+    stem, extension = os.path.splitext(arguments.output)
+    if extension != ".tex":
+        raise UsageError(f"-o: with --all the document must end in .tex, got {arguments.output!r}")
+    bib_path = stem + ".bib"
+    document = latex_document(arguments.names, bibliography_name=os.path.basename(stem))
+    references = bibliography(arguments.names)
+    write_atomically(arguments.output, document)
+    write_atomically(bib_path, references)
+    print(f"wrote {arguments.output} and {bib_path}")
     return 0
 
 
@@ -62,6 +86,8 @@ def register(commands) -> None:
     latex = commands.add_parser("latex", help="LaTeX of derivations")
     latex.add_argument("names", nargs="*", metavar="NAME")
     latex.add_argument("-o", "--output", metavar="FILE")
+    latex.add_argument("--all", action="store_true",
+                       help="write a complete document (the NAMEs, or every derivation) and its .bib; needs -o FILE.tex")
     latex.set_defaults(run=_command_latex)
 
     listing = commands.add_parser("list", help="list derivations and checks")

@@ -7,6 +7,8 @@
     kramers verify    [CHECK...] [--quick|--full] [--json]
     kramers latex     [NAME...] [-o FILE]
     kramers list
+    kramers schedule  --potential EXPR --from X --to X --temperature T0 --schedule SPEC --horizon TEND [--json]
+    kramers schedule  ... --optimize --budget B --horizon TEND [--json]
 
 JSON keys are a contract that later tools read.  Bad input prints one line on
 stderr and exits with status 2, without a traceback; a failed verification
@@ -20,6 +22,7 @@ import warnings
 from collections.abc import Sequence
 
 from . import _cli_kramers, _cli_verify
+from . import _cli_schedule
 from ._cli_common import Parser, UsageError
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
@@ -28,6 +31,7 @@ __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 COMMAND_MODULES = (
     _cli_kramers,
     _cli_verify,
+    _cli_schedule,
 )
 
 

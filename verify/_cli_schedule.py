@@ -1,0 +1,184 @@
+"""``kramers schedule``: escape under a temperature schedule, and the best pulse at a given budget.
+
+    kramers schedule --potential EXPR --from X --to X --temperature T0 --schedule SPEC --horizon TEND [--json]
+    kramers schedule --potential EXPR --from X --to X --temperature T0 --optimize --budget B --horizon TEND [--json]
+
+SPEC terms (each an excess over T0, joined by ``+``; a ``+`` starts a new term
+only when a kind and ``:`` follow it): ``plateau:h=0.2,start=0,duration=50``,
+``spike:A=0.5,t0=10,sigma=1``, ``expspike:A=0.5,t0=10,tau=2``,
+``expr:0.1+0.3*exp(-t/5)``.  After TEND the temperature is T0.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from ._cli_common import UsageError, emit, landscape_options, number, one_dimensional, positive, potential
+
+__all__ = ["register"]
+
+
+def _float(value):
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _validity_warnings(flags) -> None:
+    from theory import ADIABATIC_RATIO
+
+    if not flags["adiabatic_ok"]:
+        warnings.warn(
+            f"schedule time scale / well relaxation time = {flags['adiabatic_number']:.3g} < {ADIABATIC_RATIO:g}: "
+            "the rate cannot follow T(t); the adiabatic hazard is not trustworthy here")
+    if not flags["arrhenius_ok"]:
+        warnings.warn(
+            f"dU / T_peak = {flags['arrhenius_number']:.3g} < {flags['arrhenius_threshold']:g}: the peak temperature "
+            "is not small against the barrier; Kramers' rate (and so the hazard) is outside its regime")
+
+
+def _command_schedule(arguments) -> int:
+    import mpmath
+
+    from theory import Constant, adiabatic_escape, parse_schedule
+
+    baseline = positive(arguments.temperature, "--temperature")
+    horizon = positive(arguments.horizon, "--horizon")
+    friction = positive(arguments.friction, "--friction")
+    if not 1 <= arguments.digits <= 30:
+        raise UsageError(f"--digits must be from 1 to 30, got {arguments.digits}")
+    if arguments.optimize:
+        return _command_optimize(arguments, baseline, horizon, friction)
+    if arguments.budget is not None:
+        raise UsageError("--budget belongs to --optimize; a --schedule has its own budget")
+    landscape = potential(arguments)
+    one_dimensional(landscape, arguments.command)
+    baseline_text = arguments.temperature
+    schedule = (parse_schedule(arguments.schedule, baseline_text) if arguments.schedule
+                else Constant(baseline_text))
+    schedule.check_positive(horizon, what="--schedule")
+    with mpmath.workdps(arguments.digits + 10):
+        engine, flags = adiabatic_escape(
+            landscape, number(arguments.start, "--from"), number(arguments.target, "--to"), schedule,
+            arguments.horizon, friction=arguments.friction, digits=arguments.digits)
+        hazard = engine.hazard()
+        mean, mean_error = engine.mean_transition_time()
+        laplace = engine.laplace_hazard()
+        payload = {
+            "hazard": _float(hazard),
+            "hazard_error": _float(engine.hazard_error()),
+            "survival": _float(engine.survival()),
+            "transition_probability": _float(engine.transition_probability()),
+            "mean_transition_time": _float(mean),
+            "mean_transition_time_error": _float(mean_error),
+            "budget": _float(engine.budget()),
+            "laplace_hazard": _float(laplace[0]) if laplace else None,
+            "laplace_error": _float(laplace[1]) if laplace else None,
+            "adiabatic_ok": flags["adiabatic_ok"],
+            "adiabatic_number": _float(flags["adiabatic_number"]),
+            "relaxation_time": flags["relaxation_time"],
+            "time_scale": _float(flags["time_scale"]),
+            "arrhenius_ok": flags["arrhenius_ok"],
+            "arrhenius_number": flags["arrhenius_number"],
+            "peak_temperature": flags["peak_temperature"],
+            "peak_time": flags["peak_time"],
+            "barrier": _float(engine.barrier),
+            "prefactor": _float(engine.prefactor),
+            "baseline_rate": _float(engine.rate(engine.schedule.baseline)),
+            "temperature": baseline,
+            "horizon": horizon,
+            "friction": friction,
+            "schedule": str(schedule.temperature),
+        }
+    _validity_warnings(flags)
+    lines = [f"T(t)                   {payload['schedule']}"]
+    lines += [f"{key:<22} {payload[key]}" for key in (
+        "hazard", "transition_probability", "mean_transition_time", "budget", "laplace_hazard",
+        "adiabatic_ok", "adiabatic_number", "arrhenius_ok", "arrhenius_number")]
+    emit(arguments, payload, lines)
+    return 0
+
+
+def _command_optimize(arguments, baseline, horizon, friction) -> int:
+    import sympy
+
+    from theory import ADIABATIC_RATIO, design_pulse, kramers_escape, kramers_rate, symbols
+
+    if arguments.schedule:
+        raise UsageError("--optimize designs the pulse itself; leave out --schedule")
+    budget = positive(arguments.budget, "--budget")
+    if budget is None:
+        raise UsageError("--optimize needs --budget B (the thermal budget int (T - T0) dt)")
+    landscape = potential(arguments)
+    one_dimensional(landscape, arguments.command)
+    theory = kramers_escape(landscape, number(arguments.start, "--from"), number(arguments.target, "--to"))
+    values = {symbols.gamma: sympy.sympify(arguments.friction), **landscape.values}
+    barrier = sympy.N(theory.barrier.subs(values), 40)
+    prefactor = sympy.N(theory.prefactor.subs(values), 40)
+    relaxation = float(sympy.N((sympy.sympify(arguments.friction) / theory.curvature_minimum).subs(values)))
+    design = design_pulse(barrier, arguments.temperature, arguments.budget, arguments.horizon,
+                          prefactor=prefactor, digits=arguments.digits)
+    baseline_hazard = float(prefactor) * math.exp(-float(barrier) / baseline) * horizon
+    height = _float(design.height)
+    duration = _float(design.duration)
+    peak = baseline + (height if height is not None else float(design.spread_height))
+    threshold = kramers_rate().validity.threshold
+    width = duration if duration is not None else horizon
+    flags = {
+        "adiabatic_number": width / relaxation,
+        "adiabatic_ok": bool(width / relaxation >= ADIABATIC_RATIO),
+        "arrhenius_number": float(barrier) / peak,
+        "arrhenius_ok": bool(peak / float(barrier) <= threshold),
+        "arrhenius_threshold": 1 / threshold,
+    }
+    # the tangent point lies above dU/2, beyond Kramers' regime; below h*, the gain grows with h,
+    # so the best pulse that stays in the regime is as high as the regime allows
+    regime_height = min(height if height is not None else 0.0, threshold * float(barrier) - baseline)
+    regime_height = regime_height if regime_height > 0 else None
+    regime_gain = (budget / regime_height * float(prefactor) * (
+        math.exp(-float(barrier) / (baseline + regime_height)) - math.exp(-float(barrier) / baseline))
+        if regime_height else None)
+    payload = {
+        "best_height": height,
+        "regime_height": regime_height,
+        "regime_hazard_gain": regime_gain / float(design.spread_gain) if regime_gain else None,
+        "best_duration": duration,
+        "best_peak_temperature": peak if height is not None else None,
+        "spreading_is_best": height is None,
+        "convexity_threshold": float(barrier) / 2,
+        "gain": _float(design.gain),
+        "spread_height": _float(design.spread_height),
+        "spread_gain": _float(design.spread_gain),
+        "hazard_gain": _float(design.gain_ratio),
+        "hazard": baseline_hazard + float(design.gain),
+        "plateau_hazard": baseline_hazard + float(design.spread_gain),
+        "budget": budget,
+        "horizon": horizon,
+        "temperature": baseline,
+        "barrier": float(barrier),
+        "prefactor": float(prefactor),
+        "relaxation_time": relaxation,
+        **flags,
+    }
+    _validity_warnings(flags)
+    lines = [f"{key:<22} {payload[key]}" for key in (
+        "best_height", "best_duration", "convexity_threshold", "gain", "spread_gain", "hazard_gain",
+        "regime_height", "regime_hazard_gain",
+        "adiabatic_ok", "arrhenius_ok")]
+    emit(arguments, payload, lines)
+    return 0
+
+
+def register(commands) -> None:
+    schedule = commands.add_parser("schedule", help="escape under a temperature schedule (adiabatic); pulse design")
+    landscape_options(schedule, temperature_required=True)
+    schedule.add_argument("--schedule", metavar="SPEC",
+                          help="excess over T0, e.g. 'plateau:h=0.2,start=0,duration=50+spike:A=0.5,t0=10,sigma=1'")
+    schedule.add_argument("--horizon", required=True, metavar="TEND", help="end of the schedule window; T = T0 after")
+    schedule.add_argument("--digits", type=int, default=12, metavar="D", help="significant digits (default 12)")
+    schedule.add_argument("--optimize", action="store_true",
+                          help="best rectangular pulse height at the budget of --budget (tangent condition)")
+    schedule.add_argument("--budget", metavar="B", help="thermal budget int (T - T0) dt for --optimize")
+    schedule.set_defaults(run=_command_schedule)
