@@ -12,6 +12,7 @@ from ._derivation import Derivation
 from ._errors import InvalidParameter
 from ._kramers import kramers_correction, kramers_escape_time, kramers_rate
 from ._mfpt import exact_mfpt
+from ._skills import SKILL_DERIVATIONS
 
 __all__ = ["DERIVATIONS", "derivation", "derivations"]
 
@@ -21,6 +22,7 @@ DERIVATIONS: Mapping[str, Callable[[], Derivation]] = {
     "kramers_escape_time": kramers_escape_time,
     "kramers_correction": kramers_correction,
     "exact_mfpt": exact_mfpt,
+    **SKILL_DERIVATIONS,
 }
 
 
