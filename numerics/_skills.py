@@ -159,18 +159,25 @@ def geometry_trajectory(
 
 def geometry_ensemble(
     vectors, cumulative, optimizer, loss, learning_rate, beta1, beta2, epsilon, batch, steps, noise, seed,
-    first_run, skills, status,
+    first_run, vector_stride, skills, status,
 ):
-    """Runs first_run + i for i < skills.shape[0], in parallel; each run sees only its own streams."""
+    """Runs first_run + i for i < skills.shape[0], in parallel; each run sees only its own streams.
+
+    ``vectors[i * vector_stride]`` are the task vectors of run i (stride 0: one set for every run).
+    """
     for i in prange(skills.shape[0]):
         status[i] = geometry_trajectory(
-            vectors, cumulative, optimizer, loss, learning_rate, beta1, beta2, epsilon, batch, steps, noise,
+            vectors[i * vector_stride], cumulative, optimizer, loss, learning_rate, beta1, beta2, epsilon, batch, steps, noise,
             seed, first_run + i, skills[i],
         )
 
 
-def resource_trajectory(frequencies, coupling, wasted, eta, loss, steps, gate_matrix, gate_exponent, levels):
-    """Resource-model map; levels[m] are the skill levels before step m (levels[steps] after)."""
+def resource_trajectory(frequencies, coupling, identity, wasted, eta, loss, steps, gate_matrix, gated, gate_exponent,
+                        levels):
+    """Resource-model map; levels[m] are the skill levels before step m (levels[steps] after).
+
+    ``identity``: C = I (coupling is not read); ``gated``: some skill has prerequisites.
+    """
     n = frequencies.shape[0]
     state = np.zeros(n)  # MSE: unlearned fraction l (starts at 1); CE: logit z (starts at 0)
     if loss == 0:
@@ -187,7 +194,7 @@ def resource_trajectory(frequencies, coupling, wasted, eta, loss, steps, gate_ma
                 levels[m, k] = 1.0 / (1.0 + math.exp(-state[k]))
                 base = 1.0 - levels[m, k]
             gate = 1.0
-            for j in range(n):
+            for j in range(n if gated else 0):
                 if gate_matrix[k, j]:
                     unlearned = state[j] if loss == 0 else 1.0 - levels[m, j]
                     gate *= 1.0 - unlearned ** gate_exponent
@@ -199,8 +206,11 @@ def resource_trajectory(frequencies, coupling, wasted, eta, loss, steps, gate_ma
         for k in range(n):
             share = 0.0
             if denominator > 0.0:  # with N0 = 0 and every skill learned nothing moves
-                for j in range(n):
-                    share += coupling[k, j] * weight[j]
+                if identity:
+                    share = weight[k]
+                else:
+                    for j in range(n):
+                        share += coupling[k, j] * weight[j]
                 share /= denominator
             if loss == 0:
                 state[k] = max(0.0, state[k] - eta * share)
@@ -208,10 +218,12 @@ def resource_trajectory(frequencies, coupling, wasted, eta, loss, steps, gate_ma
                 state[k] += eta * share
 
 
-def resource_batch(frequencies, coupling, wasted, eta, loss, steps, gate_matrix, gate_exponent, levels):
+def resource_batch(frequencies, coupling, identity, wasted, eta, loss, steps, gate_matrix, gated, gate_exponent,
+                   levels):
     """resource_trajectory for each N0 in ``wasted`` (levels[i] for wasted[i]), in parallel."""
     for i in prange(wasted.shape[0]):
-        resource_trajectory(frequencies, coupling, wasted[i], eta, loss, steps, gate_matrix, gate_exponent, levels[i])
+        resource_trajectory(frequencies, coupling, identity, wasted[i], eta, loss, steps, gate_matrix, gated,
+                            gate_exponent, levels[i])
 
 
 def _kernels():
@@ -256,7 +268,7 @@ def _choice(name, value, allowed):
 
 def power_law_frequencies(n: int, alpha: float) -> np.ndarray:
     """p_k = k^-alpha / sum_j j^-alpha, k = 1..n."""
-    n = _integer("n", n, 1, 100_000)
+    n = _integer("n", n, 1, 10_000_000)
     alpha = _real("alpha", alpha, minimum=0.0)
     weights = np.arange(1, n + 1, dtype=float) ** (-alpha)
     return weights / weights.sum()
@@ -269,14 +281,17 @@ def _frequencies(frequencies) -> np.ndarray:
     return p / p.sum()
 
 
-def task_vectors(n: int, d: int, *, orthonormal: bool = True, seed: int = 0) -> np.ndarray:
-    """n unit task vectors in R^d (rows): orthonormal (QR of a Gaussian matrix) or independent random directions."""
+def task_vectors(n: int, d: int, *, orthonormal: bool = True, seed: int = 0, run: int | None = None) -> np.ndarray:
+    """n unit task vectors in R^d (rows): orthonormal (QR of a Gaussian matrix) or independent random directions.
+
+    Drawn by ``numpy.random.default_rng(seed)``, or ``default_rng([seed, run])`` for the vectors of one run.
+    """
     n = _integer("n", n, 1)
     d = _integer("d", d, 1, 100_000)
     seed = _integer("seed", seed, 0, 2**63 - 1)
     if orthonormal and n > d:
         raise InvalidParameter(f"orthonormal task vectors need n <= d, got n = {n}, d = {d}.")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed if run is None else [seed, _integer("run", run, 0)])
     gaussian = rng.standard_normal((d, n))
     if orthonormal:
         q, r = np.linalg.qr(gaussian)
@@ -303,7 +318,10 @@ def learning_times(skills: np.ndarray, threshold: float = 0.9) -> np.ndarray:
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class GeometryRun:
-    """Skill levels of an ensemble of Geometry-model runs: ``skills[r, m, k]`` before step m of run r."""
+    """Skill levels of an ensemble of Geometry-model runs: ``skills[r, m, k]`` before step m of run r.
+
+    ``vectors[r]`` are the task vectors of run r (``vectors[0]`` for all runs when shared).
+    """
 
     skills: np.ndarray
     frequencies: np.ndarray
@@ -343,12 +361,14 @@ def geometry_model(
     seed: int = 0,
     first_run: int = 0,
     vectors: np.ndarray | None = None,
+    vectors_per_run: bool = False,
 ) -> GeometryRun:
     """Simulate ``runs`` independent Geometry-model trainings (see the module docstring).
 
-    The task vectors are ``vectors`` if given, else :func:`task_vectors` drawn with ``seed``;
-    run r uses the random streams (seed, first_run + r), so any split of an ensemble
-    gives the same runs.
+    The task vectors are ``vectors`` if given, else :func:`task_vectors` drawn with ``seed``
+    (one set shared by all runs) or, with ``vectors_per_run``, with ``(seed, first_run + r)``
+    for run r.  Run r uses the random streams (seed, first_run + r), so any split of an
+    ensemble gives the same runs.
     """
     p = _frequencies(frequencies)
     n = p.size
@@ -367,18 +387,23 @@ def geometry_model(
     epsilon = _real("epsilon", epsilon, minimum=0.0)
     if runs * (steps + 1) * n > 200_000_000:
         raise InvalidParameter(f"runs x (steps+1) x n = {runs * (steps + 1) * n} recorded levels is too many (max 2e8).")
-    if vectors is None:
+    if vectors is None and vectors_per_run:
+        vectors = np.stack([task_vectors(n, d, orthonormal=orthonormal, seed=seed, run=first_run + r)
+                            for r in range(runs)])
+    elif vectors is None:
         vectors = task_vectors(n, d, orthonormal=orthonormal, seed=seed)
     vectors = np.ascontiguousarray(vectors, dtype=float)
-    if vectors.shape != (n, d):
-        raise InvalidParameter(f"vectors must have shape (n, d) = ({n}, {d}), got {vectors.shape}.")
+    if vectors.ndim == 2:
+        vectors = vectors[None]
+    if vectors.shape[1:] != (n, d) or vectors.shape[0] not in (1, runs):
+        raise InvalidParameter(f"vectors must have shape (n, d) = ({n}, {d}) or (runs, n, d), got {vectors.shape}.")
     cumulative = np.cumsum(p)
     cumulative[-1] = 1.0
     skills = np.zeros((runs, steps + 1, n))
     status = np.zeros(runs, dtype=np.int64)
     _kernels().geometry_ensemble(
         vectors, cumulative, optimizer_code, loss_code, learning_rate, beta1, beta2, epsilon, batch, steps, noise,
-        seed, first_run, skills, status,
+        seed, first_run, np.int64(0 if vectors.shape[0] == 1 else 1), skills, status,
     )
     if status.any():
         raise SimulationError(
@@ -417,12 +442,13 @@ def resource_model(
     wasted_values = np.atleast_1d(np.asarray(wasted, dtype=float))
     if wasted_values.ndim != 1 or not np.all(np.isfinite(wasted_values)) or np.any(wasted_values < 0):
         raise InvalidParameter("wasted (N0) must be non-negative and finite.")
-    if coupling is None:
-        coupling = np.eye(n)
+    identity = coupling is None
+    if identity:
+        coupling = np.zeros((1, 1)) if n > 1 else np.eye(1)
     coupling = np.ascontiguousarray(coupling, dtype=float)
-    if coupling.shape != (n, n) or not np.all(np.isfinite(coupling)):
+    if (not identity and coupling.shape != (n, n)) or not np.all(np.isfinite(coupling)):
         raise InvalidParameter(f"coupling must be a finite {n} x {n} matrix, got shape {coupling.shape}.")
-    gate_matrix = np.zeros((n, n), dtype=np.bool_)
+    gate_matrix = np.zeros((n, n) if prerequisites else (1, 1), dtype=np.bool_)
     for composite, required in (prerequisites or {}).items():
         for j in (composite, *required):
             if not (isinstance(j, numbers.Integral) and 0 <= j < n):
@@ -435,7 +461,8 @@ def resource_model(
     if wasted_values.size * (steps + 1) * n > 200_000_000:
         raise InvalidParameter("len(wasted) x (steps+1) x n recorded levels is too many (max 2e8).")
     levels = np.zeros((wasted_values.size, steps + 1, n))
-    _kernels().resource_batch(p, coupling, wasted_values, eta, loss_code, steps, gate_matrix, gate_exponent, levels)
+    _kernels().resource_batch(p, coupling, identity, wasted_values, eta, loss_code, steps, gate_matrix,
+                              bool(gate_matrix.any()), gate_exponent, levels)
     if not np.all(np.isfinite(levels)):
         raise SimulationError("the Resource-model map produced a non-finite level; lower eta.")
     return levels[0] if scalar else levels
