@@ -7,6 +7,7 @@
     kramers verify    [CHECK...] [--quick|--full] [--json]
     kramers latex     [NAME...] [-o FILE]
     kramers list
+    kramers skills    geometry|resource|domino [options] [--json]   (see verify/_cli_skills.py)
 
 JSON keys are a contract that later tools read.  Bad input prints one line on
 stderr and exits with status 2, without a traceback; a failed verification
@@ -20,6 +21,7 @@ import warnings
 from collections.abc import Sequence
 
 from . import _cli_kramers, _cli_verify
+from . import _cli_skills
 from ._cli_common import Parser, UsageError
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
@@ -28,6 +30,7 @@ __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 COMMAND_MODULES = (
     _cli_kramers,
     _cli_verify,
+    _cli_skills,
 )
 
 
