@@ -247,7 +247,7 @@ def resource_two_task_time() -> Derivation:
         symbols={**_RESOURCE, l_2: "unlearned fraction of skill 2 reached", r: "frequency ratio p_1/p_2",
                  p_2: "frequency of the rarer skill 2"},
         conditions=(sympy.Le(l_2, 1),),
-        validity=ValidityRegime("exact for the flow (1) with C = I", small_parameter=eta, error_order=eta),
+        validity=ValidityRegime("exact for the flow (1) with C = I; the map (a step of eta) is its Euler scheme"),
         references=_PAPER,
         notes="Integrate the flow of l_2 along l_1 = l_2^r.",
     )
@@ -272,8 +272,7 @@ def resource_time_ratio() -> Derivation:
         expression=ratio,
         symbols={N_0: _RESOURCE[N_0], r: "frequency ratio p_1/p_2 (p_1 + p_2 = 1)", theta: _THRESHOLD},
         conditions=(sympy.Ge(r, 1), sympy.Lt(theta, 1)),
-        validity=ValidityRegime("exact for the flow (1); the map adds O(eta_eff t_1^-1) from whole steps",
-                                small_parameter=1 / r, error_order=sympy.Integer(0)),
+        validity=ValidityRegime("exact for the flow (1); the map adds O(1/t_1) from whole steps"),
         references=_PAPER,
         notes="Ratio of eq. (3) at l_2 = 1 - theta and at l_1 = 1 - theta (l_2 = (1 - theta)^(1/r)).",
     )
