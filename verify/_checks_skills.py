@@ -57,6 +57,12 @@ LARGE_BATCH = 2048
 PAPER = {"d": 1000, "learning_rate": 3e-4, "batch": 128, "threshold": 0.9, "wasted": 0.003, "sgd_learning_rate": 3e-2}
 
 
+def _comparison(case, predicted, measured, budget, details=None) -> Comparison:
+    """A Comparison with plain Python floats (so that verdicts and JSON are plain too)."""
+    budget = ErrorBudget(**{field: float(value) for field, value in budget.__dict__.items()})
+    return Comparison(case, float(predicted), float(measured), budget, details or {})
+
+
 def two_task_frequencies(ratio: float) -> list[float]:
     """(p_1, p_2) with p_1/p_2 = ratio and p_1 + p_2 = 1."""
     return [ratio / (1 + ratio), 1 / (1 + ratio)]
@@ -92,7 +98,7 @@ def _domino_effect(mode):
         closed = float(resource_law.evaluate(r=ratio, N_0=wasted, theta=theta))
         coarse, _ = _resource_ratio(ratio, wasted, eta / 20, theta, 4000)
         fine, fine_times = _resource_ratio(ratio, wasted, eta / 40, theta, 8000)
-        comparisons.append(Comparison(
+        comparisons.append(_comparison(
             f"Resource map vs closed form t2/t1, p1/p2={ratio:g}, N0={wasted}", closed, fine,
             ErrorBudget(bias=fine - coarse),
             {"eta": eta / 40, "coarse_eta_ratio": coarse, "learning_times": list(map(int, fine_times))},
@@ -109,13 +115,13 @@ def _domino_effect(mode):
         batch_bias = (measured[PAPER["batch"]][0] - mean) * PAPER["batch"] / (LARGE_BATCH - PAPER["batch"])
         law = float(signgd_law.evaluate(r=ratio, theta=theta))
         rounding = law * (1 / times[0] + 1 / times[1])
-        comparisons.append(Comparison(
+        comparisons.append(_comparison(
             f"Geometry SignGD (B={LARGE_BATCH}) vs arc-length law t2/t1, p1/p2={ratio:g}", law, mean,
             ErrorBudget(z=Z, stderr=stderr, bias=batch_bias, asymptotic=rounding),
             {"runs": runs, "mean_learning_times": times.tolist(), f"t2/t1 at B={PAPER['batch']}": measured[PAPER["batch"]][0]},
         ))
         at_zero = float(resource_law.evaluate(r=ratio, N_0=0, theta=theta))
-        comparisons.append(Comparison(
+        comparisons.append(_comparison(
             f"Geometry SignGD (B={LARGE_BATCH}) vs Resource closed form t2/t1, p1/p2={ratio:g}, N0=0", at_zero, mean,
             ErrorBudget(z=Z, stderr=stderr, bias=batch_bias, asymptotic=abs(law - at_zero) + rounding),
             {"declared": "|arc-length law - Resource law|: L2 against L1 normalisation of the competition"},
@@ -123,7 +129,7 @@ def _domino_effect(mode):
         limit = float(domino.evaluate(theta=theta))
         correction = float(domino.validity.error_order.subs({skills.theta: theta, skills.r: ratio}))
         paper_mean, paper_stderr, _ = measured[PAPER["batch"]]
-        comparisons.append(Comparison(
+        comparisons.append(_comparison(
             f"Geometry SignGD (B={PAPER['batch']}, paper) vs Domino limit (1+theta)/theta, p1/p2={ratio:g}", limit,
             paper_mean, ErrorBudget(z=Z, stderr=paper_stderr, asymptotic=correction),
         ))
@@ -147,14 +153,14 @@ def _sgd_contrast(mode):
     comparisons = []
     for k in range(2):
         predicted = float(law_time.evaluate(lr=lr, p_i=p[k], theta=theta))
-        comparisons.append(Comparison(
+        comparisons.append(_comparison(
             f"SGD learning time t{k + 1}", predicted, float(mean_times[k]),
             ErrorBudget(z=Z, stderr=float(times[:, k].std(ddof=1) / math.sqrt(runs)),
                         asymptotic=predicted * lr * p[k] / 2 + 1.0),
         ))
     predicted = float(law_ratio.evaluate(p_1=p[0], p_2=p[1]))
     declared = predicted * (lr * p[0] / 2 + lr * p[1] / 2 + 1 / mean_times[0] + 1 / mean_times[1])
-    comparisons.append(Comparison(
+    comparisons.append(_comparison(
         "SGD t2/t1 vs p1/p2", predicted, mean, ErrorBudget(z=Z, stderr=stderr, asymptotic=declared), {"runs": runs}
     ))
     return comparisons
@@ -176,7 +182,7 @@ def _domino_cascade(mode):
     for probe in (int(0.6 * t_0), steps // 2):
         mass = float(skills.resource_mass_decay().evaluate(eta=eta, n=n, t=probe))
         finished = int(np.sum(levels[probe] >= 1.0))  # each clip at l = 0 discards at most one step's decrement
-        comparisons.append(Comparison(
+        comparisons.append(_comparison(
             f"total unlearned mass at step {probe} vs n - eta t ({finished} skills clipped)", mass,
             float((1 - levels[probe]).sum()), ErrorBudget(quadrature=1e-12 * probe, asymptotic=finished * eta),
         ))
@@ -185,26 +191,26 @@ def _domino_cascade(mode):
     for k in range(n):
         predicted = float(learning_time.evaluate(i=k + 1, t_0=t_0, theta=theta))
         leak = (k + 1) * t_0 * math.log(1 / (1 - theta)) / separation
-        comparisons.append(Comparison(
+        comparisons.append(_comparison(
             f"learning time of skill {k + 1} vs (i-1+theta) t0", predicted, float(times[k]),
             ErrorBudget(asymptotic=leak + 1.0),
         ))
     curve = skills.domino_skill_curve()
     probe = int(2.5 * t_0)
-    comparisons.append(Comparison(
+    comparisons.append(_comparison(
         f"s_3 at step {probe} vs Domino curve", float(curve.evaluate(eta=eta, i=3, t=probe)), float(levels[probe, 2]),
         ErrorBudget(asymptotic=3 * math.log(separation) / separation + eta),
     ))
     total = float(skills.domino_total_time().evaluate(n=n, t_0=t_0))
     completed = int(np.argmax(np.all(levels >= 1.0, axis=1)))
-    comparisons.append(Comparison("all skills learned vs n t0", total, completed, ErrorBudget(asymptotic=1.0)))
+    comparisons.append(_comparison("all skills learned vs n t0", total, completed, ErrorBudget(asymptotic=1.0)))
     # a composite skill 3 gated by skills 1 and 2: the gate reorders, the total stays n t0
     gated = resource_model([1 / 3] * 3, eta=eta, wasted=0.0, steps=320, prerequisites={2: (0, 1)}, gate_exponent=1.0)
     gated_done = int(np.argmax(np.all(gated >= 1.0, axis=1)))
     gated_times = learning_times(gated, theta)
     gate = skills.compositional_gate()
     half = int(t_0)
-    comparisons.append(Comparison(
+    comparisons.append(_comparison(
         "gated composite: all 3 learned vs 3 t0", 3 * t_0, gated_done, ErrorBudget(asymptotic=1.0),
         {"learning_times": gated_times.tolist(),
          "gate_at_t0": float(gate.evaluate(l_1=1 - gated[half, 0], l_2=1 - gated[half, 1], a=1))},
@@ -251,7 +257,7 @@ def _n0_guide_lines(mode):
     ):
         values = np.array(slopes)
         grid_error = 2 * grid_step / math.log10(pair[1] / pair[0])
-        comparisons.append(Comparison(
+        comparisons.append(_comparison(
             case, predicted, float(values.mean()),
             ErrorBudget(z=Z, stderr=float(values.std(ddof=1) / math.sqrt(values.size)), asymptotic=0.25 + grid_error),
             {"seeds": len(values), key: float(np.mean(prefactor))},
@@ -282,7 +288,7 @@ def _loss_exponent(mode):
         ramps = np.clip(window[:, None] * eta - np.arange(n)[None, :], 0, 1)  # Domino s_i(t), exact
         domino = loss_exponent(window, (p * (1 - ramps) ** 2).sum(axis=1))
         predicted = float(skills.domino_loss_exponent().evaluate(alpha=alpha))
-        comparisons.append(Comparison(
+        comparisons.append(_comparison(
             f"Resource map (N0=0) loss exponent, alpha={alpha:g}", predicted, measured,
             ErrorBudget(bias=domino - predicted, asymptotic=0.05 * (alpha - 1)),
             {"domino_window_exponent": domino, "window_steps": [int(window[0]), int(window[-1])]},
@@ -293,14 +299,14 @@ def _loss_exponent(mode):
     times = np.geomspace(1e3, 1e5, 30)
     losses = [float(np.sum(p * np.exp(2 * t * np.log1p(-lr * p)))) for t in times]
     smallest = (lr * p[0] * times[0]) ** (1 / alpha)  # K(t) ~ (lr p_1 t)^(1/alpha): quanta being learned at the window start
-    comparisons.append(Comparison(
+    comparisons.append(_comparison(
         "Quanta loss-vs-steps exponent, alpha=2", float(skills.quanta_step_exponent().evaluate(alpha=alpha)),
         loss_exponent(times, losses), ErrorBudget(asymptotic=alpha / smallest + 1 / math.sqrt(quanta) * 10),
         {"K_min": smallest},
     ))
     counts = np.unique(np.geomspace(100, 10_000, 30).astype(int))
     tails = np.cumsum(p[::-1])[::-1]
-    comparisons.append(Comparison(
+    comparisons.append(_comparison(
         "Quanta loss-vs-N exponent, alpha=2", float(skills.quanta_parameter_exponent().evaluate(alpha=alpha)),
         loss_exponent(counts, tails[counts]), ErrorBudget(asymptotic=alpha / counts[0] + counts[-1] / quanta),
     ))
