@@ -53,3 +53,4 @@ from ._schedules import design_pulse as design_pulse
 from ._schedules import best_pulse_height as best_pulse_height
 from ._schedules import spike_laplace_series as spike_laplace_series
 from ._schedules import ADIABATIC_RATIO as ADIABATIC_RATIO
+from . import _skills as skills  # noqa: F401  (skill learning: theory.skills.resource_time_ratio(), ...)

@@ -17,6 +17,7 @@ from ._schedules import (
     gaussian_spike_laplace, gaussian_spike_laplace_corrected, mean_transition_time, plateau_hazard,
     plateau_mean_transition_time, pulse_gain, pulse_tangent_condition, thermal_budget, transition_probability,
 )
+from ._skills import SKILL_DERIVATIONS
 
 __all__ = ["DERIVATIONS", "derivation", "derivations"]
 
@@ -39,6 +40,7 @@ DERIVATIONS: Mapping[str, Callable[[], Derivation]] = {
     "convexity_threshold": convexity_threshold,
     "pulse_gain": pulse_gain,
     "pulse_tangent_condition": pulse_tangent_condition,
+    **SKILL_DERIVATIONS,
 }
 
 

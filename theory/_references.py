@@ -116,6 +116,33 @@ REFERENCES: Mapping[str, str] = {
   publisher = {Springer},
   year      = {1999}
 }""",
+    "Liu2025skills": """@article{Liu2025skills,
+  author  = {Liu, Ziming and Liu, Yizhou and Michaud, Eric J. and Gore, Jeff and Tegmark, Max},
+  title   = {Physics of Skill Learning},
+  year    = {2025},
+  eprint  = {2501.12391},
+  archivePrefix = {arXiv},
+  primaryClass = {cs.LG}
+}""",
+    "Michaud2023quanta": """@inproceedings{Michaud2023quanta,
+  author  = {Michaud, Eric J. and Liu, Ziming and Girit, Uzay and Tegmark, Max},
+  title   = {The Quantization Model of Neural Scaling},
+  booktitle = {Advances in Neural Information Processing Systems},
+  volume  = {36},
+  year    = {2023},
+  eprint  = {2303.13506},
+  archivePrefix = {arXiv}
+}""",
+    "Stein1981": """@article{Stein1981,
+  author  = {Stein, Charles M.},
+  title   = {Estimation of the mean of a multivariate normal distribution},
+  journal = {The Annals of Statistics},
+  volume  = {9},
+  number  = {6},
+  pages   = {1135--1151},
+  year    = {1981},
+  doi     = {10.1214/aos/1176345632}
+}""",
 }
 
 

@@ -4,6 +4,7 @@ Imports ``theory`` and ``numerics``; nothing imports it back.
 """
 
 from . import _checks_kramers  # noqa: F401  (registers the Kramers checks)
+from . import _checks_skills  # noqa: F401  (registers the skill-learning checks)
 from ._budget import Comparison as Comparison
 from ._budget import ErrorBudget as ErrorBudget
 from ._check import CHECKS as CHECKS

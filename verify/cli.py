@@ -9,6 +9,7 @@
     kramers list
     kramers schedule  --potential EXPR --from X --to X --temperature T0 --schedule SPEC --horizon TEND [--json]
     kramers schedule  ... --optimize --budget B --horizon TEND [--json]
+    kramers skills    geometry|resource|domino [options] [--json]   (see verify/_cli_skills.py)
 
 JSON keys are a contract that later tools read.  Bad input prints one line on
 stderr and exits with status 2, without a traceback; a failed verification
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 
 from . import _cli_kramers, _cli_verify
 from . import _cli_schedule
+from . import _cli_skills
 from ._cli_common import Parser, UsageError
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
@@ -32,6 +34,7 @@ COMMAND_MODULES = (
     _cli_kramers,
     _cli_verify,
     _cli_schedule,
+    _cli_skills,
 )
 
 

@@ -1,0 +1,60 @@
+"""`kramers skills`: JSON contract, the closed forms behind it, one-line errors with status 2."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from verify.cli import main
+
+
+def run_json(capsys, *arguments):
+    assert main(["skills", *arguments, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_domino_defaults_are_the_papers_and_times_are_the_closed_form(capsys):
+    out = run_json(capsys, "domino")
+    eta = 2 * 3e-4 * 1000**0.5
+    assert out["n"] == 10 and out["eta_eff"] == pytest.approx(eta)
+    assert out["learning_times"] == pytest.approx([(i - 1 + 0.9) / eta for i in range(1, 11)])
+    assert out["total_time"] == pytest.approx(10 / eta)
+
+
+def test_resource_two_tasks_has_time_ratio_close_to_the_closed_form(capsys):
+    from theory import skills
+
+    out = run_json(capsys, "resource", "--frequencies", "10,1", "--eta", "0.0005", "--steps", "9000")
+    assert set(out) >= {"learning_times", "time_ratio", "frequencies", "final_skills", "final_loss", "wasted"}
+    closed = float(skills.resource_time_ratio().evaluate(r=10, N_0=0.003, theta=0.9))
+    t1, t2 = out["learning_times"]
+    assert out["time_ratio"] == pytest.approx(t2 / t1)
+    assert abs(out["time_ratio"] - closed) <= closed * (1 / t1 + 1 / t2) * 2  # two whole steps of rounding
+
+
+def test_geometry_two_tasks_keys_and_domino_effect(capsys):
+    out = run_json(capsys, "geometry", "--frequencies", "10,1", "--steps", "300", "--runs", "4", "--batch", "512")
+    assert {"learning_times", "time_ratio", "time_ratio_stderr", "learning_times_runs", "optimizer"} <= set(out)
+    assert out["d"] == 1000 and out["optimizer"] == "signgd" and len(out["learning_times_runs"]) == 4
+    assert 1.5 < out["time_ratio"] < 2.1  # SignGD: ~1.78, far from the SGD value p1/p2 = 10
+
+
+def test_many_tasks_have_no_time_ratio(capsys):
+    out = run_json(capsys, "resource", "--n", "3", "--steps", "200")
+    assert "time_ratio" not in out and len(out["learning_times"]) == 3
+
+
+@pytest.mark.parametrize("arguments, fragment", [
+    (["geometry", "--lr", "-1"], "--lr"),
+    (["resource", "--threshold", "1.5"], "--threshold"),
+    (["resource", "--frequencies", "1,__import__"], "--frequencies"),
+    (["geometry", "--n", "50", "--d", "10"], "--n"),
+    (["domino", "--n", "0"], "--n"),
+])
+def test_bad_input_is_one_line_and_status_2(arguments, fragment):
+    completed = subprocess.run([sys.executable, "-m", "verify.cli", "skills", *arguments], capture_output=True,
+                               text=True, timeout=600)
+    assert completed.returncode == 2
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0]

@@ -1,0 +1,228 @@
+"""``kramers skills geometry|resource|domino``: the three skill-learning models (Liu et al. 2025).
+
+    kramers skills geometry [--d 1000] [--n 10] [--alpha 2] [--frequencies P1,P2,...] [--lr 3e-4] [--batch 128]
+                            [--optimizer signgd|adam|sgd] [--loss mse|ce] [--random-vectors] [--noise SIGMA]
+                            [--steps 3000] [--runs 1] [--seed 0] [--threshold 0.9] [--json]
+    kramers skills resource [--d 1000] [--n 10] [--alpha 2] [--frequencies ...] [--lr 3e-4] [--eta ETA]
+                            [--wasted 0.003] [--loss mse|ce] [--steps 3000] [--threshold 0.9] [--json]
+    kramers skills domino   [--d 1000] [--n 10] [--lr 3e-4] [--eta ETA] [--threshold 0.9] [--json]
+
+Defaults are the paper's (d = 1000, n = 10, alpha = 2, lr = 3e-4, B = 128, N0 = 0.003).
+JSON keys: ``model``, ``frequencies``, ``eta_eff``, ``threshold``, ``learning_times`` (steps; null
+for a skill not learned within ``steps``; the mean over runs for ``geometry``), ``time_ratio``
+(t_2/t_1, two skills only), ``final_skills``, ``final_loss`` and the model's parameters.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ._cli_common import UsageError, emit, number
+
+__all__ = ["register"]
+
+
+def _positive(text, what):
+    value = number(text, what)
+    if not (math.isfinite(value) and value > 0):
+        raise UsageError(f"{what} must be a positive number, got {text}")
+    return value
+
+
+def _non_negative(text, what):
+    value = number(text, what)
+    if not (math.isfinite(value) and value >= 0):
+        raise UsageError(f"{what} must be a non-negative number, got {text}")
+    return value
+
+
+def _count(value, what, maximum):
+    if not 1 <= value <= maximum:
+        raise UsageError(f"{what} must be an integer from 1 to {maximum}, got {value}")
+    return value
+
+
+def _frequencies(arguments):
+    from numerics import power_law_frequencies
+
+    if arguments.frequencies is not None:
+        values = [_positive(part, "--frequencies") for part in arguments.frequencies.split(",")]
+        total = sum(values)
+        return [value / total for value in values]
+    return list(power_law_frequencies(_count(arguments.n, "--n", 100_000), _non_negative(arguments.alpha, "--alpha")))
+
+
+def _threshold(arguments):
+    value = number(arguments.threshold, "--threshold")
+    if not 0 < value < 1:
+        raise UsageError(f"--threshold must lie strictly between 0 and 1, got {arguments.threshold}")
+    return value
+
+
+def _eta(arguments, d):
+    from numerics import eta_effective
+
+    if arguments.eta is not None:
+        return _positive(arguments.eta, "--eta")
+    return eta_effective(_positive(arguments.lr, "--lr"), d)
+
+
+def _times(values):
+    return [None if value < 0 else float(value) for value in values]
+
+
+def _summary(model, p, eta, threshold, times, final_skills, final_loss, extra):
+    payload = {
+        "model": model,
+        "n": len(p),
+        "frequencies": [float(x) for x in p],
+        "eta_eff": eta,
+        "threshold": threshold,
+        "learning_times": times,
+        "final_skills": [float(x) for x in final_skills],
+        "final_loss": final_loss,
+        **extra,
+    }
+    if len(p) == 2:
+        t1, t2 = times
+        payload["time_ratio"] = None if t1 in (None, 0) or t2 is None else t2 / t1
+    return payload
+
+
+def _lines(payload):
+    shown = ("model", "n", "eta_eff", "threshold", "learning_times", "time_ratio", "final_loss")
+    lines = []
+    for key in shown:
+        if key in payload:
+            value = payload[key]
+            if isinstance(value, list):
+                value = ", ".join("-" if v is None else f"{v:g}" for v in value)
+            elif isinstance(value, float):
+                value = f"{value:.6g}"
+            lines.append(f"{key:<15} {value}")
+    return lines
+
+
+def _command_geometry(arguments) -> int:
+    import numpy as np
+
+    from numerics import eta_effective, geometry_model
+
+    d = _count(arguments.d, "--d", 100_000)
+    p = _frequencies(arguments)
+    threshold = _threshold(arguments)
+    lr = _positive(arguments.lr, "--lr")
+    runs = _count(arguments.runs, "--runs", 10_000)
+    steps = _count(arguments.steps, "--steps", 10_000_000)
+    if not arguments.random_vectors and len(p) > d:
+        raise UsageError(f"--n: orthonormal task vectors need n <= d = {d}, got {len(p)} (or use --random-vectors)")
+    if arguments.seed < 0:
+        raise UsageError(f"--seed must be a non-negative integer, got {arguments.seed}")
+    run = geometry_model(
+        p, d=d, steps=steps, learning_rate=lr, batch=_count(arguments.batch, "--batch", 10_000_000),
+        optimizer=arguments.optimizer, loss=arguments.loss, orthonormal=not arguments.random_vectors,
+        noise=_non_negative(arguments.noise, "--noise"), runs=runs, seed=arguments.seed,
+        vectors_per_run=runs > 1,
+    )
+    per_run = run.learning_times(threshold)
+    learned = np.all(per_run >= 0, axis=0)
+    times = [float(per_run[:, k].mean()) if learned[k] else None for k in range(len(p))]
+    losses = run.losses()
+    payload = _summary(
+        "geometry", p, eta_effective(lr, d), threshold, times, run.skills[:, -1].mean(axis=0),
+        float(losses[:, -1].mean()),
+        {"d": d, "learning_rate": lr, "batch": arguments.batch, "optimizer": arguments.optimizer,
+         "loss": arguments.loss, "orthonormal": not arguments.random_vectors, "noise": arguments.noise,
+         "steps": steps, "runs": runs, "seed": arguments.seed,
+         "learning_times_runs": [_times(row) for row in per_run.tolist()]},
+    )
+    if len(p) == 2 and runs > 1 and payload["time_ratio"] is not None:
+        ratios = per_run[:, 1] / per_run[:, 0]
+        payload["time_ratio"] = float(ratios.mean())
+        payload["time_ratio_stderr"] = float(ratios.std(ddof=1) / math.sqrt(runs))
+    emit(arguments, payload, _lines(payload))
+    return 0
+
+
+def _command_resource(arguments) -> int:
+    import numpy as np
+
+    from numerics import learning_times, resource_model
+
+    d = _count(arguments.d, "--d", 100_000)
+    p = _frequencies(arguments)
+    threshold = _threshold(arguments)
+    eta = _eta(arguments, d)
+    wasted = _non_negative(arguments.wasted, "--wasted")
+    steps = _count(arguments.steps, "--steps", 100_000_000)
+    levels = resource_model(p, eta=eta, wasted=wasted, steps=steps, loss=arguments.loss)
+    final = levels[-1]
+    if arguments.loss == "mse":
+        loss = float(np.sum(np.asarray(p) * (1 - final) ** 2))
+    else:
+        loss = float(-np.sum(np.asarray(p) * np.log(final)))
+    payload = _summary("resource", p, eta, threshold, _times(learning_times(levels, threshold)), final, loss,
+                       {"wasted": wasted, "loss": arguments.loss, "steps": steps, "d": d})
+    emit(arguments, payload, _lines(payload))
+    return 0
+
+
+def _command_domino(arguments) -> int:
+    from theory import skills
+
+    d = _count(arguments.d, "--d", 100_000)
+    n = _count(arguments.n, "--n", 100_000)
+    threshold = _threshold(arguments)
+    eta = _eta(arguments, d)
+    t_0 = 1 / eta
+    law = skills.domino_learning_time()
+    times = [float(law.evaluate(i=i, t_0=t_0, theta=threshold)) for i in range(1, n + 1)]
+    total = float(skills.domino_total_time().evaluate(n=n, t_0=t_0))
+    payload = _summary("domino", [1.0 / n] * n, eta, threshold, times, [1.0] * n, 0.0,
+                       {"t0": t_0, "total_time": total, "d": d})
+    payload.pop("frequencies")  # the Domino model needs only the order of the skills
+    emit(arguments, payload, _lines(payload) + [f"{'total_time':<15} {total:g}"])
+    return 0
+
+
+def _common(parser, *, frequencies=True):
+    parser.add_argument("--d", type=int, default=1000, help="dimension (sets eta_eff = 2 lr sqrt(d); default 1000)")
+    parser.add_argument("--n", type=int, default=10, help="number of skills (default 10)")
+    parser.add_argument("--lr", default="3e-4", help="learning rate (default 3e-4)")
+    parser.add_argument("--threshold", default="0.9", help="a skill is learned when s > threshold (default 0.9)")
+    if frequencies:
+        parser.add_argument("--alpha", default="2", help="frequencies p_k ~ k^-alpha (default 2)")
+        parser.add_argument("--frequencies", metavar="P1,P2,...", help="explicit frequencies (normalised; overrides --n)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def register(commands) -> None:
+    from ._cli_common import Parser
+
+    parser = commands.add_parser("skills", help="skill-learning models: geometry, resource, domino (Liu et al. 2025)")
+    models = parser.add_subparsers(dest="model", required=True, parser_class=Parser)
+
+    geometry = models.add_parser("geometry", help="simulate the Geometry model")
+    _common(geometry)
+    geometry.add_argument("--batch", type=int, default=128, help="batch size B (default 128)")
+    geometry.add_argument("--optimizer", choices=("signgd", "adam", "sgd"), default="signgd")
+    geometry.add_argument("--loss", choices=("mse", "ce"), default="mse")
+    geometry.add_argument("--random-vectors", action="store_true", help="random unit task vectors (default orthonormal)")
+    geometry.add_argument("--noise", default="0", help="gradient noise sigma (default 0)")
+    geometry.add_argument("--steps", type=int, default=3000)
+    geometry.add_argument("--runs", type=int, default=1, help="independent runs (fresh task vectors each when > 1)")
+    geometry.add_argument("--seed", type=int, default=0)
+    geometry.set_defaults(run=_command_geometry)
+
+    resource = models.add_parser("resource", help="iterate the Resource-model map")
+    _common(resource)
+    resource.add_argument("--eta", help="eta_eff per step (default 2 lr sqrt(d))")
+    resource.add_argument("--wasted", default="0.003", help="wasted resource N0 (default 0.003)")
+    resource.add_argument("--loss", choices=("mse", "ce"), default="mse")
+    resource.add_argument("--steps", type=int, default=3000)
+    resource.set_defaults(run=_command_resource)
+
+    domino = models.add_parser("domino", help="the Domino model's closed forms")
+    _common(domino, frequencies=False)
+    domino.add_argument("--eta", help="eta_eff per step (default 2 lr sqrt(d))")
+    domino.set_defaults(run=_command_domino)
