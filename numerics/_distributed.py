@@ -117,6 +117,18 @@ class DaskBackend:
         keywords = {"scheduler_file": address} if address.endswith(".json") else {"address": address}
         if "scheduler_file" in keywords and not os.path.isfile(address):
             raise InvalidParameter(f"scheduler file {address} does not exist.")
+        if "address" in keywords:
+            from distributed.comm.addressing import parse_address, parse_host_port
+
+            try:
+                scheme, location = parse_address(address)
+                parse_host_port(location)
+            except ValueError as error:
+                raise InvalidParameter(
+                    f"scheduler {address!r} is not an address like tcp://host:8786 ({error})."
+                ) from error
+            if scheme not in ("tcp", "tls", "ws", "wss", "ucx"):
+                raise InvalidParameter(f"scheduler {address!r}: unknown protocol {scheme!r}; use tcp://host:8786.")
         try:
             client = distributed.Client(**keywords, timeout=self.connect_timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError, TypeError) as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import signal
 import sys
@@ -32,6 +33,8 @@ def ensemble_options(parser: argparse.ArgumentParser) -> None:
                        help="run the chunks on a local Dask cluster of W worker processes")
     group.add_argument("--scheduler", metavar="ADDRESS",
                        help="run the chunks on the Dask cluster at ADDRESS (tcp://host:8786 or a scheduler .json file)")
+    group.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS",
+                       help="how long to wait for the scheduler and its first worker (default 10)")
     group.add_argument("--checkpoint", metavar="DIR",
                        help="store finished chunks in DIR and resume from it (created if absent)")
     group.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
@@ -50,6 +53,8 @@ def _check_options(arguments) -> None:
         raise UsageError("--workers starts a local cluster and --scheduler names a running one: give one of them")
     if arguments.scheduler is not None and not arguments.scheduler.strip():
         raise UsageError("--scheduler must be an address like tcp://host:8786")
+    if not (math.isfinite(arguments.connect_timeout) and arguments.connect_timeout > 0):
+        raise UsageError(f"--connect-timeout must be a positive number of seconds, got {arguments.connect_timeout}")
     if arguments.replay_output is not None and arguments.replay is None:
         raise UsageError("--replay-output needs --replay I")
     if arguments.checkpoint is not None:
@@ -94,7 +99,8 @@ def run_ensemble_command(arguments, gradient, variable, **options):
     if arguments.workers is not None or arguments.scheduler is not None:
         from numerics._distributed import DaskBackend
 
-        backend = DaskBackend(scheduler=arguments.scheduler, workers=arguments.workers)
+        backend = DaskBackend(scheduler=arguments.scheduler, workers=arguments.workers,
+                              connect_timeout=arguments.connect_timeout)
     try:
         with _terminate_as_interrupt(), backend as dask:
             run = run_ensemble(function, trajectories, chunk_size=arguments.chunk_size, backend=dask,
