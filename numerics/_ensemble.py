@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import hashlib
 import inspect
 import json
@@ -49,6 +50,7 @@ from theory._errors import InvalidParameter
 
 __all__ = [
     "Chunk",
+    "EnsembleRun",
     "ChunkFunction",
     "FirstPassageChunks",
     "ProgressCallback",
@@ -345,9 +347,13 @@ def read_srepr(text: str):
     return build(tree.body)
 
 
-def _source_digest(*modules) -> str:
+@functools.lru_cache(maxsize=16)
+def _kernel_source(module_name: str) -> str:
+    """Digest of the source of the ensemble function's module and of the noise: the kernels' version."""
+    from . import _random
+
     digest = hashlib.sha256()
-    for module in modules:
+    for module in (sys.modules[module_name], _random):
         digest.update(inspect.getsource(module).encode())
     return digest.hexdigest()[:16]
 
@@ -386,12 +392,15 @@ class FirstPassageChunks:
     variable: str
     options: tuple[tuple[str, Any], ...]
     function: Callable | None = None
+    kernel_source: str = ""
 
     def __post_init__(self):
         if self.function is None:
             from ._first_passage import first_passage_ensemble
 
             object.__setattr__(self, "function", first_passage_ensemble)
+        if not self.kernel_source:
+            object.__setattr__(self, "kernel_source", _kernel_source(self.function.__module__))
 
     @classmethod
     def from_expression(cls, gradient, variable, function: Callable | None = None, **options):
@@ -408,18 +417,20 @@ class FirstPassageChunks:
         return cls(sympy.srepr(sympy.sympify(gradient)), sympy.srepr(variable), tuple(plain), function)
 
     def __call__(self, first: int, count: int):
+        if _kernel_source(self.function.__module__) != self.kernel_source:
+            raise InvalidParameter(
+                "this process has another version of the kernels than the one that planned the run: "
+                "install the same kramers on every worker."
+            )
         gradient, variable = _expressions(self.gradient, self.variable)
         with _kernel_lock:
             return self.function(gradient, variable, first_trajectory=first, trajectories=count, **dict(self.options))
 
     def inputs(self) -> dict[str, Any]:
         """Everything that determines the numbers: expression, options, function and its kernel source."""
-        module = sys.modules[self.function.__module__]
-        from . import _random
-
         return {
             "function": f"{self.function.__module__}.{self.function.__qualname__}",
-            "kernel_source": _source_digest(module, _random),
+            "kernel_source": self.kernel_source,
             "gradient": self.gradient,
             "variable": self.variable,
             "options": {name: value for name, value in self.options if name not in _RESULT_INDEPENDENT_OPTIONS},

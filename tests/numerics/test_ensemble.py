@@ -302,3 +302,17 @@ def test_the_dask_backend_refuses_bad_addresses():
 
 def test_serial_backend_is_the_default(whole, chunks):
     assert_same_sample(run_ensemble(chunks, N, backend=SerialBackend()).sample, whole)
+
+
+def test_a_worker_with_other_kernels_refuses_to_compute(chunks):
+    stale = dataclasses.replace(chunks, kernel_source="0" * 16)
+    with pytest.raises(InvalidParameter, match="same kramers on every worker"):
+        stale(0, 10)
+
+
+def test_importing_numerics_imports_neither_numba_nor_dask():
+    import subprocess
+    import sys
+
+    code = "import numerics, sys; print(sorted(m for m in ('numba', 'dask', 'distributed') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
