@@ -130,7 +130,9 @@ def merge_samples(samples: Iterable[Any], *, wall_seconds: float | None = None):
 
     ``samples`` must be consecutive (each chunk starts where the previous one ended)
     and agree on every run-wide field (seed, dt, temperature, ...).  Every array
-    field with one entry per trajectory is concatenated, ``steps`` is summed, and
+    field with one entry per trajectory (the class attribute ``PER_TRAJECTORY_FIELDS``
+    where the sample type declares it, else every array whose first axis has the
+    chunk's length in every chunk) is concatenated, ``steps`` is summed, and
     ``wall_seconds`` is the given value (default: the sum over chunks).  The result
     is a sample of the chunks' own dataclass type, so new kernels merge unchanged.
     """
@@ -144,11 +146,17 @@ def merge_samples(samples: Iterable[Any], *, wall_seconds: float | None = None):
     for required in ("times", "escaped", "steps", "wall_seconds", "first_trajectory"):
         if required not in fields:
             raise InvalidParameter(f"a chunk sample must have a field {required!r}; {type(first).__name__} has not.")
-    per_trajectory = [
-        name for name in fields
-        if isinstance(getattr(first, name), np.ndarray) and getattr(first, name).ndim >= 1
-        and getattr(first, name).shape[0] == first.times.shape[0]
-    ]
+    per_trajectory = getattr(type(first), "PER_TRAJECTORY_FIELDS", None)
+    if per_trajectory is None:  # arrays whose first axis runs over the trajectories, in every chunk
+        per_trajectory = [
+            name for name in fields
+            if all(
+                isinstance(getattr(sample, name), np.ndarray) and getattr(sample, name).ndim >= 1
+                and getattr(sample, name).shape[0] == sample.times.shape[0]
+                for sample in samples
+            )
+        ]
+    per_trajectory = list(per_trajectory)
     expected_first = first.first_trajectory
     for sample in samples:
         if type(sample) is not type(first):

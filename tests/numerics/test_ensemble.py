@@ -316,3 +316,30 @@ def test_importing_numerics_imports_neither_numba_nor_dask():
 
     code = "import numerics, sys; print(sorted(m for m in ('numba', 'dask', 'distributed') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class PlaneSample:
+    """A sample as a 2-D kernel might return it: exit points per trajectory, a start point per run."""
+
+    times: np.ndarray
+    escaped: np.ndarray
+    exit_points: np.ndarray
+    start: np.ndarray
+    steps: int
+    wall_seconds: float
+    first_trajectory: int
+
+
+def _plane_chunk(first, count):
+    indices = np.arange(first, first + count, dtype=float)
+    return PlaneSample(times=indices * 0.5, escaped=indices % 3 > 0, exit_points=np.stack([indices, -indices], 1),
+                       start=np.array([-1.0, 0.0]), steps=count * 10, wall_seconds=0.1, first_trajectory=first)
+
+
+def test_samples_of_other_kernels_merge_by_their_fields():
+    run = run_ensemble(_plane_chunk, 5, chunk_size=2)  # chunk lengths 2, 2, 1: start (length 2) is not per trajectory
+    whole = _plane_chunk(0, 5)
+    for name in ("times", "escaped", "exit_points", "start"):
+        np.testing.assert_array_equal(getattr(run.sample, name), getattr(whole, name))
+    assert run.sample.steps == 50 and run.sample.wall_seconds == pytest.approx(0.3)
