@@ -218,12 +218,12 @@ def test_the_progress_bar_stays_silent_for_short_runs_and_then_reports_rate_and_
     clock, stream = FakeClock(), io.StringIO()
     bar = ProgressBar(stream, delay=2.0, log_interval=10.0, clock=clock)
     bar(0, 10, 0, 1000, 0)
-    clock.now += 1.0
+    clock.now += 1.0  # start-up and the first chunk
     bar(1, 10, 100, 1000, 0)
     assert stream.getvalue() == ""  # under the delay
-    clock.now += 3.0  # 4 s for 400 trajectories: 100/s, 600 left: 6 s
+    clock.now += 3.0  # 300 more in 3 s: 100/s, 600 left: 6 s
     bar(4, 10, 400, 1000, 0)
-    assert stream.getvalue() == "[#########...............] 4/10 chunks  400/1000 trajectories  100 traj/s  ETA 6s  (4s)\n"
+    assert stream.getvalue() == "[#########...............] 4/10 chunks  400/1,000 trajectories  100 traj/s  ETA 6s  (4s)\n"
     clock.now += 1.0
     bar(5, 10, 500, 1000, 0)
     assert stream.getvalue().count("\n") == 1  # a log file gets a line every 10 s at most
@@ -238,10 +238,12 @@ def test_the_progress_bar_redraws_in_place_on_a_terminal_and_ignores_resumed_wor
     bar(5, 10, 500, 1000, 500)  # half of it read back from a checkpoint
     clock.now += 5.0
     bar(6, 10, 600, 1000, 500)  # 100 computed in 5 s: 20/s, 400 left: 20 s
+    clock.now += 1.0
+    bar(7, 10, 700, 1000, 500)  # from the first computed chunk on: 100 in 1 s, 300 left: 3 s
     bar.close()
     text = stream.getvalue()
     assert text.startswith("\r[") and text.endswith("\n") and "\n" not in text[:-1]
-    assert "20 traj/s  ETA 20s" in text
+    assert "20 traj/s  ETA 20s" in text and "100 traj/s  ETA 3s" in text
     assert [format_duration(s) for s in (5, 65, 7260, float("nan"))] == ["5s", "1m05s", "2h01m", "?"]
 
 

@@ -32,7 +32,11 @@ def format_duration(seconds: float) -> str:
 
 
 class ProgressBar:
-    """``[#######.......] 12/32 chunks  4.8e+05/1.3e+06 trajectories  2.1e+04 traj/s  ETA 41s``."""
+    """``[#######.......] 12/32 chunks  480,000/1,300,000 trajectories  2.1e+04 traj/s  ETA 41s  (23s)``.
+
+    The rate is measured from the first chunk this run computed, so that start-up
+    (loading kernels, starting a cluster) does not count as slowness.
+    """
 
     def __init__(self, stream: TextIO | None = None, *, delay: float = 2.0, interval: float = 0.25,
                  log_interval: float = 10.0, width: int = 24, clock=time.monotonic):
@@ -46,6 +50,7 @@ class ProgressBar:
         self.began: float | None = None
         self.last_drawn: float | None = None
         self.drawn = False
+        self.first_chunk: tuple[float, int] | None = None  # (time, done) when the first computed chunk came back
 
     def line(self, chunks_done: int, chunks_total: int, done: int, total: int, resumed: int, now: float) -> str:
         filled = int(self.width * done / total) if total else self.width
@@ -53,16 +58,21 @@ class ProgressBar:
         elapsed = now - self.began
         computed = done - resumed
         rate = computed / elapsed if elapsed > 0 and computed > 0 else math.nan
+        if self.first_chunk is not None and now > self.first_chunk[0] and done > self.first_chunk[1]:
+            # measured from the first finished chunk: start-up (kernel loading, cluster) is not throughput
+            rate = (done - self.first_chunk[1]) / (now - self.first_chunk[0])
         remaining = (total - done) / rate if rate and math.isfinite(rate) else math.nan
         rate_text = f"{rate:.3g} traj/s" if math.isfinite(rate) else "? traj/s"
         eta = "done" if done >= total else f"ETA {format_duration(remaining)}"
-        return (f"[{bar}] {chunks_done}/{chunks_total} chunks  {done:.4g}/{total:.4g} trajectories  "
+        return (f"[{bar}] {chunks_done}/{chunks_total} chunks  {done:,}/{total:,} trajectories  "
                 f"{rate_text}  {eta}  ({format_duration(elapsed)})")
 
     def __call__(self, chunks_done: int, chunks_total: int, done: int, total: int, resumed: int) -> None:
         now = self.clock()
         if self.began is None:
             self.began = now
+        elif self.first_chunk is None and done > resumed:
+            self.first_chunk = (now, done)
         finished = chunks_done >= chunks_total
         if now - self.began < self.delay:
             return
