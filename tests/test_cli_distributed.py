@@ -127,6 +127,11 @@ def test_a_checkpoint_from_other_inputs_is_refused_in_one_line(tmp_path, main):
                                   str(checkpoint))
     assert status == 2 and stdout == ""
     assert stderr.count("\n") == 1 and "other inputs" in stderr and "seed" in stderr
+    started = time.monotonic()  # refused before a cluster is started
+    status, stdout, stderr = main(*COMMON[:-3], "--seed", "12", "--json", "--trajectories", "100", "--checkpoint",
+                                  str(checkpoint), "--workers", "2")
+    assert status == 2 and "other inputs" in stderr and stderr.count("\n") == 1
+    assert time.monotonic() - started < 30
 
 
 # --- replay ----------------------------------------------------------------------------------------

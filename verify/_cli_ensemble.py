@@ -99,6 +99,14 @@ def run_ensemble_command(arguments, gradient, variable, **options):
     if arguments.workers is not None or arguments.scheduler is not None:
         from numerics._distributed import DaskBackend
 
+        if arguments.checkpoint is not None:  # refuse a foreign checkpoint before a cluster starts
+            from numerics._checkpoint import Checkpoint
+            from numerics._ensemble import default_chunk_size
+
+            chunk_size = arguments.chunk_size or default_chunk_size(trajectories)
+            Checkpoint(arguments.checkpoint).open(function.inputs(), trajectories=trajectories,
+                                                  chunk_size=chunk_size).close()
+
         backend = DaskBackend(scheduler=arguments.scheduler, workers=arguments.workers,
                               connect_timeout=arguments.connect_timeout)
     try:
