@@ -300,9 +300,6 @@ class EnsembleRun:
 # --- a picklable chunk function for the first-passage kernel --------------------------------
 
 
-_NUMBER_NODES = (ast.Constant,)
-
-
 def read_srepr(text: str):
     """Rebuild a SymPy object from its ``srepr`` text without ``eval``.
 
