@@ -34,3 +34,15 @@ from ._skills import learning_times as learning_times
 from ._skills import power_law_frequencies as power_law_frequencies
 from ._skills import resource_model as resource_model
 from ._skills import task_vectors as task_vectors
+
+# Chunked ensembles: checkpoints and the optional Dask backend (numerics._ensemble, _checkpoint, _distributed).
+from ._checkpoint import Checkpoint as Checkpoint  # noqa: E402
+from ._checkpoint import CheckpointError as CheckpointError  # noqa: E402
+from ._ensemble import EnsembleRun as EnsembleRun  # noqa: E402
+from ._ensemble import FirstPassageChunks as FirstPassageChunks  # noqa: E402
+from ._ensemble import merge_samples as merge_samples  # noqa: E402
+from ._ensemble import run_ensemble as run_ensemble  # noqa: E402
+from ._distributed import DaskBackend as DaskBackend  # noqa: E402
+
+__all__ += ["Checkpoint", "CheckpointError", "DaskBackend", "EnsembleRun", "FirstPassageChunks", "merge_samples",
+            "run_ensemble"]

@@ -14,6 +14,8 @@ ALLOWED = {
     "numerics": {"sympy", "mpmath", "numpy", "numba", "llvmlite", "scipy", "theory"},
     "verify": {"sympy", "mpmath", "numpy", "numba", "scipy", "theory", "numerics"},
 }
+# The optional Dask backend (extra [distributed]), imported lazily by numerics._distributed only.
+ALLOWED["numerics"] |= {"dask", "distributed"}
 
 
 def imported_packages(path: pathlib.Path):

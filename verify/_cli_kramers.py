@@ -6,6 +6,7 @@ import argparse
 import warnings
 
 from ._cli_common import UsageError, emit, landscape_options, number, one_dimensional, positive, potential
+from ._cli_ensemble import ensemble_options, replay_command, run_ensemble_command
 
 __all__ = ["register"]
 
@@ -81,8 +82,6 @@ def _command_mfpt(arguments) -> int:
 
 
 def _command_simulate(arguments) -> int:
-    from numerics import first_passage_ensemble
-
     from ._statistics import exponential_rate, mean_first_passage
 
     temperature = positive(arguments.temperature, "--temperature")
@@ -97,20 +96,21 @@ def _command_simulate(arguments) -> int:
         raise UsageError(f"--threads must be at least 1, got {arguments.threads}")
     landscape = potential(arguments)
     one_dimensional(landscape, arguments.command)
-    sample = first_passage_ensemble(
-        landscape.derivative(1, numeric=True),
-        landscape.variable,
+    options = dict(
         start=number(arguments.start, "--from"),
         target=number(arguments.target, "--to"),
         temperature=temperature,
         dt=dt,
-        trajectories=arguments.trajectories,
         seed=arguments.seed,
         friction=friction,
         max_time=max_time,
         bridge=arguments.bridge,
         threads=arguments.threads,
     )
+    gradient, variable = landscape.derivative(1, numeric=True), landscape.variable
+    if arguments.replay is not None:
+        return replay_command(arguments, gradient, variable, emit, **options)
+    sample, run_keys = run_ensemble_command(arguments, gradient, variable, **options)
     if sample.censored:
         warnings.warn(
             f"{sample.censored} of {sample.trajectories} trajectories were censored at t = {sample.max_time:g}; "
@@ -135,6 +135,7 @@ def _command_simulate(arguments) -> int:
         "threads": sample.threads,
         "steps": sample.steps,
         "wall_seconds": sample.wall_seconds,
+        **run_keys,
     }
     lines = [f"{key:<18} {payload[key]}" for key in (
         "mean", "stderr", "trajectories", "censored", "rate_mle", "seed", "threads", "steps_per_second")]
@@ -163,5 +164,6 @@ def register(commands) -> None:
     simulate.add_argument("--max-time", metavar="TMAX", help="time cap; later trajectories are censored")
     simulate.add_argument("--bridge", action=argparse.BooleanOptionalAction, default=True,
                           help="Brownian-bridge boundary correction (default on)")
+    ensemble_options(simulate)
     simulate.set_defaults(run=_command_simulate)
 

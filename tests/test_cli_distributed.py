@@ -1,0 +1,262 @@
+"""`kramers simulate` in chunks: workers, checkpoints survive a kill, replay, progress, bad input."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import signal
+import subprocess
+import sys
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+from verify._progress import ProgressBar, format_duration
+
+QUARTIC = "(x**2-1)**2"
+COMMON = ("simulate", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "0.5", "--dt", "0.005",
+          "--seed", "11", "--json")
+STATISTICS = ("mean", "stderr", "trajectories", "censored", "rate_mle", "rate_mle_stderr", "steps", "seed")
+
+
+def command(*arguments):
+    return [sys.executable, "-m", "verify.cli", *arguments]
+
+
+def in_process(*arguments):
+    """Run ``kramers`` in this process (no interpreter start-up): returns (status, stdout, stderr)."""
+    from verify.cli import main as kramers_main
+
+    stdout, stderr, showwarning = io.StringIO(), io.StringIO(), warnings.showwarning
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                status = kramers_main(list(arguments))
+            except SystemExit as exit:  # argparse's own errors
+                status = exit.code
+    finally:
+        warnings.showwarning = showwarning  # main() replaces it
+    return status, stdout.getvalue(), stderr.getvalue()
+
+
+@pytest.fixture
+def main():
+    return in_process
+
+
+def parsed(result):
+    status, stdout, stderr = result
+    assert status == 0, stderr
+    out = json.loads(stdout)
+    return {key: out[key] for key in STATISTICS}, out
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """2000 trajectories in one process, one chunk."""
+    values, out = parsed(in_process(*COMMON, "--trajectories", "2000", "--chunk-size", "2000", "--quiet"))
+    assert out["chunks"] == 1 and out["workers"] == 1 and out["resumed_chunks"] == 0
+    return values
+
+
+def test_chunk_size_changes_nothing(reference, main):
+    values, out = parsed(main(*COMMON, "--trajectories", "2000", "--chunk-size", "333"))
+    assert values == reference
+    assert out["chunks"] == 7 and out["chunk_size"] == 333
+    for key in ("steps_per_second", "threads", "wall_seconds", "elapsed_seconds", "checkpoint"):
+        assert key in out
+
+
+def test_a_local_dask_cluster_gives_the_single_machine_numbers(reference, main):
+    pytest.importorskip("distributed")
+    status, stdout, stderr = main(*COMMON, "--trajectories", "2000", "--chunk-size", "250", "--workers", "2")
+    values, out = parsed((status, stdout, stderr))
+    assert values == reference  # floats from JSON: equal means bit for bit
+    assert out["workers"] == 2 and out["chunks"] == 8
+    assert stderr == ""
+
+
+# --- checkpoints and interruption -----------------------------------------------------------------
+
+LONG = (*COMMON, "--trajectories", "8000", "--chunk-size", "200")  # 40 chunks, a few seconds
+
+
+@pytest.fixture(scope="module")
+def long_reference():
+    return parsed(in_process(*LONG))[0]
+
+
+def _reset_sigint():  # a background job may inherit SIGINT ignored; a terminal user's Ctrl-C is not
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT,
+                                           pytest.param(signal.SIGKILL, marks=pytest.mark.slow)],
+                         ids=["SIGTERM", "SIGINT", "SIGKILL"])
+def test_a_killed_run_resumes_from_its_checkpoint_with_the_same_numbers(long_reference, signal_number, tmp_path):
+    checkpoint = tmp_path / "run.ckpt"
+    process = subprocess.Popen(command(*LONG, "--checkpoint", str(checkpoint)), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, preexec_fn=_reset_sigint)
+    deadline = time.monotonic() + 120
+    while not list(checkpoint.glob("chunk-*.npz")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.send_signal(signal_number)
+    stdout, stderr = process.communicate(timeout=120)
+    finished_before = len(list(checkpoint.glob("chunk-*.npz")))
+    assert process.returncode in (130, -signal.SIGKILL), stderr
+    assert stdout == ""
+    assert 1 <= finished_before < 40
+    if signal_number != signal.SIGKILL:
+        assert "rerun the same command to resume" in stderr and "Traceback" not in stderr
+
+    status, stdout, stderr = in_process(*LONG, "--checkpoint", str(checkpoint))
+    values, out = parsed((status, stdout, stderr))
+    assert values == long_reference
+    assert out["resumed_chunks"] == finished_before and out["chunks"] == 40
+    assert stderr == ""  # --json with stderr not a terminal: no progress bar
+
+
+def test_a_checkpoint_from_other_inputs_is_refused_in_one_line(tmp_path, main, monkeypatch):
+    checkpoint = tmp_path / "ckpt"
+    parsed(main(*COMMON, "--trajectories", "100", "--checkpoint", str(checkpoint)))
+    status, stdout, stderr = main(*COMMON[:-3], "--seed", "12", "--json", "--trajectories", "100", "--checkpoint",
+                                  str(checkpoint))
+    assert status == 2 and stdout == ""
+    assert stderr.count("\n") == 1 and "other inputs" in stderr and "seed" in stderr
+    pytest.importorskip("distributed")
+    from numerics._distributed import DaskBackend
+
+    def no_cluster(self):
+        raise AssertionError("a cluster was started for a run whose checkpoint is refused")
+
+    monkeypatch.setattr(DaskBackend, "__enter__", no_cluster)
+    status, stdout, stderr = main(*COMMON[:-3], "--seed", "12", "--json", "--trajectories", "100", "--checkpoint",
+                                  str(checkpoint), "--workers", "2")
+    assert status == 2 and "other inputs" in stderr and stderr.count("\n") == 1
+
+
+# --- replay ----------------------------------------------------------------------------------------
+
+
+def test_replay_returns_the_path_whose_end_is_the_ensemble_time(main, tmp_path):
+    from numerics import first_passage_ensemble
+    from theory import Potential
+
+    landscape = Potential.from_string(QUARTIC, variables=["x"], parameters={})
+    sample = first_passage_ensemble(landscape.derivative(1, numeric=True), landscape.variable, start=-1.0,
+                                    target=1.0, temperature=0.5, dt=0.005, seed=11, trajectories=40)
+    index = 37
+    status, stdout, stderr = main(*COMMON, "--trajectories", "40", "--replay", str(index))
+    assert status == 0, stderr
+    inline = json.loads(json.dumps(json.loads(stdout)))  # through JSON text and back
+    assert inline["trajectory"] == index and inline["escaped"] == bool(sample.escaped[index])
+    assert inline["exit_time"] == sample.times[index] == inline["times"][-1]  # bit for bit
+    times, positions = np.array(inline["times"]), np.array(inline["positions"])
+    assert times.shape == positions.shape == (inline["steps"] + 1,)
+    np.testing.assert_array_equal(times, np.arange(inline["steps"] + 1) * 0.005)
+    assert positions[0] == -1.0 and np.all(positions[:-1] < 1.0)  # the last step absorbs (or the bridge does)
+
+    npz, table = tmp_path / "path.npz", tmp_path / "path.csv"
+    for target in (npz, table):
+        status, stdout, stderr = main(*COMMON, "--trajectories", "40", "--replay", str(index), "--replay-output",
+                                      str(target))
+        out = json.loads(stdout)
+        assert out["output"] == str(target) and "positions" not in out
+        assert out["exit_time"] == inline["exit_time"]
+    with np.load(npz) as data:
+        assert data["times"].tolist() == inline["times"] and data["positions"].tolist() == inline["positions"]
+        assert bool(data["escaped"]) == inline["escaped"] and int(data["trajectory"]) == index
+    rows = list(csv.DictReader(table.open()))
+    assert [float(row["time"]) for row in rows] == inline["times"]
+    assert [float(row["position"]) for row in rows] == inline["positions"]
+
+
+# --- bad input ---------------------------------------------------------------------------------------
+
+SMALL = (*COMMON, "--trajectories", "10")
+
+
+@pytest.mark.parametrize(
+    "extra, fragment",
+    [
+        (("--workers", "0"), "--workers must be at least 1"),
+        (("--chunk-size", "0"), "--chunk-size must be at least 1"),
+        (("--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"), "give one of them"),
+        (("--scheduler", "nonsense"), "not an address"),
+        (("--scheduler", "tcp://127.0.0.1:9", "--connect-timeout", "0.5"), "cannot connect within 0.5 s"),
+        (("--scheduler", "tcp://127.0.0.1:9", "--connect-timeout", "0"), "--connect-timeout"),
+        (("--checkpoint", "/nonexistent-kramers-dir/run.ckpt"), "does not exist"),
+        (("--replay", "10"), "--replay must be a trajectory index from 0 to 9"),
+        (("--replay", "-1"), "--replay"),
+        (("--replay", "1", "--replay-output", "path.txt"), ".npz or .csv"),
+        (("--replay", "1", "--replay-output", "/nonexistent-kramers-dir/path.npz"), "does not exist"),
+        (("--replay-output", "path.npz"), "needs --replay"),
+        (("--replay", "1", "--workers", "2"), "drop --workers"),
+    ],
+)
+def test_bad_input_is_one_line_with_status_2(extra, fragment, tmp_path, main, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status, stdout, stderr = main(*SMALL, *extra)
+    assert status == 2, stderr
+    assert stdout == ""
+    assert stderr.count("\n") == 1, stderr
+    assert fragment in stderr
+    assert not list(tmp_path.iterdir())
+
+
+# --- the progress bar ----------------------------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_the_progress_bar_stays_silent_for_short_runs_and_then_reports_rate_and_eta():
+    clock, stream = FakeClock(), io.StringIO()
+    bar = ProgressBar(stream, delay=2.0, log_interval=10.0, clock=clock)
+    bar(0, 10, 0, 1000, 0)
+    clock.now += 1.0  # start-up and the first chunk
+    bar(1, 10, 100, 1000, 0)
+    assert stream.getvalue() == ""  # under the delay
+    clock.now += 3.0  # 300 more in 3 s: 100/s, 600 left: 6 s
+    bar(4, 10, 400, 1000, 0)
+    assert stream.getvalue() == "[#########...............] 4/10 chunks  400/1,000 trajectories  100 traj/s  ETA 6s  (4s)\n"
+    clock.now += 1.0
+    bar(5, 10, 500, 1000, 0)
+    assert stream.getvalue().count("\n") == 1  # a log file gets a line every 10 s at most
+    clock.now += 1.0
+    bar(10, 10, 1000, 1000, 0)
+    assert stream.getvalue().splitlines()[-1].endswith("done  (6s)")
+
+
+def test_the_progress_bar_redraws_in_place_on_a_terminal_and_ignores_resumed_work_in_the_rate():
+    clock, stream = FakeClock(), Terminal()
+    bar = ProgressBar(stream, delay=0.0, clock=clock)
+    bar(5, 10, 500, 1000, 500)  # half of it read back from a checkpoint
+    clock.now += 5.0
+    bar(6, 10, 600, 1000, 500)  # 100 computed in 5 s: 20/s, 400 left: 20 s
+    clock.now += 1.0
+    bar(7, 10, 700, 1000, 500)  # from the first computed chunk on: 100 in 1 s, 300 left: 3 s
+    bar.close()
+    text = stream.getvalue()
+    assert text.startswith("\r[") and text.endswith("\n") and "\n" not in text[:-1]
+    assert "20 traj/s  ETA 20s" in text and "100 traj/s  ETA 3s" in text
+    assert [format_duration(s) for s in (5, 65, 7260, float("nan"))] == ["5s", "1m05s", "2h01m", "?"]
+
+
+def test_quiet_runs_write_nothing_on_stderr(main):
+    status, stdout, stderr = main(*COMMON[:-1], "--trajectories", "50", "--quiet")
+    assert status == 0 and stderr == "" and stdout.startswith("mean")
