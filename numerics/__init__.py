@@ -27,3 +27,10 @@ __all__ = [
     "jit",
     "replay_trajectory",
 ]
+from ._fokker_planck import FokkerPlanckGrid as FokkerPlanckGrid
+from ._fokker_planck import SurvivalCurve as SurvivalCurve
+from ._fokker_planck import fokker_planck_eigenvalues as fokker_planck_eigenvalues
+from ._fokker_planck import fokker_planck_grid as fokker_planck_grid
+from ._fokker_planck import fokker_planck_mfpt as fokker_planck_mfpt
+from ._fokker_planck import fokker_planck_survival as fokker_planck_survival
+from ._fokker_planck import richardson as richardson
