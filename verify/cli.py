@@ -6,6 +6,7 @@
                       [--threads K] [--max-time TMAX] [--no-bridge] [--json]
     kramers verify    [CHECK...] [--quick|--full] [--json]
     kramers latex     [NAME...] [-o FILE]
+    kramers fpe       --potential EXPR --from X0 --to B (--temperature T | --temperature-expr EXPR) --horizon TEND [--json]
     kramers list
 
 JSON keys are a contract that later tools read.  Bad input prints one line on
@@ -20,6 +21,7 @@ import warnings
 from collections.abc import Sequence
 
 from . import _cli_kramers, _cli_verify
+from . import _cli_fpe
 from ._cli_common import Parser, UsageError
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
@@ -28,6 +30,7 @@ __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 COMMAND_MODULES = (
     _cli_kramers,
     _cli_verify,
+    _cli_fpe,
 )
 
 
