@@ -34,3 +34,7 @@ from ._fokker_planck import fokker_planck_grid as fokker_planck_grid
 from ._fokker_planck import fokker_planck_mfpt as fokker_planck_mfpt
 from ._fokker_planck import fokker_planck_survival as fokker_planck_survival
 from ._fokker_planck import richardson as richardson
+__all__ += [
+    "FokkerPlanckGrid", "SurvivalCurve", "fokker_planck_eigenvalues", "fokker_planck_grid", "fokker_planck_mfpt",
+    "fokker_planck_survival", "richardson",
+]
