@@ -207,6 +207,10 @@ def adiabatic_breakdown(results: Sequence[CheckResult]):
     axes.fill_between(width[order], 1 - declared[order], 1 + declared[order], color="C0", alpha=0.2,
                       label=r"declared error of $k_K$: $\int 2|C_1|T k_K$")
     axes.plot(width[order], ratio[order], "o-", color="k", label=r"$H_{\mathrm{FPE}}/H_{\mathrm{adiabatic}}$")
+    if all("ratio_exact_rate" in r for r in rows):
+        exact = np.array([r["ratio_exact_rate"] for r in rows])
+        axes.plot(width[order], exact[order], "s--", color="C3", mfc="none",
+                  label=r"same with the exact rate $\lambda_1(T)$ in place of $k_K$")
     axes.axhline(1, color="C0", lw=1)
     axes.axvline(1, color="0.5", ls=":", lw=1)
     axes.set_xscale("log")

@@ -58,6 +58,18 @@ def markdown_report(results: Sequence[CheckResult], figures: Sequence[str], mode
     for result in results:
         lines.append(f"- **{result.name}** ({'pass' if result.passed else 'FAIL'}, {result.seconds:.1f} s): "
                      f"{result.description}; derivations: {', '.join(result.derivations) or '-'}")
+    for result in results:
+        for c in result.comparisons:
+            rows = c.details.get("narrow_spikes") if c.details else None
+            if rows:
+                lines += ["", f"## {result.name}: measured departures outside the adiabatic regime", "",
+                          "| sigma | sigma / relaxation time | H adiabatic (k_K) | H adiabatic (exact rate) | H FPE "
+                          "| H_FPE / H_ad |", "|---:|---:|---:|---:|---:|---:|"]
+                for row in rows:
+                    lines.append(
+                        f"| {row['width']:g} | {row['width'] / row['relaxation_time']:.3g} | {row['adiabatic']:.4g} | "
+                        f"{row.get('adiabatic_exact_rate', float('nan')):.4g} | {row['fpe']:.4g} | {row['ratio']:.3g} |"
+                    )
     if figures:
         lines += ["", "## Figures", ""]
         for name in figures:
