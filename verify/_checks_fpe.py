@@ -234,7 +234,8 @@ def _exact_rate_hazard(potential, temperature, horizon, cells, points=4001):
     """
     T_of = sympy.lambdify(symbols.t, temperature, "numpy")
     times = np.linspace(0.0, horizon, points)
-    path = np.broadcast_to(np.asarray(T_of(times), dtype=float), times.shape)
+    with np.errstate(under="ignore"):  # a narrow spike's tail underflows to T0: correct
+        path = np.broadcast_to(np.asarray(T_of(times), dtype=float), times.shape)
     ladder = np.linspace(path.min(), path.max(), 41)
     reflect = fokker_planck_grid(potential, -1, 1, float(path.min())).reflect
     logs = [math.log(fokker_planck_eigenvalues(potential, -1, 1, T, reflect=reflect, cells=2 * cells)[0])
