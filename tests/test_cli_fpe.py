@@ -68,3 +68,10 @@ def test_bad_input_is_one_line_with_status_2(arguments, fragment):
 def test_verify_refuses_names_together_with_all():
     completed = kramers("verify", "--all", "kramers_vs_exact")
     assert completed.returncode == 2 and "--all" in completed.stderr
+
+
+def test_verify_refuses_a_report_directory_that_cannot_be_written_before_running_checks(tmp_path):
+    (tmp_path / "file").write_text("")
+    for destination in (tmp_path / "missing" / "out", tmp_path / "file"):
+        completed = kramers("verify", "kramers_vs_exact", "--report", str(destination))
+        assert completed.returncode == 2 and "--report" in completed.stderr and "[1/1]" not in completed.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from ._cli_common import UsageError, write_atomically
@@ -16,6 +17,12 @@ def _command_verify(arguments) -> int:
     mode = FULL if arguments.full else QUICK
     if arguments.all and arguments.checks:
         raise UsageError("give check names or --all, not both")
+    if arguments.report:  # refuse a bad destination before minutes of checks, not after
+        parent = os.path.dirname(os.path.abspath(arguments.report))
+        if not os.path.isdir(parent):
+            raise UsageError(f"--report: directory {parent} does not exist")
+        if os.path.exists(arguments.report) and not os.path.isdir(arguments.report):
+            raise UsageError(f"--report: {arguments.report} exists and is not a directory")
     progress = None if arguments.json else (lambda line: print(line, file=sys.stderr, flush=True))
     results = run_checks(arguments.checks, mode, progress=progress)
     if arguments.report:
