@@ -46,3 +46,14 @@ from ._distributed import DaskBackend as DaskBackend  # noqa: E402
 
 __all__ += ["Checkpoint", "CheckpointError", "DaskBackend", "EnsembleRun", "FirstPassageChunks", "merge_samples",
             "run_ensemble"]
+from ._fokker_planck import FokkerPlanckGrid as FokkerPlanckGrid
+from ._fokker_planck import SurvivalCurve as SurvivalCurve
+from ._fokker_planck import fokker_planck_eigenvalues as fokker_planck_eigenvalues
+from ._fokker_planck import fokker_planck_grid as fokker_planck_grid
+from ._fokker_planck import fokker_planck_mfpt as fokker_planck_mfpt
+from ._fokker_planck import fokker_planck_survival as fokker_planck_survival
+from ._fokker_planck import richardson as richardson
+__all__ += [
+    "FokkerPlanckGrid", "SurvivalCurve", "fokker_planck_eigenvalues", "fokker_planck_grid", "fokker_planck_mfpt",
+    "fokker_planck_survival", "richardson",
+]

@@ -12,7 +12,7 @@ STANDARD_LIBRARY = set(sys.stdlib_module_names) | {"__future__"}
 ALLOWED = {
     "theory": {"sympy", "mpmath"},
     "numerics": {"sympy", "mpmath", "numpy", "numba", "llvmlite", "scipy", "theory"},
-    "verify": {"sympy", "mpmath", "numpy", "numba", "scipy", "theory", "numerics"},
+    "verify": {"sympy", "mpmath", "numpy", "numba", "scipy", "theory", "numerics", "matplotlib"},
 }
 # The optional Dask backend (extra [distributed]), imported lazily by numerics._distributed only.
 ALLOWED["numerics"] |= {"dask", "distributed"}

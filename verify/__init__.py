@@ -20,3 +20,8 @@ from ._statistics import Estimate as Estimate
 from ._statistics import exponential_rate as exponential_rate
 from ._statistics import mean_first_passage as mean_first_passage
 from . import _checks_schedules  # noqa: F401,E402  (registers the temperature-schedule checks)
+from . import _checks_fpe  # noqa: F401  (registers the Fokker-Planck checks)
+from ._statistics import KolmogorovSmirnov as KolmogorovSmirnov
+from ._statistics import SurvivalEstimate as SurvivalEstimate
+from ._statistics import kaplan_meier as kaplan_meier
+from ._statistics import kolmogorov_smirnov as kolmogorov_smirnov

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
-from ._cli_common import write_atomically
+from ._cli_common import UsageError, write_atomically
 
 __all__ = ["register"]
 
@@ -14,8 +15,22 @@ def _command_verify(arguments) -> int:
     from . import FULL, QUICK, format_table, results_json, run_checks
 
     mode = FULL if arguments.full else QUICK
+    if arguments.all and arguments.checks:
+        raise UsageError("give check names or --all, not both")
+    if arguments.report:  # refuse a bad destination before minutes of checks, not after
+        parent = os.path.dirname(os.path.abspath(arguments.report))
+        if not os.path.isdir(parent):
+            raise UsageError(f"--report: directory {parent} does not exist")
+        if os.path.exists(arguments.report) and not os.path.isdir(arguments.report):
+            raise UsageError(f"--report: {arguments.report} exists and is not a directory")
     progress = None if arguments.json else (lambda line: print(line, file=sys.stderr, flush=True))
     results = run_checks(arguments.checks, mode, progress=progress)
+    if arguments.report:
+        from ._report_files import write_report
+
+        report_progress = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+        write_report(results, arguments.report, mode, progress=report_progress)
+        print(f"report written to {arguments.report}", file=sys.stderr)
     if arguments.json:
         print(json.dumps(results_json(results), indent=2))
     else:
@@ -81,6 +96,9 @@ def register(commands) -> None:
     effort.add_argument("--quick", action="store_true", help="minutes on two cores (default)")
     effort.add_argument("--full", action="store_true", help="paper grade; may take hours")
     verify.add_argument("--json", action="store_true")
+    verify.add_argument("--all", action="store_true", help="every registered check (the default with no names)")
+    verify.add_argument("--report", metavar="DIR",
+                        help="write report.md, report.tex, results.json and figures (PNG, PDF) into DIR")
     verify.set_defaults(run=_command_verify)
 
     latex = commands.add_parser("latex", help="LaTeX of derivations")

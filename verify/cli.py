@@ -6,6 +6,7 @@
                       [--threads K] [--max-time TMAX] [--no-bridge] [--json]
     kramers verify    [CHECK...] [--quick|--full] [--json]
     kramers latex     [NAME...] [-o FILE]
+    kramers fpe       --potential EXPR --from X0 --to B (--temperature T | --temperature-expr EXPR) --horizon TEND [--json]
     kramers list
     kramers schedule  --potential EXPR --from X --to X --temperature T0 --schedule SPEC --horizon TEND [--json]
     kramers schedule  ... --optimize --budget B --horizon TEND [--json]
@@ -25,6 +26,7 @@ from collections.abc import Sequence
 from . import _cli_kramers, _cli_verify
 from . import _cli_schedule
 from . import _cli_skills
+from . import _cli_fpe
 from ._cli_common import Parser, UsageError
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
@@ -35,6 +37,7 @@ COMMAND_MODULES = (
     _cli_verify,
     _cli_schedule,
     _cli_skills,
+    _cli_fpe,
 )
 
 

@@ -1,0 +1,77 @@
+"""``kramers fpe``: JSON keys, closed forms through the command line, one-line errors."""
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+QUARTIC = "(x**2-1)**2"
+
+
+def kramers(*arguments):
+    return subprocess.run([sys.executable, "-m", "verify.cli", *arguments], capture_output=True, text=True,
+                          timeout=600)
+
+
+def fpe(*arguments):
+    completed = kramers("fpe", *arguments, "--json")
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+def test_constant_temperature_reports_survival_hazard_and_rate():
+    out = fpe("--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "0.5", "--horizon", "40",
+              "--cells", "1000", "--steps", "4000", "--outputs", "40")
+    for key in ("times", "survival", "hazard", "hazard_rate", "temperatures", "rate", "mfpt"):
+        assert key in out
+    assert len(out["times"]) == len(out["survival"]) == len(out["hazard"]) == 41
+    assert out["times"][-1] == pytest.approx(40)
+    # exact MFPT 10.25857006... (THEORY.md); the 1000-cell grid is second order with error 4e-6 relative
+    assert out["mfpt"] == pytest.approx(10.25857006, rel=2e-5)
+    # late hazard rate is the lowest eigenvalue (the rest of the spectrum decays as e^{-3.4 t})
+    assert out["hazard_rate"][-1] == pytest.approx(out["rate"], rel=1e-6)
+    assert out["hazard"][-1] == pytest.approx(-math.log(out["survival"][-1]))
+
+
+def test_temperature_expression_in_t_for_free_diffusion_matches_the_images_solution():
+    # T(t) = 1 + t/2: int_0^t T = t + t^2/4; S = erf(1 / sqrt(4 (t + t^2/4))) with a far reflecting end
+    out = fpe("--potential", "0", "--from", "0", "--to", "1", "--reflect", "-14", "--temperature-expr", "1 + t/2",
+              "--horizon", "2", "--cells", "2800", "--steps", "800", "--outputs", "8")
+    assert out["rate"] is None and out["mfpt"] is None
+    for t, survival, temperature in zip(out["times"][1:], out["survival"][1:], out["temperatures"][1:]):
+        assert temperature == pytest.approx(1 + t / 2)
+        # measured second-order error at this resolution is below 5e-5 (tests/numerics/test_fokker_planck.py)
+        assert survival == pytest.approx(math.erf(1 / math.sqrt(4 * (t + t * t / 4))), abs=2e-4)
+
+
+@pytest.mark.parametrize(
+    "arguments, fragment",
+    [
+        (("--temperature", "0.5", "--temperature-expr", "0.5"), "not both"),
+        (("--schedule", "spike"), "--schedule"),
+        (("--temperature-expr", "__import__('os')"), "--temperature-expr"),
+        (("--temperature-expr", "0.1 - t"), "T(t) must be positive"),
+        (("--temperature-expr", "0.5 + y"), "--temperature-expr"),
+        ((), "--temperature or --temperature-expr is required"),
+        (("--temperature", "0.5", "--outputs", "7"), "--outputs"),
+    ],
+)
+def test_bad_input_is_one_line_with_status_2(arguments, fragment):
+    completed = kramers("fpe", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--horizon", "1", *arguments)
+    assert completed.returncode == 2
+    assert fragment in completed.stderr
+    assert len(completed.stderr.strip().splitlines()) == 1 and "Traceback" not in completed.stderr
+
+
+def test_verify_refuses_names_together_with_all():
+    completed = kramers("verify", "--all", "kramers_vs_exact")
+    assert completed.returncode == 2 and "--all" in completed.stderr
+
+
+def test_verify_refuses_a_report_directory_that_cannot_be_written_before_running_checks(tmp_path):
+    (tmp_path / "file").write_text("")
+    for destination in (tmp_path / "missing" / "out", tmp_path / "file"):
+        completed = kramers("verify", "kramers_vs_exact", "--report", str(destination))
+        assert completed.returncode == 2 and "--report" in completed.stderr and "[1/1]" not in completed.stderr

@@ -1,0 +1,262 @@
+"""Figures of the verification report (matplotlib, imported lazily, Agg backend).
+
+Each figure function takes the check results (and computes what it needs
+beyond them with small, seeded runs) and returns the matplotlib figure, or
+``None`` when its data is absent (e.g. the check that feeds it was not run).
+
+* Arrhenius plot: ln tau against 1/T, with the exact MFPT (quadrature), the
+  Kramers time 1/k_K and the first-corrected time tau_K (1 + C_1 T) as lines,
+  and the measured ensemble means (error bars: z standard errors) and the
+  Fokker-Planck values as points.
+* Survival under a Gaussian spike and under a plateau of equal thermal budget:
+  Fokker-Planck, a Langevin ensemble (Kaplan-Meier with Greenwood bands) and
+  the adiabatic survival exp(-int k_K(T(s)) ds).
+* Adiabatic breakdown: H_FPE / H_adiabatic against the spike width in units
+  of the well relaxation time gamma / U''(a).
+* Exit-time bias against dt: (mean - exact)/exact on the dt rungs of the
+  ensemble check, with z standard errors.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import sympy
+
+from theory import Potential, kramers_escape, symbols
+
+from ._check import CheckResult
+
+__all__ = ["FIGURES", "schedule_ensemble", "plateau_temperature"]
+
+QUARTIC = "(x**2-1)**2"
+Z = 4.0
+_TEMPERATURE_IN_CASE = re.compile(r"T=([0-9.eE+-]+)")
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as pyplot
+
+    pyplot.rcParams.update({"font.size": 10, "axes.grid": True, "grid.alpha": 0.3, "figure.dpi": 150})
+    return pyplot
+
+
+def _by_name(results: Sequence[CheckResult]) -> dict[str, CheckResult]:
+    return {result.name: result for result in results}
+
+
+def arrhenius(results: Sequence[CheckResult]):
+    """ln tau vs 1/T on (x^2-1)^2 from -1 to +1."""
+    from numerics import fokker_planck_mfpt
+
+    pyplot = _pyplot()
+    potential = Potential.from_string(QUARTIC)
+    theory = kramers_escape(potential, -1, 1)
+    first = float(theory.correction_coefficient(1))
+    temperatures = np.linspace(0.2, 0.7, 26)
+    # the exact curve from the Fokker-Planck backward equation (4000 cells: relative error < 1e-6, see
+    # the fpe_vs_exact_mfpt check); mpmath's double quadrature takes seconds per point
+    exact = [fokker_planck_mfpt(potential, -1, 1, T, cells=4000) for T in temperatures]
+    rate = sympy.lambdify(symbols.T, theory.rate.expression.subs(symbols.gamma, 1), "numpy")
+    kramers = 1 / rate(temperatures)
+    exact = np.array(exact)
+    figure, (axes, ratio) = pyplot.subplots(1, 2, figsize=(10, 4))
+    lines = [
+        (exact, "k-", 2, "exact MFPT"),
+        (kramers, "C0--", 1.5, r"Kramers $1/k_K$"),
+        (kramers * (1 + first * temperatures), "C2-.", 1.5, rf"corrected $\tau_K(1+{first:g}\,T)$"),
+    ]
+    for values, style, width, label in lines:
+        axes.plot(1 / temperatures, np.log(values), style, lw=width, label=label)
+        ratio.plot(1 / temperatures, values / kramers, style, lw=width, label=label)
+    checks = _by_name(results)
+    if "ensemble_vs_exact_mfpt" in checks:
+        points = [(float(_TEMPERATURE_IN_CASE.search(c.case).group(1)), c.measured, c.budget.stderr)
+                  for c in checks["ensemble_vs_exact_mfpt"].comparisons]
+        T, mean, stderr = map(np.array, zip(*points))
+        style = dict(fmt="o", color="C3", ms=5, capsize=3, label=rf"Langevin ensembles (${Z:g}\sigma$)")
+        axes.errorbar(1 / T, np.log(mean), yerr=Z * stderr / mean, **style)
+        ratio.errorbar(1 / T, mean * rate(T), yerr=Z * stderr * rate(T), **style)
+    if "fpe_vs_exact_mfpt" in checks:
+        points = [(float(_TEMPERATURE_IN_CASE.search(c.case).group(1)), c.measured)
+                  for c in checks["fpe_vs_exact_mfpt"].comparisons]
+        T, value = map(np.array, zip(*points))
+        axes.plot(1 / T, np.log(value), "s", mfc="none", color="C1", ms=9, label="Fokker-Planck")
+        ratio.plot(1 / T, value * rate(T), "s", mfc="none", color="C1", ms=9, label="Fokker-Planck")
+    axes.set_xlabel(r"$1/T$")
+    axes.set_ylabel(r"$\ln \tau$")
+    axes.set_title(r"Arrhenius plot, $U=(x^2-1)^2$, $-1 \to +1$", fontsize=10)
+    axes.legend(fontsize=8)
+    ratio.set_xlabel(r"$1/T$")
+    ratio.set_ylabel(r"$\tau\, k_K$")
+    ratio.set_title(r"the same, divided by the Kramers time $1/k_K$", fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def plateau_temperature(baseline: float, height: float, start: float, duration: float, smoothing: float):
+    """T0 + h on [t_s, t_s + tau], with tanh edges of width ``smoothing`` (so that T(t) is smooth)."""
+    t = symbols.t
+    edge = lambda centre: (1 + sympy.tanh((t - centre) / smoothing)) / 2  # noqa: E731
+    return sympy.Float(baseline) + sympy.Float(height) * (edge(start) - edge(start + duration))
+
+
+def schedule_ensemble(potential: Potential, start: float, target: float, temperature, horizon: float, dt: float,
+                      trajectories: int, seed: int):
+    """Exit times under T(t): vectorised Euler-Maruyama with the Brownian-bridge test (numpy, seeded).
+
+    An illustration for the figures, not a kernel: the reproducible kernels
+    (numerics.first_passage_ensemble) take a constant temperature.
+    """
+    gradient = sympy.lambdify(potential.variable, potential.derivative(1, numeric=True), "numpy")
+    T_of = sympy.lambdify(symbols.t, temperature, "numpy")
+    generator = np.random.default_rng(seed)
+    x = np.full(trajectories, float(start))
+    times = np.full(trajectories, horizon)
+    alive = np.ones(trajectories, dtype=bool)
+    direction = 1.0 if target > start else -1.0
+    steps = int(round(horizon / dt))
+    for n in range(steps):
+        index = np.nonzero(alive)[0]
+        if index.size == 0:
+            break
+        with np.errstate(under="ignore"):
+            T = float(T_of(n * dt + dt / 2))
+        y = x[index]
+        new = y - gradient(y) * dt + math.sqrt(2 * T * dt) * generator.standard_normal(index.size)
+        crossed = direction * (new - target) >= 0
+        gap = np.maximum(direction * (target - y), 0) * np.maximum(direction * (target - new), 0)
+        with np.errstate(under="ignore"):  # crossing probabilities below 1e-308 are 0
+            crossed |= generator.random(index.size) < np.exp(-gap / (T * dt))  # exp(-2 gap / (sigma^2 dt))
+        x[index] = new
+        times[index[crossed]] = (n + 1) * dt
+        alive[index[crossed]] = False
+    return times, ~alive
+
+
+def survival_under_schedules(results: Sequence[CheckResult]):
+    """Survival under a spike and a plateau of equal thermal budget: FPE, ensemble, adiabatic."""
+    from numerics import fokker_planck_survival
+
+    from scipy.integrate import cumulative_trapezoid
+
+    from ._checks_fpe import spike_temperature
+    from ._statistics import kaplan_meier
+
+    pyplot = _pyplot()
+    potential = Potential.from_string(QUARTIC)
+    theory = kramers_escape(potential, -1, 1)
+    kramers = theory.rate.expression.subs(symbols.gamma, 1)
+    rate = lambda times, T: sympy.lambdify(symbols.t, kramers.subs(symbols.T, T), "numpy")(times)  # noqa: E731
+    baseline, horizon = 0.12, 30.0
+    amplitude, width, centre = 0.2, 2.0, 12.0
+    budget = amplitude * width * math.sqrt(2 * math.pi)
+    height, duration = 0.1, budget / 0.1
+    schedules = {
+        rf"spike: $A={amplitude:g}$, $\sigma={width:g}$": spike_temperature(baseline, amplitude, centre, width),
+        rf"plateau: $h={height:g}$, $\tau={duration:.3g}$": plateau_temperature(
+            baseline, height, centre - duration / 2, duration, 0.2),
+    }
+    figure, panels = pyplot.subplots(1, 2, figsize=(9, 3.8), sharey=True)
+    for seed, (axes, (label, temperature)) in enumerate(zip(panels, schedules.items()), start=1):
+        curve = fokker_planck_survival(potential, -1, 1, temperature, horizon, cells=600, steps=3000, outputs=300)
+        grid = np.linspace(0, horizon, 30_001)  # trapezoidal hazard: step 1e-3, far below what a plot resolves
+        with np.errstate(under="ignore"):  # the spike's Gaussian tail underflows to 0: correct
+            adiabatic = np.exp(-cumulative_trapezoid(rate(grid, temperature), grid, initial=0.0))
+        times, escaped = schedule_ensemble(potential, -1, 1, temperature, horizon, 2e-3, 2000, 500 + seed)
+        estimate = kaplan_meier(times, escaped)
+        low, high = estimate.band(Z)
+        steps = np.concatenate([[0], estimate.times, [horizon]])  # censored at the horizon: the step holds
+        extend = lambda values: np.concatenate([[1], values, values[-1:]])  # noqa: E731
+        axes.fill_between(steps, extend(low), extend(high), step="post",
+                          color="C3", alpha=0.25, label=rf"ensemble, Kaplan-Meier ${Z:g}\sigma$ band")
+        axes.step(steps, extend(estimate.survival), where="post", color="C3", lw=1, label="ensemble (N=2000)")
+        axes.plot(curve.times, curve.survival, "k-", lw=2, label="Fokker-Planck")
+        axes.plot(grid, adiabatic, "C0--", lw=1.5, label=r"adiabatic $e^{-\int k_K(T(s))ds}$")
+        twin = axes.twinx()
+        twin.plot(curve.times, curve.temperatures, color="0.6", lw=1, ls=":")
+        twin.set_ylim(0, 0.5)
+        twin.set_ylabel(r"$T(t)$ (dotted)", color="0.4")
+        twin.grid(False)
+        axes.set_title(label, fontsize=10)
+        axes.set_xlabel("t")
+    panels[0].set_ylabel("survival S(t)")
+    handles, labels = panels[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False)
+    figure.suptitle(rf"Equal thermal budget $B={budget:.3g}$ above $T_0={baseline:g}$, $U=(x^2-1)^2$", fontsize=10)
+    figure.tight_layout(rect=(0, 0.07, 1, 1))
+    return figure
+
+
+def adiabatic_breakdown(results: Sequence[CheckResult]):
+    """H_FPE / H_adiabatic against sigma / (gamma/U''(a))."""
+    checks = _by_name(results)
+    if "adiabatic_breakdown" not in checks:
+        return None
+    rows = [c.details for c in checks["adiabatic_breakdown"].comparisons]
+    rows = rows + list(rows[-1].get("narrow_spikes", ()))
+    pyplot = _pyplot()
+    width = np.array([r["width"] / r["relaxation_time"] for r in rows])
+    ratio = np.array([r["ratio"] for r in rows])
+    declared = np.array([r["declared"] / r["adiabatic"] for r in rows])
+    order = np.argsort(width)
+    figure, axes = pyplot.subplots(figsize=(5.5, 4))
+    axes.fill_between(width[order], 1 - declared[order], 1 + declared[order], color="C0", alpha=0.2,
+                      label=r"declared error of $k_K$: $\int 2|C_1|T k_K$")
+    axes.plot(width[order], ratio[order], "o-", color="k", label=r"$H_{\mathrm{FPE}}/H_{\mathrm{adiabatic}}$")
+    if all("ratio_exact_rate" in r for r in rows):
+        exact = np.array([r["ratio_exact_rate"] for r in rows])
+        axes.plot(width[order], exact[order], "s--", color="C3", mfc="none",
+                  label=r"same with the exact rate $\lambda_1(T)$ in place of $k_K$")
+    axes.axhline(1, color="C0", lw=1)
+    axes.axvline(1, color="0.5", ls=":", lw=1)
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel(r"spike width $\sigma$ / relaxation time $\gamma/U''(a)$")
+    axes.set_ylabel("hazard ratio at the horizon")
+    axes.set_title("Where the adiabatic picture breaks down", fontsize=10)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def exit_time_bias(results: Sequence[CheckResult]):
+    """(mean - exact)/exact against dt for the ensemble check's rungs."""
+    checks = _by_name(results)
+    if "ensemble_vs_exact_mfpt" not in checks:
+        return None
+    pyplot = _pyplot()
+    figure, axes = pyplot.subplots(figsize=(5.5, 4))
+    for index, comparison in enumerate(checks["ensemble_vs_exact_mfpt"].comparisons):
+        d = comparison.details
+        if "coarse_dt" not in d:
+            return None
+        dts = np.array([d["coarse_dt"], d["coarse_dt"] / 2])
+        means = np.array([d["coarse_mean"], comparison.measured])
+        errors = np.array([d["coarse_stderr"], comparison.budget.stderr])
+        exact = comparison.predicted
+        axes.errorbar(dts * (1 + 0.03 * index), (means - exact) / exact, yerr=Z * errors / exact, fmt="o-",
+                      capsize=3, label=comparison.case.split(",")[0])
+    axes.axhline(0, color="k", lw=1)
+    axes.set_xscale("log")
+    axes.set_xlabel(r"time step $\Delta t$")
+    axes.set_ylabel(r"relative bias of the mean exit time")
+    axes.set_title(rf"Exit-time bias vs $\Delta t$ (bridge-corrected, ${Z:g}\sigma$ bars)", fontsize=10)
+    axes.legend(fontsize=8, loc="upper right")
+    figure.tight_layout()
+    return figure
+
+
+#: Name -> figure function; each returns a matplotlib figure or None when its data is absent.
+FIGURES = {
+    "arrhenius": arrhenius,
+    "survival_schedules": survival_under_schedules,
+    "adiabatic_breakdown": adiabatic_breakdown,
+    "exit_time_bias": exit_time_bias,
+}
