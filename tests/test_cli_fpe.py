@@ -52,7 +52,7 @@ def test_temperature_expression_in_t_for_free_diffusion_matches_the_images_solut
         (("--temperature", "0.5", "--temperature-expr", "0.5"), "not both"),
         (("--schedule", "spike"), "--schedule"),
         (("--temperature-expr", "__import__('os')"), "--temperature-expr"),
-        (("--temperature-expr", "0.1 - t"), "T(t) must be positive"),
+        (("--temperature-expr", "0.1 - t"), "T > 0"),
         (("--temperature-expr", "0.5 + y"), "--temperature-expr"),
         ((), "--temperature or --temperature-expr is required"),
         (("--temperature", "0.5", "--outputs", "7"), "--outputs"),
@@ -75,3 +75,17 @@ def test_verify_refuses_a_report_directory_that_cannot_be_written_before_running
     for destination in (tmp_path / "missing" / "out", tmp_path / "file"):
         completed = kramers("verify", "kramers_vs_exact", "--report", str(destination))
         assert completed.returncode == 2 and "--report" in completed.stderr and "[1/1]" not in completed.stderr
+
+
+def test_schedule_spec_equals_the_same_temperature_expression():
+    common = ("fpe", "--potential", "(x**2-1)**2", "--from", "-1", "--to", "1", "--horizon", "40", "--json")
+    by_spec = json.loads(kramers(*common, "--temperature", "0.1", "--schedule", "spike:A=0.1,t0=20,sigma=2").stdout)
+    by_expr = json.loads(kramers(*common, "--temperature-expr", "0.1+0.1*exp(-(t-20)**2/8)").stdout)
+    assert by_spec["survival"] == by_expr["survival"]
+    assert by_spec["temperatures"] == pytest.approx(by_expr["temperatures"], rel=1e-15)
+
+
+def test_schedule_below_zero_is_refused():
+    completed = kramers("fpe", "--potential", "(x**2-1)**2", "--from", "-1", "--to", "1", "--horizon", "40",
+                        "--temperature", "0.1", "--schedule", "spike:A=-0.2,t0=20,sigma=2")
+    assert completed.returncode == 2 and "T > 0" in completed.stderr and completed.stderr.count("\n") == 1

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 __all__ = [
     "Parser", "UsageError", "parameters", "potential", "point", "one_dimensional", "number", "positive", "emit",
-    "write_atomically", "landscape_options",
+    "write_atomically", "landscape_options", "temperature_of_time",
 ]
 
 
@@ -56,6 +56,44 @@ def point(text: str, dimension: int, what: str) -> tuple[float, ...]:
     if len(coordinates) != dimension:
         raise UsageError(f"{what}: expected {dimension} comma-separated coordinates, got {len(coordinates)}")
     return coordinates
+
+
+def temperature_of_time(arguments, horizon: float | None):
+    """The temperature of a run: a float, or a SymPy expression T(t) in ``theory.symbols.t``.
+
+    ``--temperature T`` alone is constant; ``--temperature T0 --schedule SPEC`` is
+    T0 plus the schedule's excess (see ``theory.parse_schedule``);
+    ``--temperature-expr EXPR`` is T(t) itself, parsed over ``t`` (never
+    evaluated).  A T(t) that is not positive on [0, horizon] is refused.
+    """
+    from theory import ExpressionPulse, parse_expression, parse_schedule, symbols
+
+    schedule_spec = getattr(arguments, "schedule", None)
+    expression_text = getattr(arguments, "temperature_expr", None)
+    if schedule_spec is not None and expression_text is not None:
+        raise UsageError("give --schedule (with --temperature T0) or --temperature-expr, not both")
+    if expression_text is not None:
+        if arguments.temperature is not None:
+            raise UsageError("give --temperature (constant) or --temperature-expr (T(t)), not both")
+        expression = parse_expression(expression_text, {"t": symbols.t}, what="--temperature-expr")
+        if symbols.t not in expression.free_symbols:
+            return positive(str(expression), "--temperature-expr")
+        initial = expression.subs(symbols.t, 0)
+        if not (initial.is_number and initial.is_real and initial > 0):
+            raise UsageError(f"--temperature-expr: T(0) = {initial} must be positive")
+        schedule = ExpressionPulse(initial, expression - initial)
+    else:
+        if arguments.temperature is None:
+            if schedule_spec is not None:
+                raise UsageError("--schedule needs --temperature T0, the baseline it adds to")
+            raise UsageError("--temperature or --temperature-expr is required")
+        baseline = positive(arguments.temperature, "--temperature")
+        if schedule_spec is None:
+            return baseline
+        schedule = parse_schedule(schedule_spec, baseline)
+    if horizon is not None:
+        schedule.check_positive(horizon, what="--schedule" if schedule_spec else "--temperature-expr")
+    return schedule.temperature
 
 
 def one_dimensional(landscape, command: str) -> None:

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from ._cli_common import UsageError, emit, landscape_options, number, one_dimensional, positive, potential
+from ._cli_common import (
+    UsageError, emit, landscape_options, number, one_dimensional, positive, potential, temperature_of_time,
+)
 
 __all__ = ["register"]
-
-
-def _temperature(arguments):
-    """A number, or T(t) parsed from --temperature-expr over the symbol t (never evaluated as Python)."""
-    from theory import parse_expression, symbols
-
-    if arguments.schedule is not None:
-        raise UsageError("--schedule is not available in this build; give T(t) with --temperature-expr")
-    if arguments.temperature_expr is None:
-        if arguments.temperature is None:
-            raise UsageError("--temperature or --temperature-expr is required")
-        return positive(arguments.temperature, "--temperature")
-    if arguments.temperature is not None:
-        raise UsageError("give --temperature (constant) or --temperature-expr (T(t)), not both")
-    expression = parse_expression(arguments.temperature_expr, {"t": symbols.t}, what="--temperature-expr")
-    return expression if symbols.t in expression.free_symbols else positive(str(expression), "--temperature-expr")
 
 
 def _command_fpe(arguments) -> int:
@@ -28,7 +14,7 @@ def _command_fpe(arguments) -> int:
 
     friction = positive(arguments.friction, "--friction")
     horizon = positive(arguments.horizon, "--horizon")
-    temperature = _temperature(arguments)
+    temperature = temperature_of_time(arguments, horizon)
     if arguments.cells < 8:
         raise UsageError(f"--cells must be at least 8, got {arguments.cells}")
     if arguments.steps < 8:
@@ -78,7 +64,7 @@ def register(commands) -> None:
     fpe = commands.add_parser("fpe", help="Fokker-Planck survival, hazard and exact escape rate")
     landscape_options(fpe, temperature_required=False)
     fpe.add_argument("--temperature-expr", metavar="EXPR", help="T(t) as an expression in t, e.g. '0.1+0.1*exp(-(t-20)**2/2)'")
-    fpe.add_argument("--schedule", metavar="SPEC", help="a named temperature schedule (when schedules are installed)")
+    fpe.add_argument("--schedule", metavar="SPEC", help="T0 + schedule, e.g. spike:A=0.1,t0=20,sigma=2 (T0 from --temperature)")
     fpe.add_argument("--horizon", required=True, metavar="TEND", help="final time")
     fpe.add_argument("--reflect", metavar="L", help="reflecting end beyond --from (default: where U rises 40 T(0))")
     fpe.add_argument("--cells", type=int, default=1000, metavar="N", help="finite-volume cells (default 1000)")
