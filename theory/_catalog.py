@@ -12,6 +12,11 @@ from ._derivation import Derivation
 from ._errors import InvalidParameter
 from ._kramers import kramers_correction, kramers_escape_time, kramers_rate
 from ._mfpt import exact_mfpt
+from ._eyring_kramers import eyring_kramers_rate
+from ._ewc import (
+    ewc_barrier_series, ewc_canonical_barrier, ewc_critical_tasks, ewc_penalty_reduction, ewc_plasticity_ratio,
+    ewc_rate,
+)
 
 __all__ = ["DERIVATIONS", "derivation", "derivations"]
 
@@ -21,6 +26,13 @@ DERIVATIONS: Mapping[str, Callable[[], Derivation]] = {
     "kramers_escape_time": kramers_escape_time,
     "kramers_correction": kramers_correction,
     "exact_mfpt": exact_mfpt,
+    "eyring_kramers_rate": eyring_kramers_rate,
+    "ewc_penalty_reduction": ewc_penalty_reduction,
+    "ewc_barrier_series": ewc_barrier_series,
+    "ewc_canonical_barrier": ewc_canonical_barrier,
+    "ewc_critical_tasks": ewc_critical_tasks,
+    "ewc_rate": ewc_rate,
+    "ewc_plasticity_ratio": ewc_plasticity_ratio,
 }
 
 

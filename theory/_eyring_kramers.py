@@ -286,11 +286,16 @@ def _seed(value: Any, dimension: int, what: str) -> tuple[mpmath.mpf, ...]:
         return tuple(v if isinstance(v, mpmath.mpf) else _mp(parse_number(v, what=what)) for v in values)
 
 
-def critical_point(potential: Potential, seed: Any, *, what: str = "seed", index: int | None = None) -> CriticalPoint:
-    """The stationary point Newton's method reaches from ``seed``, classified; ``index`` is required if given."""
+def critical_point(
+    potential: Potential, seed: Any, *, what: str = "seed", index: int | None = None, exact: bool = True
+) -> CriticalPoint:
+    """The stationary point Newton's method reaches from ``seed``, classified; ``index`` is required if given.
+
+    ``exact=False`` skips the search for a closed form (faster, for continuation).
+    """
     with mpmath.workdps(ROOT_DIGITS + 10):
         x = _newton(potential, _seed(seed, potential.dimension, what), what)
-        point = _classify(potential, x, _exact_solutions(potential), what)
+        point = _classify(potential, x, _exact_solutions(potential) if exact else None, what)
     if index is not None and point.index != index:
         kind = {0: "a minimum"}.get(point.index, f"a saddle of index {point.index}")
         raise InvalidParameter(
@@ -371,7 +376,7 @@ def _one_dimensional(potential: Potential, start: Any, target: Any) -> EyringKra
     return EyringKramersEscape(potential, lift(points.minimum), lift(points.saddle))
 
 
-def eyring_kramers_escape(potential: Potential, start: Any, target: Any) -> EyringKramersEscape:
+def eyring_kramers_escape(potential: Potential, start: Any, target: Any, *, exact: bool = True) -> EyringKramersEscape:
     """Eyring-Kramers theory for escape from the basin of ``start`` towards ``target``.
 
     In one dimension the points are those of :func:`theory.escape_points`.  In
@@ -383,7 +388,7 @@ def eyring_kramers_escape(potential: Potential, start: Any, target: Any) -> Eyri
         start = start[0] if isinstance(start, (tuple, list)) else start
         target = target[0] if isinstance(target, (tuple, list)) else target
         return _one_dimensional(potential, start, target)
-    minimum = critical_point(potential, start, what="--from", index=0)
+    minimum = critical_point(potential, start, what="--from", index=0, exact=exact)
     with mpmath.workdps(ROOT_DIGITS + 10):
         function, _, _ = _lambdified(potential)
         a = [_mp(c.subs(potential.values)) for c in minimum.location]
@@ -397,7 +402,7 @@ def eyring_kramers_escape(potential: Potential, start: Any, target: Any) -> Eyri
             f"{_point_text(b)}: no saddle to seed"
         )
     saddle = critical_point(potential, tuple(samples[top]), what="saddle (seeded on the segment --from -> --to)",
-                            index=1)
+                            index=1, exact=exact)
     if float(sympy.N((saddle.value - minimum.value).subs(potential.values))) <= 0:
         raise NoBarrierError("--to: the saddle found is not above the minimum; no barrier")
     return EyringKramersEscape(potential, minimum, saddle)
