@@ -560,11 +560,12 @@ def ewc_barrier(
             raise InvalidParameter("--tasks (N): the number of consolidated tasks is needed")
         values[N] = _number(tasks, "--tasks (N)")
         if dimension == 1 and not (isinstance(fisher_matrix, (list, tuple)) and len(fisher_matrix) > 1):
-            task = ewc_task(anchor, fisher_matrix, 1)
+            task = ewc_task(anchor, fisher_matrix, 1, name="task 1 (--anchor, --fisher)")
             values[fisher] = task.fisher[0, 0]
             reduced = reduce_penalties([EWCTask(task.anchor, sympy.Matrix([[fisher]]))], lam, variables)
         else:
-            reduced = reduce_penalties([ewc_task(anchor, fisher_matrix, dimension)], lam, variables)
+            task = ewc_task(anchor, fisher_matrix, dimension, name="task 1 (--anchor, --fisher)")
+            reduced = reduce_penalties([task], lam, variables)
         per_task = sympy.expand(reduced.expression(variables))
     return EWCBarrier(potential, per_task, values, start, target)
 

@@ -31,7 +31,7 @@ A point of the wrong index, or one with a (numerically) singular Hessian, is an
 error that names the index or the vanishing eigenvalue.  Where SymPy can solve
 the gradient equations (separable landscapes with each partial derivative a
 polynomial of degree <= 4 in its own variable; small polynomial systems such as
-quadratic-plus-quartic couplings) the numeric point is replaced by the matching
+quadratic-plus-quartic couplings without symbolic parameters) the numeric point is replaced by the matching
 closed form, and determinant, eigenvalue and rate come out symbolic.
 """
 
@@ -228,8 +228,8 @@ def _exact_solutions(potential: Potential) -> list[dict] | None:
         for options in per_variable:
             solutions = [{**s, v: root} for s in solutions for v, root in options]
         return solutions
-    if len(variables) > 3 or max(p.total_degree() for p in polynomials) > 3:
-        return None
+    if len(variables) > 3 or max(p.total_degree() for p in polynomials) > 3 or potential.parameters:
+        return None  # coupled systems with symbolic parameters: SymPy's solver can take minutes
     try:
         return sympy.solve(list(gradient), list(variables), dict=True)
     except (NotImplementedError, sympy.PolynomialError):

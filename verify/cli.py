@@ -20,6 +20,7 @@ import warnings
 from collections.abc import Sequence
 
 from . import _cli_kramers, _cli_verify
+from . import _cli_ewc
 from ._cli_common import Parser, UsageError
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
@@ -28,6 +29,7 @@ __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 COMMAND_MODULES = (
     _cli_kramers,
     _cli_verify,
+    _cli_ewc,
 )
 
 
