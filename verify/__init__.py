@@ -18,3 +18,4 @@ from ._report import results_json as results_json
 from ._statistics import Estimate as Estimate
 from ._statistics import exponential_rate as exponential_rate
 from ._statistics import mean_first_passage as mean_first_passage
+from . import _checks_ewc  # noqa: F401,E402  (registers the EWC and Eyring-Kramers checks)
