@@ -666,7 +666,9 @@ def _refine_saddle_node(ewc: EWCBarrier, low: float, high: float) -> float:
         value = float(root[len(variables)])
     except (ZeroDivisionError, ValueError):
         return (low + high) / 2
-    if not low - 1e-6 * (1 + high) <= value <= high + 1e-6 * (1 + high):  # converged elsewhere: keep the bracket
+    # the bracket is only as sharp as the scan (a maximum-minimum pair closer than one grid step is missed,
+    # so the bracket may sit slightly below N*): accept Newton's root near it, reject a far-away one
+    if not abs(value - (low + high) / 2) <= 1e-2 * (1 + high):
         return (low + high) / 2
     return value
 
