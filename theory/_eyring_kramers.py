@@ -25,8 +25,8 @@ Stationary points.  In one dimension the points come from
 :func:`theory._stationary.escape_points` (walk downhill, scan the segment).  In
 d >= 2 they are found by Newton's method on the gradient in mpmath arithmetic
 (damped: a step is halved until |grad U| decreases), seeded at ``start`` for
-the minimum and at the highest point of the straight segment from the minimum
-to ``target`` for the saddle, and classified by the eigenvalues of the Hessian.
+the minimum and at the highest interior local maximum of U on the straight segment from the
+minimum to ``target`` for the saddle, and classified by the eigenvalues of the Hessian.
 A point of the wrong index, or one with a (numerically) singular Hessian, is an
 error that names the index or the vanishing eigenvalue.  Where SymPy can solve
 the gradient equations (separable landscapes with each partial derivative a
@@ -381,8 +381,8 @@ def eyring_kramers_escape(potential: Potential, start: Any, target: Any, *, exac
 
     In one dimension the points are those of :func:`theory.escape_points`.  In
     d >= 2 the minimum is Newton's point from ``start`` (index 0 required) and
-    the saddle Newton's point from the highest sample of the segment from the
-    minimum to ``target`` (index 1 required).
+    the saddle Newton's point from the highest interior local maximum of U on
+    the segment from the minimum to ``target`` (index 1 required).
     """
     if potential.dimension == 1:
         start = start[0] if isinstance(start, (tuple, list)) else start
@@ -395,8 +395,9 @@ def eyring_kramers_escape(potential: Potential, start: Any, target: Any, *, exac
         b = _seed(target, potential.dimension, "--to")
         samples = [[ai + (bi - ai) * j / SEGMENT_SAMPLES for ai, bi in zip(a, b)] for j in range(SEGMENT_SAMPLES + 1)]
         heights = [function(*p) for p in samples]
-        top = max(range(len(heights)), key=lambda j: heights[j])
-    if top in (0, SEGMENT_SAMPLES):
+        peaks = [j for j in range(1, SEGMENT_SAMPLES) if heights[j - 1] <= heights[j] >= heights[j + 1]]
+        top = max(peaks, key=lambda j: heights[j]) if peaks else None
+    if top is None:
         raise NoBarrierError(
             f"--to: U does not rise and fall on the segment from the minimum {_point_text(a)} to the target "
             f"{_point_text(b)}: no saddle to seed"
