@@ -66,7 +66,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -245,43 +244,39 @@ def ewc_penalty_reduction() -> Derivation:
 
 
 @functools.lru_cache(maxsize=None)
+def _stationary_value_series() -> tuple[sympy.Expr, sympy.Expr, tuple[sympy.Symbol, ...]]:
+    """V(n) = U_n(p(n)) at a stationary point p(n) of U + n q: the coefficients of n and n^2.
+
+    Near the point p0 of U write U(p0 + s) = U0 + K s^2/2 + U3 s^3/6 (U'(p0) = 0, K signed)
+    and q(p0 + s) = q0 + g s + h s^2/2; expand p(n) = p0 + p1 n + p2 n^2, solve the
+    stationarity condition order by order, and expand V(n).
+    """
+    n, shift = sympy.symbols("n s", real=True)
+    U0, K, U3, q0, g, h, p1, p2 = sympy.symbols("U0 K U3 q0 g h p1 p2", real=True)
+    landscape = U0 + K * shift**2 / 2 + U3 * shift**3 / 6 + n * (q0 + g * shift + h * shift**2 / 2)
+    displacement = p1 * n + p2 * n**2
+    stationarity = sympy.expand(sympy.diff(landscape, shift).subs(shift, displacement))
+    first_order = sympy.solve(stationarity.coeff(n, 1), p1)[0]
+    value = sympy.expand(landscape.subs(shift, displacement).subs(p1, first_order))
+    slope, curvature = value.coeff(n, 1), sympy.factor(value.coeff(n, 2))
+    if curvature.has(p2):  # pragma: no cover - p2 drops out because U'(p0) = 0
+        raise KramersError("EWC series: the second-order displacement did not drop out")
+    return slope, curvature, (q0, g, K)
+
+
+@functools.lru_cache(maxsize=None)
 def ewc_barrier_series() -> Derivation:
-    """dU(N) = dU0 + N (q_b - q_a) + N^2/2 (g_a^2/U''(a) + g_b^2/|U''(b)|) + O(N^3), by implicit differentiation."""
-    n = sympy.Symbol("n", nonnegative=True)
-    U, q = sympy.Function("U"), sympy.Function("q")
-    symbols = {}
-
-    def value_derivatives(point_name: str):
-        p = sympy.Function(f"p_{point_name}")(n)
-        stationarity = sympy.diff(U(p), p) + n * sympy.diff(q(p), p)
-        velocity = sympy.solve(sympy.diff(stationarity, n), sympy.Derivative(p, n))[0]
-        value = U(p) + n * q(p)
-        first = sympy.diff(value, n).subs(sympy.Derivative(p, n), velocity)
-        first = sympy.expand(first).subs(sympy.diff(U(p), p), -n * sympy.diff(q(p), p))
-        second = sympy.diff(first, n).subs(sympy.Derivative(p, n), velocity)
-        return [e.subs(n, 0) for e in (first, second)], p
-
-    (first_b, second_b), p_b = value_derivatives("b")
-    (first_a, second_a), p_a = value_derivatives("a")
+    """dU(N) = dU0 + N (q_b - q_a) + N^2/2 (g_a^2/U''(a) + g_b^2/|U''(b)|) + O(N^3), by perturbation."""
+    slope, curvature, (q0, g, K) = _stationary_value_series()
     q_a, q_b = sympy.symbols("q_a q_b", real=True)
     g_a, g_b = sympy.symbols("g_a g_b", real=True)
     kappa_a, kappa_b = sympy.symbols("kappa_a kappa_b", positive=True)
     DeltaU_0 = sympy.Symbol("DeltaU_0", positive=True)
-
-    def local(expression, p, q_value, g_value, curvature):
-        expression = expression.subs(p.subs(n, 0), sympy.Symbol("_p"))
-        point = sympy.Symbol("_p")
-        return expression.subs({
-            sympy.Subs(sympy.Derivative(U(point), point), point, point): 0,
-        }).replace(lambda e: isinstance(e, sympy.Subs), lambda e: e.doit()).subs({
-            sympy.Derivative(U(point), (point, 2)): curvature,
-            sympy.Derivative(q(point), point): g_value,
-            q(point): q_value,
-        })
-
-    slope = local(first_b, p_b, q_b, g_b, -kappa_b) - local(first_a, p_a, q_a, g_a, kappa_a)
-    curvature = (local(second_b, p_b, q_b, g_b, -kappa_b) - local(second_a, p_a, q_a, g_a, kappa_a)) / 2
-    expression = DeltaU_0 + N * sympy.factor(slope) + N**2 * sympy.factor(curvature)
+    at_saddle = {q0: q_b, g: g_b, K: -kappa_b}
+    at_minimum = {q0: q_a, g: g_a, K: kappa_a}
+    growth = slope.subs(at_saddle) - slope.subs(at_minimum)
+    bending = sympy.factor(curvature.subs(at_saddle) - curvature.subs(at_minimum))
+    expression = DeltaU_0 + N * growth + N**2 * bending
     symbols = {
         N: "number of consolidated tasks", DeltaU_0: "barrier without penalties",
         q_a: "penalty of one task at the old minimum a", q_b: "penalty of one task at the saddle b",
@@ -300,8 +295,8 @@ def ewc_barrier_series() -> Derivation:
             error_order=N**3,
         ),
         references=("Kim2026", "Kirkpatrick2017"),
-        notes="Envelope theorem for V'(N) = q(x(N)) and implicit differentiation of U' + N q' = 0 for V''(N), "
-              "at the minimum and at the saddle of the task landscape.",
+        notes="Perturbation series of the stationary values of U + N q at the minimum and at the saddle: "
+              "V' = q (envelope theorem) and V''/2 = -q'^2 / (2 U'') from the first-order shift of the point.",
     )
 
 
