@@ -94,7 +94,7 @@ fisher = sympy.Symbol("F", nonnegative=True)
 #: Names the EWC layer uses for its own parameters.
 EWC_NAMES = frozenset({"N", "lambda", "F"})
 
-DeltaU_N = sympy.Symbol("DeltaU_N", real=True)
+DeltaU_N = sympy.Symbol(r"\Delta U_N", real=True)
 N_star = sympy.Symbol("N^*", positive=True)
 k_N = sympy.Symbol("k_N", positive=True)
 plasticity = sympy.Symbol("k_N/k_0", positive=True)
