@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Mapping
 from typing import Any
 
 import mpmath
@@ -128,6 +129,7 @@ class CriticalPoint:
     hessian: sympy.Matrix
     eigenvalues: tuple[float, ...]
     exact: bool
+    parameter_values: Mapping[sympy.Symbol, sympy.Expr] = dataclasses.field(default_factory=dict)
 
     @property
     def index(self) -> int:
@@ -143,7 +145,8 @@ class CriticalPoint:
         h = self.hessian
         d = h.shape[0]
         if h.is_diagonal():
-            return min((h[i, i] for i in range(d)), key=lambda e: float(sympy.N(e, 20)) if e.is_number else 0)
+            values = dict(self.parameter_values)
+            return min((h[i, i] for i in range(d)), key=lambda e: float(sympy.N(e.subs(values), 20)))
         if d == 2 and self.exact:
             trace, det = h.trace(), h.det()
             return sympy.factor(trace / 2) - sympy.sqrt(sympy.factor(trace**2 / 4 - det))
@@ -275,7 +278,7 @@ def _classify(potential: Potential, x: mpmath.matrix, solutions, what: str) -> C
             f"{what}: the Hessian at the stationary point {_point_text(x)} is singular (eigenvalue "
             f"{smallest:.3g}): a degenerate point, where the Eyring-Kramers formula does not apply"
         )
-    return CriticalPoint(location, value, hessian, tuple(eigenvalues), exact_location is not None)
+    return CriticalPoint(location, value, hessian, tuple(eigenvalues), exact_location is not None, potential.values)
 
 
 def _seed(value: Any, dimension: int, what: str) -> tuple[mpmath.mpf, ...]:
@@ -371,7 +374,7 @@ def _one_dimensional(potential: Potential, start: Any, target: Any) -> EyringKra
     def lift(point):
         hessian = sympy.Matrix([[point.curvature]])
         curvature = float(sympy.N(point.curvature.subs(potential.values), 20))
-        return CriticalPoint((point.location,), point.value, hessian, (curvature,), point.exact)
+        return CriticalPoint((point.location,), point.value, hessian, (curvature,), point.exact, potential.values)
 
     return EyringKramersEscape(potential, lift(points.minimum), lift(points.saddle))
 

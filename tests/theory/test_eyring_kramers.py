@@ -100,3 +100,12 @@ def test_singular_hessian_is_refused():
     potential = Potential.from_string("(x**2-1)**2 + y**4", "x,y")
     with pytest.raises(DegenerateStationaryPoint, match="singular"):
         eyring_kramers_escape(potential, (-1, 0), (1, 0))
+
+
+def test_symbolic_parameter_stays_symbolic_and_picks_the_negative_eigenvalue():
+    # saddle Hessian diag(-4a, 1/5): with a = 1/100 the unstable direction is the small one
+    potential = Potential.from_string("a*(x**2-1)**2 + y**2/10", "x,y", parameters={"a": "1/100"})
+    theory = eyring_kramers_escape(potential, (-1, 0), (1, 0))
+    a = next(iter(potential.parameters))
+    assert theory.exact and sympy.simplify(theory.saddle.negative_eigenvalue + 4 * a) == 0
+    assert sympy.simplify(theory.rate.expression - 2 * sympy.sqrt(2) * a * sympy.exp(-a / s.T) / (sympy.pi * s.gamma)) == 0
