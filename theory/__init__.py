@@ -54,3 +54,21 @@ from ._schedules import best_pulse_height as best_pulse_height
 from ._schedules import spike_laplace_series as spike_laplace_series
 from ._schedules import ADIABATIC_RATIO as ADIABATIC_RATIO
 from . import _skills as skills  # noqa: F401  (skill learning: theory.skills.resource_time_ratio(), ...)
+from ._eyring_kramers import CriticalPoint as CriticalPoint
+from ._eyring_kramers import EyringKramersEscape as EyringKramersEscape
+from ._eyring_kramers import critical_point as critical_point
+from ._eyring_kramers import eyring_kramers_escape as eyring_kramers_escape
+from ._eyring_kramers import eyring_kramers_rate as eyring_kramers_rate
+from ._ewc import EWCBarrier as EWCBarrier
+from ._ewc import EWCTask as EWCTask
+from ._ewc import QuadraticPenalty as QuadraticPenalty
+from ._ewc import canonical_ewc as canonical_ewc
+from ._ewc import ewc_barrier as ewc_barrier
+from ._ewc import ewc_barrier_series as ewc_barrier_series
+from ._ewc import ewc_canonical_barrier as ewc_canonical_barrier
+from ._ewc import ewc_critical_tasks as ewc_critical_tasks
+from ._ewc import ewc_penalty_reduction as ewc_penalty_reduction
+from ._ewc import ewc_plasticity_ratio as ewc_plasticity_ratio
+from ._ewc import ewc_rate as ewc_rate
+from ._ewc import ewc_task as ewc_task
+from ._ewc import reduce_penalties as reduce_penalties

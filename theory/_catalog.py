@@ -18,6 +18,11 @@ from ._schedules import (
     plateau_mean_transition_time, pulse_gain, pulse_tangent_condition, thermal_budget, transition_probability,
 )
 from ._skills import SKILL_DERIVATIONS
+from ._eyring_kramers import eyring_kramers_rate
+from ._ewc import (
+    ewc_barrier_series, ewc_canonical_barrier, ewc_critical_tasks, ewc_penalty_reduction, ewc_plasticity_ratio,
+    ewc_rate,
+)
 
 __all__ = ["DERIVATIONS", "derivation", "derivations"]
 
@@ -41,6 +46,13 @@ DERIVATIONS: Mapping[str, Callable[[], Derivation]] = {
     "pulse_gain": pulse_gain,
     "pulse_tangent_condition": pulse_tangent_condition,
     **SKILL_DERIVATIONS,
+    "eyring_kramers_rate": eyring_kramers_rate,
+    "ewc_penalty_reduction": ewc_penalty_reduction,
+    "ewc_barrier_series": ewc_barrier_series,
+    "ewc_canonical_barrier": ewc_canonical_barrier,
+    "ewc_critical_tasks": ewc_critical_tasks,
+    "ewc_rate": ewc_rate,
+    "ewc_plasticity_ratio": ewc_plasticity_ratio,
 }
 
 

@@ -151,3 +151,14 @@ def landscape_options(parser: argparse.ArgumentParser, *, temperature_required: 
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
+
+
+def accept_negative_points(parser: argparse.ArgumentParser) -> None:
+    """Let values such as ``--from -1,0`` or ``--anchor -1,-2`` through argparse.
+
+    argparse reads an argument starting with '-' as an option unless it looks
+    like a negative number; a comma list of numbers counts as one here.
+    """
+    import re
+
+    parser._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(,\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)*$")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import warnings
 
-from ._cli_common import UsageError, emit, landscape_options, number, one_dimensional, positive, potential
+from ._cli_common import (
+    UsageError, accept_negative_points, emit, landscape_options, number, one_dimensional, point, positive, potential,
+)
 from ._cli_ensemble import ensemble_options, replay_command, run_ensemble_command
 
 __all__ = ["register"]
@@ -19,7 +21,8 @@ def _command_rate(arguments) -> int:
     temperature = positive(arguments.temperature, "--temperature")
     friction = positive(arguments.friction, "--friction")
     landscape = potential(arguments)
-    one_dimensional(landscape, arguments.command)
+    if landscape.dimension > 1:
+        return _rate_in_dimensions(arguments, landscape, temperature, friction)
     theory = kramers_escape(landscape, number(arguments.start, "--from"), number(arguments.target, "--to"))
     numbers = theory.numbers(temperature if temperature is not None else 1, friction)
     derivation = theory.rate
@@ -48,6 +51,41 @@ def _command_rate(arguments) -> int:
         )
     ]
     lines.append(f"{'formula':<18} {derivation.quantity} = {sympy.sstr(derivation.expression)}")
+    emit(arguments, payload, lines)
+    return 0
+
+
+def _rate_in_dimensions(arguments, landscape, temperature, friction) -> int:
+    """Eyring-Kramers: minimum and index-1 saddle by Newton's method, Hessians, determinant ratio."""
+    import sympy
+
+    from theory import eyring_kramers_escape
+
+    dimension = landscape.dimension
+    theory = eyring_kramers_escape(
+        landscape, point(arguments.start, dimension, "--from"), point(arguments.target, dimension, "--to")
+    )
+    numbers = theory.numbers(temperature if temperature is not None else 1, friction)
+    derivation = theory.rate
+    if temperature is None:
+        numbers["rate"] = numbers["escape_time"] = None
+    elif temperature / numbers["barrier"] > derivation.validity.threshold:
+        warnings.warn(
+            f"T/dU = {temperature / numbers['barrier']:.3g} > {derivation.validity.threshold}: "
+            "the Eyring-Kramers law is outside its regime"
+        )
+    payload = {
+        **numbers,
+        "temperature": temperature,
+        "friction": friction,
+        "exact_stationary_points": theory.exact,
+        "latex": derivation.equation_latex(),
+    }
+    lines = [f"potential           U({', '.join(map(str, landscape.variables))}) = {landscape}"]
+    lines += [f"{key:<19} {payload[key]}" for key in (
+        "minimum", "saddle", "barrier", "hessian_minimum", "hessian_saddle", "negative_eigenvalue", "prefactor",
+        "rate", "escape_time")]
+    lines.append(f"{'formula':<19} {derivation.quantity} = {sympy.sstr(derivation.expression)}")
     emit(arguments, payload, lines)
     return 0
 
@@ -147,6 +185,7 @@ def _command_simulate(arguments) -> int:
 def register(commands) -> None:
     rate = commands.add_parser("rate", help="Kramers rate: stationary points, barrier, prefactor")
     landscape_options(rate, temperature_required=False)
+    accept_negative_points(rate)
     rate.set_defaults(run=_command_rate)
 
     mfpt = commands.add_parser("mfpt", help="exact mean first-passage time by quadrature")

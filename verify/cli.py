@@ -27,6 +27,7 @@ from . import _cli_kramers, _cli_verify
 from . import _cli_schedule
 from . import _cli_skills
 from . import _cli_fpe
+from . import _cli_ewc
 from ._cli_common import Parser, UsageError
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
@@ -38,6 +39,7 @@ COMMAND_MODULES = (
     _cli_schedule,
     _cli_skills,
     _cli_fpe,
+    _cli_ewc,
 )
 
 
