@@ -38,3 +38,4 @@ from ._stationary import basin_minimum as basin_minimum
 from ._stationary import escape_points as escape_points
 from ._stationary import stationary_points as stationary_points
 from . import _symbols as symbols  # noqa: F401  (the canonical symbols: theory.symbols.T, ...)
+from ._parse import parse_condition as parse_condition
