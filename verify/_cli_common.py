@@ -113,3 +113,14 @@ def landscape_options(parser: argparse.ArgumentParser, *, temperature_required: 
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
+
+
+def allow_negative_points(parser: argparse.ArgumentParser) -> None:
+    """Let option values such as ``--from -1,0`` (a comma-list point with a minus sign) through.
+
+    argparse reads any argument that starts with '-' and is not a plain negative
+    number as an option flag; a comma list of numbers is a value here.
+    """
+    import re
+
+    parser._negative_number_matcher = re.compile(r"^-[0-9.][0-9.,eE+\-]*$")
