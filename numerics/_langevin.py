@@ -136,8 +136,11 @@ def _trajectory_source(dimension: int, integrator: str, kind: str, schedule: boo
         "    normal_key = normal_stream_key(seed, trajectory)",
         "    uniform_key = uniform_stream_key(seed, trajectory)",
         "    drift_factor = inverse_friction * dt",
-        "    spare = 0.0",
         "    noise_index = 0",
+        "    block_first = 0",
+        "    cosines = np.empty(NORMAL_BLOCK)",
+        "    sines = np.empty(NORMAL_BLOCK)",
+        "    fill_normal_block(normal_key, 0, cosines, sines)",
         "    step = 0",
     ]
     lines += [f"    x_{k} = start[{k}]" for k in range(d)]
@@ -162,13 +165,17 @@ def _trajectory_source(dimension: int, integrator: str, kind: str, schedule: boo
         return block
 
     def normals(indent: str, names: Sequence[str]) -> list[str]:
+        # Normal number n is half n % 2 of pair n // 2, read from a block of
+        # NORMAL_BLOCK pairs drawn at once by the vectorised fill_normal_block.
         block = []
         for name_k in names:
             block += [
-                f"{indent}if noise_index & 1 == 0:",
-                f"{indent}    {name_k}, spare = normal_pair(normal_key, noise_index >> 1)",
-                f"{indent}else:",
-                f"{indent}    {name_k} = spare",
+                f"{indent}slot = (noise_index >> 1) - block_first",
+                f"{indent}if slot >= NORMAL_BLOCK:",
+                f"{indent}    block_first += NORMAL_BLOCK",
+                f"{indent}    slot -= NORMAL_BLOCK",
+                f"{indent}    fill_normal_block(normal_key, block_first, cosines, sines)",
+                f"{indent}{name_k} = cosines[slot] if noise_index & 1 == 0 else sines[slot]",
                 f"{indent}noise_index += 1",
             ]
         return block
@@ -261,7 +268,12 @@ _ENSEMBLE_SOURCE = '''def ensemble_kernel(first_trajectory, start, geometry, dt,
         times[i] = steps * dt
 '''
 
-_KERNEL_CONSTANTS = dict(_random.KERNEL_CONSTANTS, BRIDGE_EXPONENT_CUTOFF=repr(BRIDGE_EXPONENT_CUTOFF))
+#: Box-Muller pairs drawn at once (at most this many are drawn and not used per trajectory).
+NORMAL_BLOCK = 64
+
+_KERNEL_CONSTANTS = dict(
+    _random.KERNEL_CONSTANTS, BRIDGE_EXPONENT_CUTOFF=repr(BRIDGE_EXPONENT_CUTOFF), NORMAL_BLOCK=repr(NORMAL_BLOCK)
+)
 
 
 @functools.lru_cache(maxsize=64)

@@ -193,6 +193,21 @@ def normal_pair(key, pair_index):
     return radius * cosine, radius * sine
 
 
+def fill_normal_block(key, first_pair, cosines, sines):
+    """Pairs first_pair, first_pair + 1, ...: ``cosines[p]``, ``sines[p]`` = :func:`normal_pair` of pair first_pair + p.
+
+    The same operations as :func:`normal_pair`, in a branch-free loop that LLVM
+    vectorises (AVX-512: eight pairs per instruction), so the numbers are
+    identical and several times cheaper; kernels draw their noise in such blocks.
+    """
+    for p in range(cosines.shape[0]):
+        word = mix64(key + np.uint64(first_pair + p) * GOLDEN)
+        radius = math.sqrt(-2.0 * log_unit_interval(word >> np.uint64(32)))
+        sine, cosine = sin_cos_turn(word & LOW_32_BITS)
+        cosines[p] = radius * cosine
+        sines[p] = radius * sine
+
+
 def uniform_open(key, counter):
     """A uniform number in (0, 1) with 53 random bits, for counter ``counter``."""
     word = mix64(key + np.uint64(counter) * GOLDEN)
@@ -219,7 +234,8 @@ def fill_uniforms(seed, trajectory, out):
 
 #: Source of these functions is copied into generated kernel modules, in order.
 KERNEL_FUNCTIONS = (
-    mix64, normal_stream_key, uniform_stream_key, log_unit_interval, sin_cos_turn, normal_pair, uniform_open,
+    mix64, normal_stream_key, uniform_stream_key, log_unit_interval, sin_cos_turn, normal_pair, fill_normal_block,
+    uniform_open,
 )
 
 #: Module-level constants the kernel functions need (name -> Python source).
