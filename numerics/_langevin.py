@@ -268,17 +268,187 @@ _ENSEMBLE_SOURCE = '''def ensemble_kernel(first_trajectory, start, geometry, dt,
         times[i] = steps * dt
 '''
 
+# --- the one-dimensional Euler-Maruyama kernel in SIMD lanes ------------------------------
+#
+# The case every check and the benchmark run (1-D, EM, a half-line, constant T)
+# is the throughput bottleneck, and one trajectory is a chain of dependent
+# floating-point operations whose latency, not the arithmetic, bounds a scalar
+# loop.  The lane kernel advances LANES trajectories at once, two steps (one
+# noise word: the Box-Muller pair) per iteration, in a branch-free loop over
+# fixed-size lane arrays that LLVM vectorises; a lane whose two steps come near
+# the boundary (bridge exponent below the cut-off), cross it, become non-finite
+# or reach the time cap is flagged, and only those lanes are redone by the scalar
+# code of ``lane_two_steps``, which is the arithmetic of the scalar kernel, step
+# for step.  A finished lane takes the next trajectory of its group.  Each
+# trajectory's numbers depend only on its own noise, not on its lane, group or
+# thread, and the vector and scalar paths perform the same IEEE operations in the
+# same order (no contraction into FMAs), so the result equals the scalar kernel's
+# bit for bit (a test compares them).
+
+#: Trajectories advanced together, and trajectories per parallel work item.
+LANES = 4
+LANE_GROUP = 64
+
+
+def _lane_group_source(lanes: int) -> str:
+    """Source of ``lane_group``: ``lanes`` trajectories unrolled into scalar locals.
+
+    Scalar locals rather than lane arrays: the lanes' dependency chains are then
+    independent instructions that the out-of-order core (and LLVM's SLP
+    vectoriser) overlaps, with no memory traffic.
+    """
+    L = range(lanes)
+    out = [
+        "def lane_group(begin, end, first_trajectory, start, geometry, dt, inverse_friction, noise_scale,",
+        "               bridge_coefficient, bridge, max_steps, seed, times, outcomes, steps_taken, states):",
+        "    normal = geometry[0]",
+        "    offset = geometry[1]",
+        "    drift_factor = inverse_friction * dt",
+        "    start_x = start[0]",
+        "    start_distance = offset - (normal * start_x)",
+        "    cutoff = BRIDGE_EXPONENT_CUTOFF if bridge else -1.0",
+        "    last_pair = (max_steps - 2) // 2",
+        "    upcoming = begin",
+        "    active = 0",
+    ]
+    for k in L:
+        out += [
+            f"    x_{k} = start_x",
+            f"    distance_{k} = start_distance",
+            f"    pair_{k} = 0",
+            f"    owner_{k} = -1",
+            f"    normal_key_{k} = np.uint64(0)",
+            f"    uniform_key_{k} = np.uint64(0)",
+            f"    cosines_{k} = np.empty(NORMAL_BLOCK)",
+            f"    sines_{k} = np.empty(NORMAL_BLOCK)",
+            f"    block_first_{k} = 0",
+            "    if upcoming < end:",
+            f"        owner_{k} = upcoming",
+            f"        normal_key_{k} = normal_stream_key(seed, first_trajectory + upcoming)",
+            f"        uniform_key_{k} = uniform_stream_key(seed, first_trajectory + upcoming)",
+            f"        fill_normal_block(normal_key_{k}, 0, cosines_{k}, sines_{k})",
+            "        upcoming += 1",
+            "        active += 1",
+        ]
+    out.append("    while active > 0:")
+    i = "        "
+    for k in L:
+        out += [
+            f"{i}slot_{k} = pair_{k} - block_first_{k}",
+            f"{i}if slot_{k} >= NORMAL_BLOCK:",
+            f"{i}    block_first_{k} += NORMAL_BLOCK",
+            f"{i}    slot_{k} -= NORMAL_BLOCK",
+            f"{i}    fill_normal_block(normal_key_{k}, block_first_{k}, cosines_{k}, sines_{k})",
+            f"{i}a_{k} = x_{k} - gradient_0(x_{k}) * drift_factor + noise_scale * cosines_{k}[slot_{k}]",
+            f"{i}da_{k} = offset - (normal * a_{k})",
+            f"{i}b_{k} = a_{k} - gradient_0(a_{k}) * drift_factor + noise_scale * sines_{k}[slot_{k}]",
+            f"{i}db_{k} = offset - (normal * b_{k})",
+            f"{i}quiet_{k} = ((da_{k} > 0.0) & (da_{k} < math.inf) & (db_{k} > 0.0) & (db_{k} < math.inf)"
+            f" & (bridge_coefficient * distance_{k} * da_{k} >= cutoff) & (bridge_coefficient * da_{k} * db_{k} >= cutoff)"
+            f" & (pair_{k} <= last_pair))",
+        ]
+    out.append(f"{i}if {' & '.join(f'quiet_{k}' for k in L)}:")
+    for k in L:
+        out += [f"{i}    x_{k} = b_{k}", f"{i}    distance_{k} = db_{k}", f"{i}    pair_{k} += 1"]
+    out.append(f"{i}    continue")
+    for k in L:
+        out += [
+            f"{i}if quiet_{k}:",
+            f"{i}    x_{k} = b_{k}",
+            f"{i}    distance_{k} = db_{k}",
+            f"{i}    pair_{k} += 1",
+            f"{i}elif owner_{k} < 0:",
+            f"{i}    x_{k} = start_x",
+            f"{i}    distance_{k} = start_distance",
+            f"{i}    pair_{k} = 0",
+            f"{i}    block_first_{k} = 0",
+            f"{i}else:",
+            f"{i}    status, x_new, distance_new, step = lane_two_steps(x_{k}, distance_{k}, normal_key_{k},"
+            f" uniform_key_{k}, pair_{k}, normal, offset, drift_factor, noise_scale, bridge_coefficient, bridge,"
+            " max_steps)",
+            f"{i}    if status == 4:",
+            f"{i}        x_{k} = x_new",
+            f"{i}        distance_{k} = distance_new",
+            f"{i}        pair_{k} += 1",
+            f"{i}    else:",
+            f"{i}        outcomes[owner_{k}] = status",
+            f"{i}        steps_taken[owner_{k}] = step",
+            f"{i}        times[owner_{k}] = step * dt",
+            f"{i}        states[owner_{k}, 0] = x_new",
+            f"{i}        x_{k} = start_x",
+            f"{i}        distance_{k} = start_distance",
+            f"{i}        pair_{k} = 0",
+            f"{i}        block_first_{k} = 0",
+            f"{i}        if upcoming < end:",
+            f"{i}            owner_{k} = upcoming",
+            f"{i}            normal_key_{k} = normal_stream_key(seed, first_trajectory + upcoming)",
+            f"{i}            uniform_key_{k} = uniform_stream_key(seed, first_trajectory + upcoming)",
+            f"{i}            fill_normal_block(normal_key_{k}, 0, cosines_{k}, sines_{k})",
+            f"{i}            upcoming += 1",
+            f"{i}        else:",
+            f"{i}            owner_{k} = -1",
+            f"{i}            active -= 1",
+        ]
+    return "\n".join(out) + "\n"
+
+
+_LANE_SOURCES = (
+    '''def lane_two_steps(x, distance, normal_key, uniform_key, pair, normal, offset, drift_factor, noise_scale,
+                   bridge_coefficient, bridge, max_steps):
+    first_normal, second_normal = normal_pair(normal_key, pair)
+    step = 2 * pair
+    for half in range(2):
+        if step >= max_steps:
+            return 0, x, distance, step
+        noise = first_normal if half == 0 else second_normal
+        x_next = x - gradient_0(x) * drift_factor + noise_scale * noise
+        if not math.isfinite(x_next):
+            return 2, x_next, distance, step + 1
+        distance_next = offset - (normal * x_next)
+        if distance_next <= 0.0:
+            return 1, x_next, distance_next, step + 1
+        if bridge:
+            exponent = bridge_coefficient * distance * distance_next
+            if exponent < BRIDGE_EXPONENT_CUTOFF:
+                if uniform_open(uniform_key, step) < math.exp(-exponent):
+                    return 1, x_next, distance_next, step + 1
+        x = x_next
+        distance = distance_next
+        step += 1
+    if step >= max_steps:
+        return 0, x, distance, step
+    return 4, x, distance, step
+''',
+    _lane_group_source(LANES),
+    '''def ensemble_kernel(first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,
+                    bridge_coefficient, bridge, max_steps, seed, times, outcomes, steps_taken, states):
+    count = times.shape[0]
+    groups = (count + LANE_GROUP - 1) // LANE_GROUP
+    for group in prange(groups):
+        lane_group(group * LANE_GROUP, min(count, (group + 1) * LANE_GROUP), first_trajectory, start, geometry,
+                   dt, inverse_friction, noise_scale, bridge_coefficient, bridge, max_steps, seed, times, outcomes,
+                   steps_taken, states)
+''',
+)
+
 #: Box-Muller pairs drawn at once (at most this many are drawn and not used per trajectory).
 NORMAL_BLOCK = 64
 
 _KERNEL_CONSTANTS = dict(
-    _random.KERNEL_CONSTANTS, BRIDGE_EXPONENT_CUTOFF=repr(BRIDGE_EXPONENT_CUTOFF), NORMAL_BLOCK=repr(NORMAL_BLOCK)
+    _random.KERNEL_CONSTANTS, BRIDGE_EXPONENT_CUTOFF=repr(BRIDGE_EXPONENT_CUTOFF), NORMAL_BLOCK=repr(NORMAL_BLOCK),
+    LANES=repr(LANES), LANE_GROUP=repr(LANE_GROUP),
 )
+_KERNEL_CONSTANTS.update(LANES=repr(LANES), LANE_GROUP=repr(LANE_GROUP))
 
 
 @functools.lru_cache(maxsize=64)
-def _kernel_module(gradient, variables, temperature, absorbing_condition, integrator, kind):
-    """The generated module for one potential, schedule, absorbing kind and integrator."""
+def _kernel_module(gradient, variables, temperature, absorbing_condition, integrator, kind, lanes=True):
+    """The generated module for one potential, schedule, absorbing kind and integrator.
+
+    The 1-D Euler-Maruyama half-line problem at constant temperature gets the lane
+    kernel as its ``ensemble_kernel`` (unless ``lanes=False``); everything else the
+    scalar one.
+    """
     dimension = len(variables)
     schedule = temperature is not None
     expressions = {f"gradient_{k}": (gradient[k], variables) for k in range(dimension)}
@@ -288,10 +458,11 @@ def _kernel_module(gradient, variables, temperature, absorbing_condition, integr
         # Numba has no float(bool): the indicator of the set as a Piecewise.
         indicator = sympy.Piecewise((sympy.Integer(1), absorbing_condition), (sympy.Integer(0), True))
         expressions["absorbed"] = (indicator, variables)
+    use_lanes = lanes and dimension == 1 and integrator == "em" and kind == "half_space" and not schedule
     functions = _random.KERNEL_FUNCTIONS + (
         _trajectory_source(dimension, integrator, kind, schedule, record=False),
         _trajectory_source(dimension, integrator, kind, schedule, record=True),
-        _ENSEMBLE_SOURCE,
+        *(_LANE_SOURCES if use_lanes else (_ENSEMBLE_SOURCE,)),
     )
     return build_kernel_module(
         expressions, functions, constants=_KERNEL_CONSTANTS, parallel=("ensemble_kernel",)
@@ -440,12 +611,12 @@ class _Prepared:
     max_time: float
     max_steps: int
 
-    def module(self):
+    def module(self, lanes=True):
         condition = self.absorbing.condition if isinstance(self.absorbing, Condition) else None
         if condition is not None:
             condition = condition.xreplace(dict(zip(self.absorbing.variables, self.variables)))
         return _kernel_module(
-            self.gradient, self.variables, self.schedule, condition, self.integrator, self.absorbing.kind
+            self.gradient, self.variables, self.schedule, condition, self.integrator, self.absorbing.kind, lanes
         )
 
     def arguments(self):
@@ -566,6 +737,7 @@ def langevin_first_passage(
     bridge=None,
     threads=None,
     first_trajectory=0,
+    lanes=True,
 ) -> LangevinSample:
     """Simulate ``trajectories`` first passages from ``start`` into ``absorbing``.
 
@@ -576,13 +748,14 @@ def langevin_first_passage(
     wherever it is exact (overdamped, flat boundary).  ``mass`` is for
     ``integrator="baoab"`` only (default 1).  Trajectory i uses the noise keyed
     by ``(seed, first_trajectory + i, counter)``: bit-identical for any
-    ``threads`` and chunking.
+    ``threads`` and chunking.  ``lanes=False`` forces the scalar kernel where the
+    lane kernel would be used (for tests and benchmarks: the results are the same).
     """
     prepared = _prepare(gradient, variables, start, absorbing, temperature, dt, seed, friction, mass, integrator,
                         max_time, bridge)
     trajectories = _integer("trajectories", trajectories, 1)
     first_trajectory = _integer("first_trajectory", first_trajectory, 0, 2**63 - 1 - trajectories)
-    module = prepared.module()
+    module = prepared.module(lanes)
     dimension = len(prepared.variables)
     width = 2 * dimension if prepared.mass is not None else dimension
     times = np.empty(trajectories, dtype=np.float64)
