@@ -7,6 +7,7 @@
     kramers verify    [CHECK...] [--quick|--full] [--json]
     kramers latex     [NAME...] [-o FILE]
     kramers list
+    kramers bench     [--trajectories N] [--baseline-trajectories N] [--threads 1,2] [--no-start-up] [--json]
 
 JSON keys are a contract that later tools read.  Bad input prints one line on
 stderr and exits with status 2, without a traceback; a failed verification
@@ -19,7 +20,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from . import _cli_kramers, _cli_verify
+from . import _cli_bench, _cli_kramers, _cli_verify
 from ._cli_common import Parser, UsageError
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
@@ -28,6 +29,7 @@ __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 COMMAND_MODULES = (
     _cli_kramers,
     _cli_verify,
+    _cli_bench,
 )
 
 
