@@ -62,3 +62,12 @@ def test_bad_input_is_one_line_with_status_2(arguments, fragment, tmp_path):
     assert completed.stderr.count("\n") == 1, completed.stderr
     assert fragment in completed.stderr
     assert not (tmp_path / "pwned").exists()
+
+
+def test_bench_reports_the_contract_keys_without_timing_anything_in_the_test():
+    out = kramers("bench", "--trajectories", "20", "--baseline-trajectories", "20", "--threads", "1",
+                  "--no-start-up", "--json")
+    for key in ("steps_per_second_per_core", "threads", "numpy_baseline_steps_per_second", "ratio_vs_numpy"):
+        assert key in out
+    assert out["threads"] == 1
+    assert out["ratio_vs_numpy"] == out["steps_per_second_per_core"] / out["numpy_baseline_steps_per_second"]

@@ -7,12 +7,14 @@ thread count run), ``steps_per_second`` (at that count),
 ``steps_per_second_by_threads``, ``parallel_efficiency``,
 ``numpy_baseline_steps_per_second``, ``ratio_vs_numpy``, the load average
 before and after, and ``warm_start_seconds``: the wall time of a fresh
-``kramers simulate`` process whose kernels are already in the cache.
+``kramers simulate`` process whose kernels are already in the cache (and
+``warm_start_cpu_seconds``, its CPU time, which a shared machine's load does not inflate).
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -25,13 +27,20 @@ _WARM_COMMAND = ("simulate", "--potential", "(x**2-1)**2", "--from", "-1", "--to
                  "--trajectories", "10", "--dt", "0.001", "--seed", "1", "--json")
 
 
-def warm_start_seconds() -> float:
-    """Wall time of a fresh ``kramers simulate`` process after a first one filled the cache."""
+def warm_start_seconds() -> tuple[float, float]:
+    """(wall, CPU) seconds of a fresh ``kramers simulate`` process after a first one filled the cache.
+
+    The CPU time (user + system) of the child does not grow with the load of a
+    shared machine; the wall time does.
+    """
     command = [sys.executable, "-m", "verify.cli", *_WARM_COMMAND]
     subprocess.run(command, check=True, capture_output=True, env=dict(os.environ))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, env=dict(os.environ))
-    return time.perf_counter() - began
+    wall = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _command_bench(arguments) -> int:
@@ -48,7 +57,9 @@ def _command_bench(arguments) -> int:
         if min(threads) < 1:
             raise UsageError("--threads: thread counts must be at least 1")
     payload = benchmark(arguments.trajectories, arguments.baseline_trajectories, arguments.seed, threads)
-    payload["warm_start_seconds"] = None if arguments.no_start_up else warm_start_seconds()
+    wall, cpu = (None, None) if arguments.no_start_up else warm_start_seconds()
+    payload["warm_start_seconds"] = wall
+    payload["warm_start_cpu_seconds"] = cpu
     lines = [f"{key:<34} {value}" for key, value in payload.items()]
     emit(arguments, payload, lines)
     return 0
