@@ -2,7 +2,7 @@
 
     kramers bench [--trajectories N] [--baseline-trajectories N] [--threads 1,2] [--no-start-up] [--json]
 
-JSON keys: ``steps_per_second_per_core`` (one thread), ``threads`` (the largest
+JSON keys: ``steps_per_second_per_core`` (one thread, wall clock), ``steps_per_cpu_second_per_core``, ``threads`` (the largest
 thread count run), ``steps_per_second`` (at that count),
 ``steps_per_second_by_threads``, ``parallel_efficiency``,
 ``numpy_baseline_steps_per_second``, ``ratio_vs_numpy``, the load average
