@@ -268,22 +268,22 @@ _ENSEMBLE_SOURCE = '''def ensemble_kernel(first_trajectory, start, geometry, dt,
         times[i] = steps * dt
 '''
 
-# --- the one-dimensional Euler-Maruyama kernel in SIMD lanes ------------------------------
+# --- the one-dimensional Euler-Maruyama kernel in lanes ------------------------------------
 #
 # The case every check and the benchmark run (1-D, EM, a half-line, constant T)
-# is the throughput bottleneck, and one trajectory is a chain of dependent
-# floating-point operations whose latency, not the arithmetic, bounds a scalar
-# loop.  The lane kernel advances LANES trajectories at once, two steps (one
-# noise word: the Box-Muller pair) per iteration, in a branch-free loop over
-# fixed-size lane arrays that LLVM vectorises; a lane whose two steps come near
-# the boundary (bridge exponent below the cut-off), cross it, become non-finite
-# or reach the time cap is flagged, and only those lanes are redone by the scalar
-# code of ``lane_two_steps``, which is the arithmetic of the scalar kernel, step
-# for step.  A finished lane takes the next trajectory of its group.  Each
-# trajectory's numbers depend only on its own noise, not on its lane, group or
-# thread, and the vector and scalar paths perform the same IEEE operations in the
-# same order (no contraction into FMAs), so the result equals the scalar kernel's
-# bit for bit (a test compares them).
+# is the throughput bottleneck.  Once the noise is drawn in vectorised blocks,
+# one trajectory is a chain of dependent floating-point operations whose
+# latency bounds a scalar loop.  The lane kernel advances LANES trajectories at
+# once, unrolled into scalar locals, two steps (one Box-Muller pair) per
+# iteration, so that the out-of-order core overlaps their chains.  A lane whose
+# two steps come near the boundary (bridge exponent below the cut-off), cross
+# it, become non-finite or reach the time cap is flagged, and only those lanes
+# are redone by ``lane_two_steps``, which is the arithmetic of the scalar
+# kernel, step for step.  A finished lane takes the next trajectory of its
+# group.  Each trajectory's numbers depend only on its own noise, not on its
+# lane, group or thread, and both paths perform the same IEEE operations in the
+# same order (no contraction into FMAs), so the result equals the scalar
+# kernel's bit for bit (a test compares them).
 
 #: Trajectories advanced together, and trajectories per parallel work item.
 LANES = 4
