@@ -14,6 +14,17 @@ from ._jit import SAFE_FASTMATH_FLAGS as SAFE_FASTMATH_FLAGS
 from ._jit import CompilationStatistics as CompilationStatistics
 from ._jit import compilation_statistics as compilation_statistics
 from ._jit import jit as jit
+from ._absorbing import AbsorbingSet as AbsorbingSet
+from ._absorbing import Ball as Ball
+from ._absorbing import Condition as Condition
+from ._absorbing import HalfSpace as HalfSpace
+from ._absorbing import absorbing_set_from_condition as absorbing_set_from_condition
+from ._absorbing import half_line as half_line
+from ._langevin import DtLadder as DtLadder
+from ._langevin import LangevinSample as LangevinSample
+from ._langevin import dt_ladder as dt_ladder
+from ._langevin import langevin_first_passage as langevin_first_passage
+from ._langevin import replay_langevin_trajectory as replay_langevin_trajectory
 
 __all__ = [
     "DEFAULT_MAXIMUM_STEPS",
@@ -26,6 +37,17 @@ __all__ = [
     "first_passage_ensemble",
     "jit",
     "replay_trajectory",
+    "AbsorbingSet",
+    "Ball",
+    "Condition",
+    "HalfSpace",
+    "absorbing_set_from_condition",
+    "half_line",
+    "DtLadder",
+    "LangevinSample",
+    "dt_ladder",
+    "langevin_first_passage",
+    "replay_langevin_trajectory",
 ]
 from ._skills import GeometryRun as GeometryRun
 from ._skills import eta_effective as eta_effective

@@ -72,3 +72,4 @@ from ._ewc import ewc_plasticity_ratio as ewc_plasticity_ratio
 from ._ewc import ewc_rate as ewc_rate
 from ._ewc import ewc_task as ewc_task
 from ._ewc import reduce_penalties as reduce_penalties
+from ._parse import parse_condition as parse_condition

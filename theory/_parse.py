@@ -23,7 +23,7 @@ import sympy
 
 from ._errors import ForbiddenExpression
 
-__all__ = ["ALLOWED_FUNCTIONS", "parse_expression"]
+__all__ = ["ALLOWED_FUNCTIONS", "parse_expression", "parse_condition"]
 
 #: The functions a user expression may call, by name.
 ALLOWED_FUNCTIONS: Mapping[str, sympy.Function] = {
@@ -164,3 +164,81 @@ class _Builder:
         if len(node.args) != 1:
             raise self.refuse(f"'{name}' takes exactly one argument, got {len(node.args)}")
         return ALLOWED_FUNCTIONS[name](self.build(node.args[0], depth + 1))
+
+
+# --- conditions: comparisons joined by and / or / not -------------------------
+
+#: Comparison operators a condition may use.
+_COMPARISONS = {
+    ast.Lt: sympy.StrictLessThan,
+    ast.LtE: sympy.LessThan,
+    ast.Gt: sympy.StrictGreaterThan,
+    ast.GtE: sympy.GreaterThan,
+}
+
+
+def parse_condition(
+    text: str,
+    symbols: Mapping[str, sympy.Symbol] | Iterable[sympy.Symbol],
+    *,
+    what: str = "condition",
+) -> sympy.Basic:
+    """Parse a condition such as ``"x + y > 1"`` or ``"x**2 + y**2 < 0.25 and x > 0"``.
+
+    The grammar is that of :func:`parse_expression` for the arithmetic, plus
+    the comparisons ``< <= > >=`` (chains ``a < x < b`` are allowed), ``and``,
+    ``or`` and ``not``.  Equality tests are refused: a set of measure zero is
+    never hit by a simulated path.  Like expressions, conditions are walked
+    node by node and never evaluated; the result is a SymPy Boolean.
+    """
+    if not isinstance(symbols, Mapping):
+        symbols = {s.name: s for s in symbols}
+    if not isinstance(text, str):
+        raise ForbiddenExpression(f"{what}: expected a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ForbiddenExpression(f"{what}: longer than {MAX_LENGTH} characters")
+    stripped = text.strip()
+    if not stripped:
+        raise ForbiddenExpression(f"{what}: empty condition")
+    try:
+        tree = ast.parse(stripped.replace("^", "**"), mode="eval")
+    except SyntaxError as error:
+        raise ForbiddenExpression(
+            f"{what}: cannot parse {text!r} ({error.msg} at column {error.offset})"
+        ) from None
+    except (ValueError, RecursionError, MemoryError):
+        raise ForbiddenExpression(f"{what}: cannot parse {text!r}") from None
+    condition = _ConditionBuilder(symbols, what).condition(tree.body, depth=0)
+    if condition in (sympy.true, sympy.false):
+        raise ForbiddenExpression(f"{what}: {text!r} does not depend on the variables (it is always {condition})")
+    return condition
+
+
+class _ConditionBuilder(_Builder):
+    """Builds a SymPy Boolean from comparisons joined by and / or / not."""
+
+    def refuse(self, reason: str) -> ForbiddenExpression:
+        allowed = ", ".join(sorted(self.symbols)) or "none"
+        return ForbiddenExpression(
+            f"{self.what}: {reason}; a condition compares arithmetic expressions of [{allowed}] "
+            "with < <= > >= and joins comparisons with and, or, not"
+        )
+
+    def condition(self, node: ast.AST, depth: int) -> sympy.Basic:
+        if depth > MAX_DEPTH:
+            raise self.refuse(f"nesting deeper than {MAX_DEPTH} levels")
+        if isinstance(node, ast.BoolOp):
+            parts = [self.condition(value, depth + 1) for value in node.values]
+            return sympy.And(*parts) if isinstance(node.op, ast.And) else sympy.Or(*parts)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return sympy.Not(self.condition(node.operand, depth + 1))
+        if isinstance(node, ast.Compare):
+            operands = [self.build(node.left, depth + 1)] + [self.build(c, depth + 1) for c in node.comparators]
+            relations = []
+            for operator, left, right in zip(node.ops, operands, operands[1:]):
+                if type(operator) not in _COMPARISONS:
+                    symbol = {ast.Eq: "==", ast.NotEq: "!="}.get(type(operator), type(operator).__name__)
+                    raise self.refuse(f"comparison '{symbol}' is not allowed (a path never hits a set of measure zero)")
+                relations.append(_COMPARISONS[type(operator)](left, right))
+            return sympy.And(*relations)
+        raise self.refuse(f"'{type(node).__name__}' is not a comparison (write e.g. 'x > 1')")

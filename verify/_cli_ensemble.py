@@ -19,7 +19,13 @@ import threading
 
 from ._cli_common import UsageError
 
-__all__ = ["ensemble_options", "run_ensemble_command", "replay_command"]
+__all__ = ["DISTRIBUTED_OPTIONS", "ensemble_options", "run_ensemble_command", "replay_command"]
+
+#: The options that make ``kramers simulate`` a chunked run, as (flag, argparse dest).
+DISTRIBUTED_OPTIONS = (
+    ("--workers", "workers"), ("--scheduler", "scheduler"), ("--checkpoint", "checkpoint"),
+    ("--chunk-size", "chunk_size"), ("--replay", "replay"),
+)
 
 #: Longest replayed path printed inline in the JSON; longer ones need --replay-output.
 MAXIMUM_INLINE_REPLAY_POINTS = 1_000_000

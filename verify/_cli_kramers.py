@@ -7,8 +7,9 @@ import warnings
 
 from ._cli_common import (
     UsageError, accept_negative_points, emit, landscape_options, number, one_dimensional, point, positive, potential,
+    temperature_of_time,
 )
-from ._cli_ensemble import ensemble_options, replay_command, run_ensemble_command
+from ._cli_ensemble import DISTRIBUTED_OPTIONS, ensemble_options, replay_command, run_ensemble_command
 
 __all__ = ["register"]
 
@@ -119,36 +120,84 @@ def _command_mfpt(arguments) -> int:
     return 0
 
 
+def _absorbing_set(arguments, landscape, start):
+    """``--absorb CONDITION``, or ``--to``: a half-line in 1-D, a ball of ``--radius`` around a point in d-D."""
+    from numerics import Ball, absorbing_set_from_condition, half_line
+
+    if (arguments.absorb is None) == (arguments.target is None):
+        raise UsageError("simulate: give exactly one of --to (a point) and --absorb (a condition)")
+    if arguments.absorb is not None:
+        if arguments.radius is not None:
+            raise UsageError("--radius goes with --to, not with --absorb")
+        return absorbing_set_from_condition(arguments.absorb, landscape.variables, landscape.values, what="--absorb")
+    target = point(arguments.target, landscape.dimension, "--to")
+    if landscape.dimension == 1 and arguments.radius is None:
+        return half_line(start[0], target[0])
+    radius = positive(arguments.radius, "--radius")
+    if radius is None:  # default: a tenth of the distance from the start
+        radius = 0.1 * sum((a - b) ** 2 for a, b in zip(start, target)) ** 0.5
+    return Ball(target, radius)
+
+
 def _command_simulate(arguments) -> int:
+    from numerics import HalfSpace, dt_ladder, langevin_first_passage
+
     from ._statistics import exponential_rate, mean_first_passage
 
-    temperature = positive(arguments.temperature, "--temperature")
+    temperature = temperature_of_time(arguments, None)
     friction = positive(arguments.friction, "--friction")
     dt = positive(arguments.dt, "--dt")
     max_time = positive(arguments.max_time, "--max-time")
+    mass = positive(arguments.mass, "--mass")
     if arguments.trajectories < 1:
         raise UsageError(f"--trajectories must be at least 1, got {arguments.trajectories}")
     if arguments.seed < 0:
         raise UsageError(f"--seed must be a non-negative integer, got {arguments.seed}")
     if arguments.threads is not None and arguments.threads < 1:
         raise UsageError(f"--threads must be at least 1, got {arguments.threads}")
+    if mass is not None and arguments.integrator != "baoab":
+        raise UsageError(f"--mass needs --integrator baoab (overdamped dynamics has no inertia), got {arguments.integrator}")
     landscape = potential(arguments)
-    one_dimensional(landscape, arguments.command)
-    options = dict(
-        start=number(arguments.start, "--from"),
-        target=number(arguments.target, "--to"),
-        temperature=temperature,
-        dt=dt,
-        seed=arguments.seed,
-        friction=friction,
-        max_time=max_time,
-        bridge=arguments.bridge,
-        threads=arguments.threads,
-    )
-    gradient, variable = landscape.derivative(1, numeric=True), landscape.variable
-    if arguments.replay is not None:
-        return replay_command(arguments, gradient, variable, emit, **options)
-    sample, run_keys = run_ensemble_command(arguments, gradient, variable, **options)
+    start = point(arguments.start, landscape.dimension, "--from")
+    absorbing = _absorbing_set(arguments, landscape, start)
+    distributed = [flag for flag, dest in DISTRIBUTED_OPTIONS if getattr(arguments, dest) is not None]
+    run_keys = {}
+    ladder = None
+    if distributed:
+        # chunked runs (workers, clusters, checkpoints, replay) go through first_passage_ensemble,
+        # bit-identical to langevin_first_passage for 1-D Euler-Maruyama to a half-line at constant T
+        if not (landscape.dimension == 1 and arguments.integrator == "em" and isinstance(absorbing, HalfSpace)
+                and isinstance(temperature, float) and arguments.dt_ladder is None):
+            raise UsageError(
+                f"{distributed[0]}: chunked and distributed runs take one variable, --integrator em, --to (not "
+                "--absorb/--radius), a constant --temperature and no --dt-ladder"
+            )
+        options = dict(
+            start=start[0], target=number(arguments.target, "--to"), temperature=temperature, dt=dt,
+            seed=arguments.seed, friction=friction, max_time=max_time,
+            bridge=True if arguments.bridge is None else arguments.bridge, threads=arguments.threads,
+        )
+        gradient, variable = landscape.derivative(1, numeric=True), landscape.variable
+        if arguments.replay is not None:
+            return replay_command(arguments, gradient, variable, emit, **options)
+        sample, run_keys = run_ensemble_command(arguments, gradient, variable, **options)
+        run_keys.update(integrator="em", mass=None, absorbing=str(absorbing), dimension=1)
+    else:
+        gradient = tuple(sympy_gradient.subs(landscape.values) for sympy_gradient in landscape.gradient)
+        options = dict(
+            start=start, absorbing=absorbing, temperature=temperature, trajectories=arguments.trajectories,
+            seed=arguments.seed, friction=friction, mass=mass, integrator=arguments.integrator, max_time=max_time,
+            bridge=arguments.bridge, threads=arguments.threads,
+        )
+        if arguments.dt_ladder is not None:
+            if arguments.dt_ladder < 2:
+                raise UsageError(f"--dt-ladder must be at least 2 rungs, got {arguments.dt_ladder}")
+            ladder = dt_ladder(gradient, landscape.variables, rungs=arguments.dt_ladder, dt=dt, **options)
+            sample = ladder.samples[-1]
+        else:
+            sample = langevin_first_passage(gradient, landscape.variables, dt=dt, **options)
+        run_keys.update(integrator=sample.integrator, mass=sample.mass, absorbing=str(sample.absorbing),
+                        dimension=landscape.dimension)
     if sample.censored:
         warnings.warn(
             f"{sample.censored} of {sample.trajectories} trajectories were censored at t = {sample.max_time:g}; "
@@ -167,7 +216,7 @@ def _command_simulate(arguments) -> int:
         "rate_mle": rate.value if rate else None,
         "rate_mle_stderr": rate.stderr if rate else None,
         "dt": sample.dt,
-        "temperature": sample.temperature,
+        "temperature": temperature if isinstance(temperature, float) else sample.temperature,
         "friction": sample.friction,
         "bridge": sample.bridge,
         "threads": sample.threads,
@@ -175,11 +224,22 @@ def _command_simulate(arguments) -> int:
         "wall_seconds": sample.wall_seconds,
         **run_keys,
     }
-    lines = [f"{key:<18} {payload[key]}" for key in (
-        "mean", "stderr", "trajectories", "censored", "rate_mle", "seed", "threads", "steps_per_second")]
+    keys = ["mean", "stderr", "trajectories", "censored", "rate_mle", "seed", "threads", "steps_per_second",
+            "integrator", "absorbing"]
+    if ladder is not None:
+        payload.update({
+            "dt_ladder": list(ladder.dts),
+            "dt_ladder_means": list(ladder.means),
+            "dt_ladder_stderrs": list(ladder.stderrs),
+            "dt_bias_order": ladder.order,
+            "dt_bias_estimate": ladder.dt_bias_estimate,
+            "dt_bias_estimate_stderr": ladder.dt_bias_estimate_stderr,
+            "extrapolated_mean": ladder.extrapolated_mean,
+        })
+        keys += ["dt_bias_estimate", "dt_bias_estimate_stderr", "extrapolated_mean"]
+    lines = [f"{key:<24} {payload[key]}" for key in keys]
     emit(arguments, payload, lines)
     return 0
-
 
 
 def register(commands) -> None:
@@ -195,14 +255,31 @@ def register(commands) -> None:
     mfpt.set_defaults(run=_command_mfpt)
 
     simulate = commands.add_parser("simulate", help="Langevin ensemble of first-passage times")
-    landscape_options(simulate, temperature_required=True)
+    landscape_options(simulate, temperature_required=False)
+    accept_negative_points(simulate)
+    for action in simulate._actions:  # --absorb may replace --to, a schedule may replace --temperature
+        if action.dest == "target":
+            action.required = False
+            action.help = "target: a point; in 1-D the half-line beyond it, in d-D a ball of --radius around it"
     simulate.add_argument("--trajectories", type=int, required=True, metavar="N")
     simulate.add_argument("--dt", required=True, metavar="DT", help="time step")
     simulate.add_argument("--seed", type=int, required=True, metavar="S")
     simulate.add_argument("--threads", type=int, metavar="K", help="threads (default: all cores)")
     simulate.add_argument("--max-time", metavar="TMAX", help="time cap; later trajectories are censored")
-    simulate.add_argument("--bridge", action=argparse.BooleanOptionalAction, default=True,
-                          help="Brownian-bridge boundary correction (default on)")
+    simulate.add_argument("--bridge", action=argparse.BooleanOptionalAction, default=None,
+                          help="Brownian-bridge boundary correction (default: on wherever exact, i.e. overdamped "
+                               "with a flat boundary)")
+    simulate.add_argument("--absorb", metavar="CONDITION",
+                          help="absorbing set as a condition, e.g. 'x + y > 1' or 'x**2 + y**2 < 0.04' (instead of --to)")
+    simulate.add_argument("--radius", metavar="R", help="radius of the ball around --to (d-D default: 0.1 |to - from|)")
+    simulate.add_argument("--temperature-expr", metavar="EXPR",
+                          help="temperature T(t), an expression in t (instead of --temperature)")
+    simulate.add_argument("--schedule", metavar="SPEC",
+                          help="T0 + schedule, e.g. 'spike:A=0.2,t0=10,sigma=1' (T0 from --temperature)")
+    simulate.add_argument("--integrator", choices=("em", "heun", "baoab"), default="em",
+                          help="Euler-Maruyama, stochastic Heun (weak order 2), or underdamped BAOAB")
+    simulate.add_argument("--mass", metavar="M", help="mass for --integrator baoab (default 1)")
+    simulate.add_argument("--dt-ladder", type=int, metavar="K",
+                          help="run K rungs dt, dt/2, ...; report dt_bias_estimate (Richardson) of the finest")
     ensemble_options(simulate)
     simulate.set_defaults(run=_command_simulate)
-

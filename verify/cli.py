@@ -11,6 +11,7 @@
     kramers schedule  --potential EXPR --from X --to X --temperature T0 --schedule SPEC --horizon TEND [--json]
     kramers schedule  ... --optimize --budget B --horizon TEND [--json]
     kramers skills    geometry|resource|domino [options] [--json]   (see verify/_cli_skills.py)
+    kramers bench     [--trajectories N] [--baseline-trajectories N] [--threads 1,2] [--no-start-up] [--json]
 
 JSON keys are a contract that later tools read.  Bad input prints one line on
 stderr and exits with status 2, without a traceback; a failed verification
@@ -24,11 +25,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from . import _cli_kramers, _cli_verify
-from . import _cli_schedule
-from . import _cli_skills
-from . import _cli_fpe
-from . import _cli_ewc
+from . import _cli_bench, _cli_ewc, _cli_fpe, _cli_kramers, _cli_schedule, _cli_skills, _cli_verify
 from ._cli_common import Parser, UsageError
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
@@ -41,6 +38,7 @@ COMMAND_MODULES = (
     _cli_skills,
     _cli_fpe,
     _cli_ewc,
+    _cli_bench,
 )
 
 
