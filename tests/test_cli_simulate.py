@@ -46,7 +46,7 @@ def test_baoab_with_mass_and_a_ball_around_the_target():
         (("--to", "1,0", "--temperature", "0.5", "--mass", "2"), "--mass"),
         (("--to", "1,0", "--temperature-expr", "0.5 - t", "--max-time", "2"), "not positive"),
         (("--to", "1,0", "--temperature-expr", "exec(t)"), "--temperature-expr"),
-        (("--to", "1,0", "--temperature", "0.5", "--temperature-expr", "t"), "exactly one of --temperature"),
+        (("--to", "1,0", "--temperature", "0.5", "--temperature-expr", "t"), "not both"),
         (("--to", "1", "--temperature", "0.5"), "--to"),
         (("--to", "1,0", "--temperature", "0.5", "--dt-ladder", "1"), "--dt-ladder"),
     ],

@@ -24,7 +24,7 @@ __all__ = ["DISTRIBUTED_OPTIONS", "ensemble_options", "run_ensemble_command", "r
 #: The options that make ``kramers simulate`` a chunked run, as (flag, argparse dest).
 DISTRIBUTED_OPTIONS = (
     ("--workers", "workers"), ("--scheduler", "scheduler"), ("--checkpoint", "checkpoint"),
-    ("--chunk-size", "chunk_size"), ("--replay", "replay"),
+    ("--chunk-size", "chunk_size"), ("--replay", "replay"), ("--replay-output", "replay_output"),
 )
 
 #: Longest replayed path printed inline in the JSON; longer ones need --replay-output.
