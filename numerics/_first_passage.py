@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 import time
 
 import numpy as np
@@ -44,6 +43,10 @@ from theory._errors import CompilationError, InvalidParameter, SimulationError
 
 from . import _random
 from ._codegen import build_kernel_module
+from ._validate import EnsembleStatistics
+from ._validate import finite_real as _finite_real
+from ._validate import integer as _integer
+from ._validate import positive_real as _positive_real
 
 __all__ = [
     "DEFAULT_MAXIMUM_STEPS",
@@ -209,7 +212,7 @@ def _kernel_module(gradient: sympy.Expr, variable: sympy.Symbol):
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class FirstPassageSample:
+class FirstPassageSample(EnsembleStatistics):
     """First-passage times of an ensemble, censored ones included.
 
     ``times[i]`` is the exit time of trajectory ``first_trajectory + i``, or the
@@ -233,50 +236,8 @@ class FirstPassageSample:
     wall_seconds: float
     threads: int
 
-    @property
-    def trajectories(self) -> int:
-        return int(self.times.shape[0])
-
-    @property
-    def censored(self) -> int:
-        """How many trajectories had not escaped at the time cap."""
-        return int(self.times.shape[0] - np.count_nonzero(self.escaped))
-
-    @property
-    def steps_per_second(self) -> float:
-        """Particle-steps per wall-clock second (all threads together)."""
-        return self.steps / self.wall_seconds if self.wall_seconds > 0 else math.inf
-
 
 # --- validation -----------------------------------------------------------------
-
-
-def _positive_real(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidParameter(f"{name} must be a real number, got {value!r}.")
-    value = float(value)
-    if not (math.isfinite(value) and value > 0.0):
-        raise InvalidParameter(f"{name} must be positive and finite, got {value!r}.")
-    return value
-
-
-def _finite_real(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidParameter(f"{name} must be a real number, got {value!r}.")
-    value = float(value)
-    if not math.isfinite(value):
-        raise InvalidParameter(f"{name} must be finite, got {value!r}.")
-    return value
-
-
-def _integer(name: str, value, minimum: int, maximum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise InvalidParameter(f"{name} must be an integer, got {value!r}.")
-    value = int(value)
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = "" if maximum is None else f" and at most {maximum}"
-        raise InvalidParameter(f"{name} must be at least {minimum}{upper}, got {value}.")
-    return value
 
 
 def _validated(gradient, variable, start, target, temperature, dt, friction, seed, max_time):

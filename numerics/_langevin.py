@@ -77,17 +77,15 @@ from theory._errors import InvalidParameter, SimulationError
 from theory._symbols import t as time_symbol
 
 from . import _random
-from ._absorbing import AbsorbingSet, Ball, Condition, HalfSpace
+from ._absorbing import AbsorbingSet, Condition
 from ._codegen import build_kernel_module
 from ._first_passage import (
-    BRIDGE_EXPONENT_CUTOFF,
-    DEFAULT_MAXIMUM_STEPS,
-    _call,
-    _finite_real,
-    _integer,
-    _positive_real,
-    _ThreadCount,
+    BRIDGE_EXPONENT_CUTOFF, DEFAULT_MAXIMUM_STEPS, _call, _ThreadCount,
 )
+from ._validate import EnsembleStatistics
+from ._validate import finite_real as _finite_real
+from ._validate import integer as _integer
+from ._validate import positive_real as _positive_real
 
 __all__ = [
     "INTEGRATORS",
@@ -473,7 +471,7 @@ def _kernel_module(gradient, variables, temperature, absorbing_condition, integr
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class LangevinSample:
+class LangevinSample(EnsembleStatistics):
     """First-passage times of an ensemble, censored ones included, and final states.
 
     ``times[i]`` is the exit time of trajectory ``first_trajectory + i`` or the
@@ -500,18 +498,6 @@ class LangevinSample:
     steps: int
     wall_seconds: float
     threads: int
-
-    @property
-    def trajectories(self) -> int:
-        return int(self.times.shape[0])
-
-    @property
-    def censored(self) -> int:
-        return int(self.times.shape[0] - np.count_nonzero(self.escaped))
-
-    @property
-    def steps_per_second(self) -> float:
-        return self.steps / self.wall_seconds if self.wall_seconds > 0 else math.inf
 
 
 # --- validation ----------------------------------------------------------------------------

@@ -64,6 +64,7 @@ from theory._errors import InvalidParameter, SimulationError
 
 from . import _random
 from ._codegen import build_kernel_module
+from ._validate import integer as _integer
 
 __all__ = [
     "OPTIMIZERS",
@@ -247,16 +248,6 @@ def _real(name, value, *, minimum=None, strict=False, maximum=None):
         raise InvalidParameter(f"{name} must be {relation} {minimum}, got {value!r}.")
     if maximum is not None and value > maximum:
         raise InvalidParameter(f"{name} must be <= {maximum}, got {value!r}.")
-    return value
-
-
-def _integer(name, value, minimum, maximum=None):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise InvalidParameter(f"{name} must be an integer, got {value!r}.")
-    value = int(value)
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = "" if maximum is None else f" and at most {maximum}"
-        raise InvalidParameter(f"{name} must be at least {minimum}{upper}, got {value}.")
     return value
 
 
