@@ -58,6 +58,27 @@ MAX_DEPTH = 60
 MAX_NUMERIC_EXPONENT = 1000
 
 
+def _syntax_tree(text, symbols, *, what: str, kind: str) -> tuple[Mapping[str, sympy.Symbol], ast.Expression]:
+    """The name table and Python's syntax tree of ``text`` (``^`` read as ``**``), or a one-line refusal."""
+    if not isinstance(symbols, Mapping):
+        symbols = {s.name: s for s in symbols}
+    if not isinstance(text, str):
+        raise ForbiddenExpression(f"{what}: expected a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ForbiddenExpression(f"{what}: longer than {MAX_LENGTH} characters")
+    stripped = text.strip()
+    if not stripped:
+        raise ForbiddenExpression(f"{what}: empty {kind}")
+    try:
+        return symbols, ast.parse(stripped.replace("^", "**"), mode="eval")
+    except SyntaxError as error:
+        raise ForbiddenExpression(
+            f"{what}: cannot parse {text!r} ({error.msg} at column {error.offset})"
+        ) from None
+    except (ValueError, RecursionError, MemoryError):
+        raise ForbiddenExpression(f"{what}: cannot parse {text!r}") from None
+
+
 def parse_expression(
     text: str,
     symbols: Mapping[str, sympy.Symbol] | Iterable[sympy.Symbol],
@@ -70,23 +91,7 @@ def parse_expression(
     iterable of symbols, keyed by their names).  ``what`` names the input in
     error messages (e.g. ``"--potential"``).
     """
-    if not isinstance(symbols, Mapping):
-        symbols = {s.name: s for s in symbols}
-    if not isinstance(text, str):
-        raise ForbiddenExpression(f"{what}: expected a string, got {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
-        raise ForbiddenExpression(f"{what}: longer than {MAX_LENGTH} characters")
-    stripped = text.strip()
-    if not stripped:
-        raise ForbiddenExpression(f"{what}: empty expression")
-    try:
-        tree = ast.parse(stripped.replace("^", "**"), mode="eval")
-    except SyntaxError as error:
-        raise ForbiddenExpression(
-            f"{what}: cannot parse {text!r} ({error.msg} at column {error.offset})"
-        ) from None
-    except (ValueError, RecursionError, MemoryError):
-        raise ForbiddenExpression(f"{what}: cannot parse {text!r}") from None
+    symbols, tree = _syntax_tree(text, symbols, what=what, kind="expression")
     return _Builder(symbols, what).build(tree.body, depth=0)
 
 
@@ -191,23 +196,7 @@ def parse_condition(
     never hit by a simulated path.  Like expressions, conditions are walked
     node by node and never evaluated; the result is a SymPy Boolean.
     """
-    if not isinstance(symbols, Mapping):
-        symbols = {s.name: s for s in symbols}
-    if not isinstance(text, str):
-        raise ForbiddenExpression(f"{what}: expected a string, got {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
-        raise ForbiddenExpression(f"{what}: longer than {MAX_LENGTH} characters")
-    stripped = text.strip()
-    if not stripped:
-        raise ForbiddenExpression(f"{what}: empty condition")
-    try:
-        tree = ast.parse(stripped.replace("^", "**"), mode="eval")
-    except SyntaxError as error:
-        raise ForbiddenExpression(
-            f"{what}: cannot parse {text!r} ({error.msg} at column {error.offset})"
-        ) from None
-    except (ValueError, RecursionError, MemoryError):
-        raise ForbiddenExpression(f"{what}: cannot parse {text!r}") from None
+    symbols, tree = _syntax_tree(text, symbols, what=what, kind="condition")
     condition = _ConditionBuilder(symbols, what).condition(tree.body, depth=0)
     if condition in (sympy.true, sympy.false):
         raise ForbiddenExpression(f"{what}: {text!r} does not depend on the variables (it is always {condition})")
