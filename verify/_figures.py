@@ -15,6 +15,10 @@ beyond them with small, seeded runs) and returns the matplotlib figure, or
   of the well relaxation time gamma / U''(a).
 * Exit-time bias against dt: (mean - exact)/exact on the dt rungs of the
   ensemble check, with z standard errors.
+* EWC barrier against the number of tasks N on the canonical landscape
+  (lambda F = 0.1): the exact barrier, its linear law and the critical count N*.
+* ln k_N against N: the Kramers rate on U_N and, from ``ewc_rate_vs_ensemble``,
+  the measured escape rates 1/tau (z standard errors) against the predicted ones.
 """
 
 from __future__ import annotations
@@ -254,9 +258,70 @@ def exit_time_bias(results: Sequence[CheckResult]):
 
 
 #: Name -> figure function; each returns a matplotlib figure or None when its data is absent.
+def ewc_barrier_growth(results: Sequence[CheckResult]):
+    """dU(N) on the canonical landscape: exact, linear law, and N*."""
+    from theory._ewc import N, fisher, lam
+
+    from theory import canonical_ewc
+
+    pyplot = _pyplot()
+    ewc = canonical_ewc()
+    values = {lam: sympy.Rational(1, 10), fisher: 1}
+    critical = float(sympy.N(ewc.critical_tasks.subs(values)))
+    barrier = sympy.lambdify(N, ewc.barrier.subs(values), "mpmath")
+    linear = sympy.lambdify(N, ewc.barrier_linear.subs(values), "mpmath")
+    tasks = np.linspace(0, critical * (1 - 1e-9), 200)
+    figure, axes = pyplot.subplots(figsize=(5.5, 3.8))
+    axes.plot(tasks, [float(barrier(n)) for n in tasks], "k-", lw=2, label=r"exact $\Delta U(N)$")
+    axes.plot(tasks, [float(linear(n)) for n in tasks], "C0--", lw=1.5, label=r"linear law $\Delta U_0 + N\lambda F/2$")
+    axes.axvline(critical, color="C3", ls=":", label=rf"$N^* = 1/(\lambda F) = {critical:g}$: no barrier beyond")
+    axes.set_xlabel("number of consolidated tasks N")
+    axes.set_ylabel(r"barrier $\Delta U(N)$")
+    axes.set_title(r"EWC barrier on $(s^2-1)^2$ anchored at $s=-1$, $\lambda F = 0.1$", fontsize=10)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def ewc_rate_collapse(results: Sequence[CheckResult]):
+    """ln k_N vs N: Kramers on U_N, predicted and measured escape rates from the ensemble check."""
+    from theory._ewc import N, fisher, lam
+
+    from theory import ewc_rate
+
+    checks = _by_name(results)
+    if "ewc_rate_vs_ensemble" not in checks:
+        return None
+    pyplot = _pyplot()
+    temperature = 0.25
+    rate = ewc_rate()
+    tasks = np.linspace(0, 8, 33)
+    kramers = [float(rate.evaluate({N: n, lam: sympy.Rational(1, 10), fisher: 1, symbols.T: temperature,
+                                    symbols.gamma: 1})) for n in tasks]
+    figure, axes = pyplot.subplots(figsize=(5.5, 3.8))
+    axes.plot(tasks, np.log(kramers), "k-", lw=2, label=r"Kramers $\ln k_N$ on $U_N$")
+    rows = [c for c in checks["ewc_rate_vs_ensemble"].comparisons if "mean exit time" in c.case]
+    counts = np.array([float(re.search(r"N=(\d+)", c.case).group(1)) for c in rows])
+    predicted = np.array([c.predicted for c in rows])
+    measured = np.array([c.measured for c in rows])
+    stderr = np.array([c.budget.stderr for c in rows])
+    axes.plot(counts, -np.log(predicted), "s", mfc="none", color="C1", ms=9,
+              label=r"predicted $1/\tau$ (Kramers + corrections)")
+    axes.errorbar(counts, -np.log(measured), yerr=Z * stderr / measured, fmt="o", color="C3", ms=5, capsize=3,
+                  label=rf"Langevin $1/\tau$ (${Z:g}\sigma$)")
+    axes.set_xlabel("number of consolidated tasks N")
+    axes.set_ylabel(r"$\ln k$")
+    axes.set_title(rf"Plasticity collapse, $\lambda F = 0.1$, $T = {temperature:g}$", fontsize=10)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
 FIGURES = {
     "arrhenius": arrhenius,
     "survival_schedules": survival_under_schedules,
     "adiabatic_breakdown": adiabatic_breakdown,
     "exit_time_bias": exit_time_bias,
+    "ewc_barrier_growth": ewc_barrier_growth,
+    "ewc_rate_collapse": ewc_rate_collapse,
 }

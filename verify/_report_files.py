@@ -144,6 +144,7 @@ def write_report(
     if os.path.exists(target) and not os.path.isdir(target):
         raise InvalidParameter(f"--report: {target} exists and is not a directory")
     staging = tempfile.mkdtemp(dir=parent, prefix=".kramers-report-")
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; a report is meant to be read
     try:
         pyplot = _pyplot()
         drawn = []

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 
 import pytest
+import sympy
 
 from verify import CheckResult, Comparison, ErrorBudget
 from verify import _figures
@@ -98,3 +99,22 @@ def test_schedule_survival_figure_draws(tmp_path):
     figure = _figures.survival_under_schedules([])
     figure.savefig(tmp_path / "survival.png")
     assert (tmp_path / "survival.png").stat().st_size > 10_000
+
+
+def test_ewc_figures_draw_the_exact_barrier_and_need_the_ensemble_check_for_rates():
+    from theory import canonical_ewc
+    from theory._ewc import N, fisher, lam
+
+    figure = _figures.ewc_barrier_growth([])
+    exact, linear = figure.axes[0].lines[:2]
+    # the plotted curves are the derived barrier and its linear law: equal at N = 0, apart by N* = 10
+    assert exact.get_ydata()[0] == pytest.approx(linear.get_ydata()[0]) == pytest.approx(1.0)
+    barrier = canonical_ewc().barrier.subs({lam: sympy.Rational(1, 10), fisher: 1})
+    index = int(abs(exact.get_xdata() - 5).argmin())
+    tasks = float(exact.get_xdata()[index])
+    assert exact.get_ydata()[index] == pytest.approx(float(barrier.subs(N, tasks)), rel=1e-12)
+    # ... and it is the barrier of the hand formula of THEORY.md: U_N at s_b = (1 - sqrt(1 - c))/2
+    c = tasks / 10
+    s_b = (1 - (1 - c) ** 0.5) / 2
+    assert exact.get_ydata()[index] == pytest.approx((s_b**2 - 1) ** 2 + c / 2 * (s_b + 1) ** 2, rel=1e-12)
+    assert _figures.ewc_rate_collapse([]) is None
