@@ -9,7 +9,8 @@ beyond them with small, seeded runs) and returns the matplotlib figure, or
   and the measured ensemble means (error bars: z standard errors) and the
   Fokker-Planck values as points.
 * Survival under a Gaussian spike and under a plateau of equal thermal budget:
-  Fokker-Planck, a Langevin ensemble (Kaplan-Meier with Greenwood bands) and
+  Fokker-Planck, a Langevin ensemble of the compiled kernel with T(t) (Kaplan-Meier
+  with Greenwood bands) and
   the adiabatic survival exp(-int k_K(T(s)) ds).
 * Adiabatic breakdown: H_FPE / H_adiabatic against the spike width in units
   of the well relaxation time gamma / U''(a).
@@ -113,35 +114,19 @@ def plateau_temperature(baseline: float, height: float, start: float, duration: 
 
 def schedule_ensemble(potential: Potential, start: float, target: float, temperature, horizon: float, dt: float,
                       trajectories: int, seed: int):
-    """Exit times under T(t): vectorised Euler-Maruyama with the Brownian-bridge test (numpy, seeded).
+    """Exit times under T(t) from the compiled Langevin kernel (T(t) inside the kernel, counter-based noise).
 
-    An illustration for the figures, not a kernel: the reproducible kernels
-    (numerics.first_passage_ensemble) take a constant temperature.
+    Euler-Maruyama with the Brownian-bridge test, censored at the horizon;
+    returns ``(times, escaped)``.
     """
-    gradient = sympy.lambdify(potential.variable, potential.derivative(1, numeric=True), "numpy")
-    T_of = sympy.lambdify(symbols.t, temperature, "numpy")
-    generator = np.random.default_rng(seed)
-    x = np.full(trajectories, float(start))
-    times = np.full(trajectories, horizon)
-    alive = np.ones(trajectories, dtype=bool)
-    direction = 1.0 if target > start else -1.0
-    steps = int(round(horizon / dt))
-    for n in range(steps):
-        index = np.nonzero(alive)[0]
-        if index.size == 0:
-            break
-        with np.errstate(under="ignore"):
-            T = float(T_of(n * dt + dt / 2))
-        y = x[index]
-        new = y - gradient(y) * dt + math.sqrt(2 * T * dt) * generator.standard_normal(index.size)
-        crossed = direction * (new - target) >= 0
-        gap = np.maximum(direction * (target - y), 0) * np.maximum(direction * (target - new), 0)
-        with np.errstate(under="ignore"):  # crossing probabilities below 1e-308 are 0
-            crossed |= generator.random(index.size) < np.exp(-gap / (T * dt))  # exp(-2 gap / (sigma^2 dt))
-        x[index] = new
-        times[index[crossed]] = (n + 1) * dt
-        alive[index[crossed]] = False
-    return times, ~alive
+    from numerics import half_line, langevin_first_passage
+
+    sample = langevin_first_passage(
+        tuple(g.subs(potential.values) for g in potential.gradient), potential.variables,
+        start=(float(start),), absorbing=half_line(float(start), float(target)), temperature=temperature,
+        dt=dt, trajectories=trajectories, seed=seed, max_time=horizon,
+    )
+    return sample.times, sample.escaped
 
 
 def survival_under_schedules(results: Sequence[CheckResult]):
