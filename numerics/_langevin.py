@@ -86,6 +86,7 @@ from ._validate import EnsembleStatistics
 from ._validate import finite_real as _finite_real
 from ._validate import integer as _integer
 from ._validate import positive_real as _positive_real
+from ._validate import time_cap
 
 __all__ = [
     "INTEGRATORS",
@@ -671,14 +672,7 @@ def _prepare(gradient, variables, start, absorbing, temperature, dt, seed, frict
                 "flat boundary only (a half-space); use bridge=False."
             )
     seed = _integer("seed", seed, 0, 2**63 - 1)
-    if max_time is None:
-        max_time = DEFAULT_MAXIMUM_STEPS * dt
-    max_time = _positive_real("max_time", max_time)
-    if not max_time > dt:
-        raise InvalidParameter(f"max_time must exceed dt = {dt}, got {max_time}.")
-    max_steps = int(math.floor(max_time / dt))
-    if max_steps >= 2**62:
-        raise InvalidParameter(f"max_time / dt = {max_time / dt:.3g} steps is too many; lower max_time.")
+    max_time, max_steps = time_cap(max_time, dt, DEFAULT_MAXIMUM_STEPS)
     number = stability_number(gradient, variables, start, absorbing.nearest_point(start), dt, friction,
                               mass if underdamped else None)
     if number > STABILITY_BOUND:

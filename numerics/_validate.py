@@ -13,7 +13,7 @@ import numpy as np
 
 from theory._errors import InvalidParameter
 
-__all__ = ["EnsembleStatistics", "positive_real", "finite_real", "integer"]
+__all__ = ["EnsembleStatistics", "positive_real", "finite_real", "integer", "time_cap"]
 
 
 class EnsembleStatistics:
@@ -60,3 +60,16 @@ def integer(name: str, value, minimum: int, maximum: int | None = None) -> int:
         upper = "" if maximum is None else f" and at most {maximum}"
         raise InvalidParameter(f"{name} must be at least {minimum}{upper}, got {value}.")
     return value
+
+
+def time_cap(max_time, dt: float, default_steps: int) -> tuple[float, int]:
+    """``(max_time, max_steps)``: the censoring time (default ``default_steps * dt``) and its step count."""
+    if max_time is None:
+        max_time = default_steps * dt
+    max_time = positive_real("max_time", max_time)
+    if not max_time > dt:
+        raise InvalidParameter(f"max_time must exceed dt = {dt}, got {max_time}.")
+    max_steps = int(math.floor(max_time / dt))
+    if max_steps >= 2**62:
+        raise InvalidParameter(f"max_time / dt = {max_time / dt:.3g} steps is too many; lower max_time.")
+    return max_time, max_steps

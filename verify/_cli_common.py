@@ -124,14 +124,15 @@ def emit(arguments, payload: dict, text_lines: Sequence[str]) -> None:
         print("\n".join(text_lines))
 
 
-def write_atomically(path: str, text: str) -> None:
+def write_atomically(path: str, content: str | bytes, *, what: str = "-o") -> None:
+    """Write ``content`` to ``path`` through a temporary file and a rename: whole or not at all."""
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
-        raise UsageError(f"-o: directory {directory} does not exist")
+        raise UsageError(f"{what}: directory {directory} does not exist")
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".kramers-")
     try:
-        with os.fdopen(handle, "w") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb" if isinstance(content, bytes) else "w") as stream:
+            stream.write(content)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)

@@ -14,10 +14,9 @@ import math
 import os
 import signal
 import sys
-import tempfile
 import threading
 
-from ._cli_common import UsageError
+from ._cli_common import UsageError, write_atomically
 
 __all__ = ["DISTRIBUTED_OPTIONS", "ensemble_options", "run_ensemble_command", "replay_command"]
 
@@ -140,18 +139,6 @@ def run_ensemble_command(arguments, gradient, variable, **options):
     return run.sample, extra
 
 
-def _write_bytes_atomically(path: str, data: bytes) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".kramers-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
 def replay_command(arguments, gradient, variable, emit, **options) -> int:
     """``--replay I``: the path of trajectory I of the ensemble, from its own noise."""
     import io
@@ -190,10 +177,10 @@ def replay_command(arguments, gradient, variable, emit, **options) -> int:
         if output.lower().endswith(".npz"):
             buffer = io.BytesIO()
             np.savez(buffer, times=times, positions=positions, escaped=np.bool_(escaped), trajectory=np.int64(index))
-            _write_bytes_atomically(output, buffer.getvalue())
+            write_atomically(output, buffer.getvalue(), what="--replay-output")
         else:
             rows = "".join(f"{repr(float(t))},{repr(float(p))}\n" for t, p in zip(times, positions))
-            _write_bytes_atomically(output, ("time,position\n" + rows).encode())
+            write_atomically(output, ("time,position\n" + rows).encode(), what="--replay-output")
         payload["output"] = output
     else:
         if times.shape[0] > MAXIMUM_INLINE_REPLAY_POINTS:
