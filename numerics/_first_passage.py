@@ -74,14 +74,23 @@ prange = range  # in the generated module this name is numba.prange
 
 
 def trajectory_outcome(
-    trajectory, start, target, dt, inverse_friction, noise_scale, bridge_coefficient, bridge, max_steps, seed
+    trajectory, start, target, dt, inverse_friction, noise_scale, bridge_coefficient, bridge, max_steps, seed,
+    positions,
 ):
-    """Run one trajectory; return (outcome, steps taken, final position)."""
+    """Run one trajectory; return (outcome, steps taken, final position).
+
+    ``positions`` records x_0, x_1, ... when it has room for ``max_steps + 1``
+    values (replay); an empty array records nothing (the ensemble).  One loop
+    serves both, so a replay is the ensemble's arithmetic by construction.
+    """
+    record = positions.shape[0] > 0
     direction = 1.0 if target > start else -1.0
     normal_key = normal_stream_key(seed, trajectory)  # noqa: F821 (generated module)
     uniform_key = uniform_stream_key(seed, trajectory)  # noqa: F821
     drift_factor = inverse_friction * dt
     x = start
+    if record:
+        positions[0] = x
     distance = direction * (target - start)
     second_normal = 0.0
     step = 0
@@ -92,6 +101,8 @@ def trajectory_outcome(
         else:
             noise = second_normal
         x_next = x - gradient(x) * drift_factor + noise_scale * noise  # noqa: F821
+        if record:
+            positions[step + 1] = x_next
         if not math.isfinite(x_next):
             return 2, step + 1, x_next
         distance_next = direction * (target - x_next)
@@ -124,6 +135,7 @@ def first_passage_kernel(
     steps_taken,
 ):
     """Fill times, outcomes and step counts of trajectories first_trajectory + i."""
+    no_path = np.empty(0, dtype=np.float64)
     for i in prange(times.shape[0]):
         outcome, steps, _ = trajectory_outcome(
             first_trajectory + i,
@@ -136,65 +148,11 @@ def first_passage_kernel(
             bridge,
             max_steps,
             seed,
+            no_path,
         )
         outcomes[i] = outcome
         steps_taken[i] = steps
         times[i] = steps * dt
-
-
-def replay_kernel(
-    trajectory,
-    start,
-    target,
-    dt,
-    inverse_friction,
-    noise_scale,
-    bridge_coefficient,
-    bridge,
-    max_steps,
-    seed,
-    positions,
-):
-    """Record x_0, x_1, ... of one trajectory; return (outcome, steps taken).
-
-    Replaying with ``max_steps`` equal to the steps the ensemble took gives the
-    same outcome: the last step is the absorbing one (or the cap).
-
-    The same arithmetic as :func:`trajectory_outcome`, step by step (kept in
-    lock step with it; the tests compare the two).  ``positions`` has room for
-    ``max_steps + 1`` values.
-    """
-    direction = 1.0 if target > start else -1.0
-    normal_key = normal_stream_key(seed, trajectory)  # noqa: F821
-    uniform_key = uniform_stream_key(seed, trajectory)  # noqa: F821
-    drift_factor = inverse_friction * dt
-    x = start
-    positions[0] = x
-    distance = direction * (target - start)
-    second_normal = 0.0
-    step = 0
-    while step < max_steps:
-        if step % 2 == 0:
-            first_normal, second_normal = normal_pair(normal_key, step >> 1)  # noqa: F821
-            noise = first_normal
-        else:
-            noise = second_normal
-        x_next = x - gradient(x) * drift_factor + noise_scale * noise  # noqa: F821
-        positions[step + 1] = x_next
-        if not math.isfinite(x_next):
-            return 2, step + 1
-        distance_next = direction * (target - x_next)
-        if distance_next <= 0.0:
-            return 1, step + 1
-        if bridge:
-            exponent = bridge_coefficient * distance * distance_next
-            if exponent < BRIDGE_EXPONENT_CUTOFF:  # noqa: F821
-                if uniform_open(uniform_key, step) < math.exp(-exponent):  # noqa: F821
-                    return 1, step + 1
-        x = x_next
-        distance = distance_next
-        step += 1
-    return 0, step
 
 
 _KERNEL_CONSTANTS = dict(_random.KERNEL_CONSTANTS, BRIDGE_EXPONENT_CUTOFF=repr(BRIDGE_EXPONENT_CUTOFF))
@@ -203,7 +161,7 @@ _KERNEL_CONSTANTS = dict(_random.KERNEL_CONSTANTS, BRIDGE_EXPONENT_CUTOFF=repr(B
 def _kernel_module(gradient: sympy.Expr, variable: sympy.Symbol):
     return build_kernel_module(
         {"gradient": (gradient, (variable,))},
-        _random.KERNEL_FUNCTIONS + (trajectory_outcome, first_passage_kernel, replay_kernel),
+        _random.KERNEL_FUNCTIONS + (trajectory_outcome, first_passage_kernel),
         constants=_KERNEL_CONSTANTS,
         parallel=("first_passage_kernel",),
     )
@@ -432,13 +390,13 @@ def replay_trajectory(
         seed,
     )
     # First the length of the path (cheap), then the path itself.
-    _, steps, _ = _call(module.trajectory_outcome, *arguments)
+    _, steps, _ = _call(module.trajectory_outcome, *arguments, np.empty(0, dtype=np.float64))
     if steps > _MAXIMUM_REPLAY_STEPS:
         raise InvalidParameter(
             f"trajectory {trajectory} takes {steps} steps, too long a path to hold in memory; lower max_time."
         )
     positions = np.empty(steps + 1, dtype=np.float64)
-    outcome, steps = _call(module.replay_kernel, *arguments[:-2], steps, seed, positions)
+    outcome, steps, _ = _call(module.trajectory_outcome, *arguments[:-2], steps, seed, positions)
     if outcome == _NOT_FINITE:
         raise _not_finite_error(dt, trajectory)
     times = np.arange(steps + 1, dtype=np.float64) * dt
