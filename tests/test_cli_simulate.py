@@ -71,3 +71,18 @@ def test_bench_reports_the_contract_keys_without_timing_anything_in_the_test():
         assert key in out
     assert out["threads"] == 1
     assert out["ratio_vs_numpy"] == out["steps_per_second_per_core"] / out["numpy_baseline_steps_per_second"]
+
+
+def test_plain_runs_are_chunked_for_progress_and_equal_one_chunk_bit_for_bit():
+    # 10000 trajectories: the default chunk size (4096) makes three chunks of the lanes kernel; --chunk-size
+    # 10000 takes the chunked runner's single chunk of the scalar kernel. Same noise, same numbers.
+    common = ["simulate", "--potential", "(x**2-1)**2", "--from", "-1", "--to", "1", "--temperature", "0.5",
+              "--trajectories", "10000", "--dt", "0.01", "--seed", "5", "--json", "--quiet"]
+    outputs = []
+    for extra in ([], ["--chunk-size", "10000"]):
+        completed = subprocess.run([sys.executable, "-m", "verify.cli", *common, *extra], capture_output=True,
+                                   text=True)
+        assert completed.returncode == 0, completed.stderr
+        outputs.append(json.loads(completed.stdout))
+    plain, single = outputs
+    assert (plain["mean"], plain["stderr"], plain["steps"]) == (single["mean"], single["stderr"], single["steps"])

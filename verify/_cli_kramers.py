@@ -139,6 +139,29 @@ def _absorbing_set(arguments, landscape, start):
     return Ball(target, radius)
 
 
+def _run_with_progress(arguments, chunk):
+    """Run ``chunk(first, count)`` over all trajectories in chunks, with a progress bar on stderr.
+
+    The chunks are consecutive trajectory ranges of the same counter-based
+    noise, so the merged sample equals one call bit for bit; the bar appears
+    only for runs over a few seconds, and not with --quiet or with --json when
+    stderr is not a terminal.
+    """
+    import sys
+
+    from numerics import run_ensemble
+
+    from ._progress import ProgressBar
+
+    show = not arguments.quiet and (not arguments.json or sys.stderr.isatty())
+    progress = ProgressBar() if show else None
+    try:
+        return run_ensemble(chunk, arguments.trajectories, progress=progress, inputs={}).sample
+    finally:
+        if progress is not None:
+            progress.close()
+
+
 def _command_simulate(arguments) -> int:
     from numerics import HalfSpace, dt_ladder, langevin_first_passage
 
@@ -195,7 +218,8 @@ def _command_simulate(arguments) -> int:
             ladder = dt_ladder(gradient, landscape.variables, rungs=arguments.dt_ladder, dt=dt, **options)
             sample = ladder.samples[-1]
         else:
-            sample = langevin_first_passage(gradient, landscape.variables, dt=dt, **options)
+            sample = _run_with_progress(arguments, lambda first, count: langevin_first_passage(
+                gradient, landscape.variables, dt=dt, **{**options, "trajectories": count, "first_trajectory": first}))
         run_keys.update(integrator=sample.integrator, mass=sample.mass, absorbing=str(sample.absorbing),
                         dimension=landscape.dimension)
     if sample.censored:
