@@ -190,6 +190,22 @@ class Derivation:
             evaluator=None if self.evaluator is not None and resolved else self.evaluator,
         )
 
+    def on_landscape(self, values: Mapping[Any, Any], parameters=()) -> "Derivation":
+        """The derivation on one landscape.
+
+        ``values`` (e.g. curvatures and barrier as expressions in the landscape's
+        parameters) replace the general symbols the derivation uses; the
+        ``parameters`` that remain are labelled as such; the general conditions
+        are dropped, since they held where the landscape's stationary points were
+        found and classified.
+        """
+        special = self.substitute({s: v for s, v in values.items() if s in self.symbols})
+        symbols = dict(special.symbols)
+        for parameter in parameters:
+            if parameter in symbols:
+                symbols[parameter] = "parameter of the potential"
+        return dataclasses.replace(special, symbols=symbols, conditions=())
+
     # ------------------------------------------------------------------ LaTeX
     def equation_latex(self) -> str:
         """``quantity = expression`` in LaTeX (no environment)."""

@@ -338,12 +338,7 @@ class EyringKramersEscape:
 
     @functools.cached_property
     def rate(self) -> Derivation:
-        special = eyring_kramers_rate().substitute(self.local_values)
-        symbols = dict(special.symbols)
-        for parameter in self.potential.parameters:
-            if parameter in symbols:
-                symbols[parameter] = "parameter of the potential"
-        return dataclasses.replace(special, symbols=symbols, conditions=())
+        return eyring_kramers_rate().on_landscape(self.local_values, self.potential.parameters)
 
     @functools.cached_property
     def prefactor(self) -> sympy.Expr:

@@ -233,13 +233,7 @@ class KramersEscape:
         return values
 
     def _specialise(self, derivation: Derivation) -> Derivation:
-        used = {s: v for s, v in self.local_values.items() if s in derivation.symbols}
-        special = derivation.substitute(used)
-        symbols = dict(special.symbols)
-        for parameter in self.potential.parameters:
-            if parameter in symbols:
-                symbols[parameter] = "parameter of the potential"
-        return dataclasses.replace(special, symbols=symbols, conditions=())
+        return derivation.on_landscape(self.local_values, self.potential.parameters)
 
     @functools.cached_property
     def rate(self) -> Derivation:
