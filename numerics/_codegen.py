@@ -49,7 +49,6 @@ __all__ = [
     "print_scalar_function",
     "generate_module_source",
     "build_kernel_module",
-    "inline_always",
 ]
 
 #: Bumped whenever the layout of generated files changes.
@@ -108,20 +107,6 @@ def print_scalar_function(name: str, expression: sympy.Expr, arguments: Sequence
     return f"def {name}({signature}):\n    return float({code})\n"
 
 
-def inline_always(function: Callable) -> Callable:
-    """Mark a kernel function to be inlined into its callers by Numba (``inline="always"``).
-
-    LLVM inlines small callees by itself, but not a function as long as ten
-    Philox rounds: called in a loop, such a call stays a call and the loop does
-    not vectorise.  Numba's own inliner copies the marked function into every
-    caller before type inference.  The mark is an attribute of the Python
-    function; the decorator line is dropped from the generated source like any
-    other, and the generated module states ``inline="always"`` instead.
-    """
-    function.kernel_inline = True
-    return function
-
-
 @functools.lru_cache(maxsize=256)
 def _function_source(function: Callable | str) -> tuple[str, str]:
     """(name, dedented source without decorators) of a kernel function (memoised)."""
@@ -172,11 +157,8 @@ def generate_module_source(
             f"expression {name}: {sympy.srepr(expression)} args {[sympy.srepr(a) for a in arguments]}"
         )
     kernel_sources: list[str] = []
-    inlined: set[str] = set()
     for function in functions:
         name, source = _function_source(function)
-        if getattr(function, "kernel_inline", False):
-            inlined.add(name)
         names.append(name)
         kernel_sources.append(source)
         blocks.append(source)
@@ -187,7 +169,6 @@ def generate_module_source(
     if unknown_parallel:
         raise InvalidParameter(f"parallel names {sorted(unknown_parallel)} are not functions of the module.")
     key_material.append("parallel=" + ",".join(sorted(parallel)))
-    key_material.append("inline=" + ",".join(sorted(inlined)))
     key_material.append("constants=" + repr(sorted(constants.items())))
     key_material.append("kernels=" + hashlib.sha256("\n".join(kernel_sources).encode()).hexdigest())
     content_hash = hashlib.sha256("\n".join(key_material).encode()).hexdigest()[:32]
@@ -210,8 +191,7 @@ def generate_module_source(
     body = []
     for name, block in zip(names, blocks):
         # error_model="numpy": 1/0 gives inf (caught as a non-finite state), not an exception.
-        inline = ', inline="always"' if name in inlined else ""
-        decorator = f'@jit(cache=True, parallel={name in parallel}, fastmath=FASTMATH, error_model="numpy"{inline})'
+        decorator = f'@jit(cache=True, parallel={name in parallel}, fastmath=FASTMATH, error_model="numpy")'
         body.append(decorator + "\n" + block)
     source = "\n".join(header) + "\n\n\n" + "\n\n".join(body)
     return content_hash, source

@@ -102,8 +102,6 @@ from fractions import Fraction
 
 import numpy as np
 
-from ._codegen import inline_always
-
 __all__ = [
     "KERNEL_FUNCTIONS",
     "KERNEL_CONSTANTS",
@@ -183,27 +181,11 @@ def philox_round(c0, c1, c2, c3, k0, k1):
     )
 
 
-@inline_always
 def philox4x32_10(c0, c1, c2, c3, k0, k1):
     """Philox4x32-10 of the counter (c0, c1, c2, c3) under the key (k0, k1), all 32-bit words."""
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
-    k0, k1 = (k0 + PHILOX_W0) & LOW_32_BITS, (k1 + PHILOX_W1) & LOW_32_BITS
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
-    k0, k1 = (k0 + PHILOX_W0) & LOW_32_BITS, (k1 + PHILOX_W1) & LOW_32_BITS
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
-    k0, k1 = (k0 + PHILOX_W0) & LOW_32_BITS, (k1 + PHILOX_W1) & LOW_32_BITS
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
-    k0, k1 = (k0 + PHILOX_W0) & LOW_32_BITS, (k1 + PHILOX_W1) & LOW_32_BITS
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
-    k0, k1 = (k0 + PHILOX_W0) & LOW_32_BITS, (k1 + PHILOX_W1) & LOW_32_BITS
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
-    k0, k1 = (k0 + PHILOX_W0) & LOW_32_BITS, (k1 + PHILOX_W1) & LOW_32_BITS
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
-    k0, k1 = (k0 + PHILOX_W0) & LOW_32_BITS, (k1 + PHILOX_W1) & LOW_32_BITS
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
-    k0, k1 = (k0 + PHILOX_W0) & LOW_32_BITS, (k1 + PHILOX_W1) & LOW_32_BITS
-    c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
-    k0, k1 = (k0 + PHILOX_W0) & LOW_32_BITS, (k1 + PHILOX_W1) & LOW_32_BITS
+    for _ in range(9):
+        c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
+        k0, k1 = (k0 + PHILOX_W0) & LOW_32_BITS, (k1 + PHILOX_W1) & LOW_32_BITS
     return philox_round(c0, c1, c2, c3, k0, k1)
 
 
@@ -224,7 +206,6 @@ def uniform_stream_key(seed, trajectory):
     return stream_key(seed, trajectory, UNIFORM_DOMAIN)
 
 
-@inline_always
 def philox_block(key, block):
     """The four output words of block ``block`` (a uint64) of the stream ``key``."""
     return philox4x32_10(block & LOW_32_BITS, block >> THIRTY_TWO, key[2], key[3], key[0], key[1])
@@ -235,7 +216,6 @@ def integer_float(n):
     return bits_float(n | EXPONENT_OF_TWO_TO_52) - TWO_TO_52  # noqa: F821 (numerics._intrinsics)
 
 
-@inline_always
 def log_unit_interval(high):
     """ln((high + 1) 2**-32) for a 32-bit ``high``, without libm (see the module docstring)."""
     value = integer_float(high + ONE)
@@ -261,7 +241,6 @@ def log_unit_interval(high):
     return fused_multiply_add(exponent, LN2_HIGH, fused_multiply_add(exponent, LN2_LOW, log_mantissa))  # noqa: F821
 
 
-@inline_always
 def sin_cos_turn(low):
     """(sin, cos) of 2 pi low 2**-32 for a 32-bit ``low``, without libm (see the module docstring)."""
     octant = low >> OCTANT_SHIFT
@@ -297,20 +276,14 @@ def sin_cos_turn(low):
     return sin_out, cos_out
 
 
-@inline_always
-def box_muller(radius_word, angle_word):
-    """(r cos 2 pi u2, r sin 2 pi u2) from the two 32-bit words of a pair (module docstring)."""
-    radius = math.sqrt(-2.0 * log_unit_interval(radius_word))
-    sine, cosine = sin_cos_turn(angle_word)
-    return radius * cosine, radius * sine
-
-
 def normal_pair(key, pair_index):
     """The two standard normals of numbers 2m and 2m+1 (m = ``pair_index``) of the stream ``key``."""
     pair = np.uint64(pair_index)
     w0, w1, w2, w3 = philox_block(key, pair >> ONE)
     odd = (pair & ONE) == ONE
-    return box_muller(w2 if odd else w0, w3 if odd else w1)
+    radius = math.sqrt(-2.0 * log_unit_interval(w2 if odd else w0))
+    sine, cosine = sin_cos_turn(w3 if odd else w1)
+    return radius * cosine, radius * sine
 
 
 def fill_normal_block(key, first_pair, cosines, sines):
@@ -319,8 +292,11 @@ def fill_normal_block(key, first_pair, cosines, sines):
     The same operations as :func:`normal_pair`, one Philox block (two pairs) per
     iteration of a branch-free loop that LLVM vectorises, so the numbers are
     those of :func:`normal_pair` and several times cheaper; kernels draw their
-    noise in such blocks.  An odd first pair or an odd count is done by
-    :func:`normal_pair` at the ends.
+    noise in such blocks.  The rounds of :func:`philox4x32_10` are written out
+    here rather than called: LLVM inlines :func:`philox_round` but not a
+    function of ten rounds, and a call in the loop would keep it scalar (a test
+    holds this loop equal to :func:`normal_pair` bit for bit).  An odd first
+    pair or an odd count is done by :func:`normal_pair` at the ends.
     """
     count = cosines.shape[0]
     done = 0
@@ -330,13 +306,21 @@ def fill_normal_block(key, first_pair, cosines, sines):
     first_block = np.uint64((first_pair + done) >> 1)
     blocks = (count - done) >> 1
     for j in range(blocks):
-        w0, w1, w2, w3 = philox_block(key, first_block + np.uint64(j))
-        cosine0, sine0 = box_muller(w0, w1)
-        cosine1, sine1 = box_muller(w2, w3)
-        cosines[done + 2 * j] = cosine0
-        sines[done + 2 * j] = sine0
-        cosines[done + 2 * j + 1] = cosine1
-        sines[done + 2 * j + 1] = sine1
+        block = first_block + np.uint64(j)
+        w0, w1, w2, w3 = block & LOW_32_BITS, block >> THIRTY_TWO, key[2], key[3]
+        k0, k1 = key[0], key[1]
+        for _ in range(9):
+            w0, w1, w2, w3 = philox_round(w0, w1, w2, w3, k0, k1)
+            k0, k1 = (k0 + PHILOX_W0) & LOW_32_BITS, (k1 + PHILOX_W1) & LOW_32_BITS
+        w0, w1, w2, w3 = philox_round(w0, w1, w2, w3, k0, k1)
+        radius0 = math.sqrt(-2.0 * log_unit_interval(w0))
+        sine0, cosine0 = sin_cos_turn(w1)
+        radius1 = math.sqrt(-2.0 * log_unit_interval(w2))
+        sine1, cosine1 = sin_cos_turn(w3)
+        cosines[done + 2 * j] = radius0 * cosine0
+        sines[done + 2 * j] = radius0 * sine0
+        cosines[done + 2 * j + 1] = radius1 * cosine1
+        sines[done + 2 * j + 1] = radius1 * sine1
     if done + 2 * blocks < count:
         cosines[count - 1], sines[count - 1] = normal_pair(key, first_pair + count - 1)
 
@@ -372,7 +356,7 @@ def fill_uniforms(seed, trajectory, out):
 #: Source of these functions is copied into generated kernel modules, in order.
 KERNEL_FUNCTIONS = (
     philox_round, philox4x32_10, stream_key, normal_stream_key, uniform_stream_key, philox_block, integer_float,
-    log_unit_interval, sin_cos_turn, box_muller, normal_pair, fill_normal_block, uniform_open,
+    log_unit_interval, sin_cos_turn, normal_pair, fill_normal_block, uniform_open,
 )
 
 #: Module-level constants the kernel functions need (name -> Python source).
@@ -471,7 +455,7 @@ def _reference_sin_cos_turn(low: int) -> tuple[float, float]:
 
 
 def reference_box_muller(radius_word: int, angle_word: int) -> tuple[float, float]:
-    """:func:`box_muller` on Python integers and floats."""
+    """The Box-Muller pair of :func:`normal_pair` from its two words, on Python integers and floats."""
     radius = math.sqrt(-2.0 * _reference_log_unit_interval(radius_word))
     sine, cosine = _reference_sin_cos_turn(angle_word)
     return radius * cosine, radius * sine
