@@ -346,6 +346,13 @@ def fill_normals(seed, trajectory, out):
             out[2 * m + 1] = sines[m]
 
 
+def draw_normal_blocks(seed, trajectory, blocks, cosines, sines):
+    """Draw ``blocks`` consecutive blocks of ``cosines.shape[0]`` pairs into the same buffers, as kernels do (benchmark)."""
+    key = normal_stream_key(seed, trajectory)
+    for block in range(blocks):
+        fill_normal_block(key, block * cosines.shape[0], cosines, sines)
+
+
 def fill_uniforms(seed, trajectory, out):
     """Fill ``out`` with the bridge uniforms number 0, 1, ... of one trajectory."""
     key = uniform_stream_key(seed, trajectory)
@@ -493,7 +500,7 @@ def _random_module():
 
     return build_kernel_module(
         expressions={},
-        functions=KERNEL_FUNCTIONS + (fill_normals, fill_uniforms),
+        functions=KERNEL_FUNCTIONS + (fill_normals, fill_uniforms, draw_normal_blocks),
         constants=KERNEL_CONSTANTS,
     )
 
