@@ -168,13 +168,17 @@ def normals_per_second(normals: int = 10_000_000, repeats: int = 5, seed: int = 
         timed("numpy", numpy_normals, chunks * buffer.size)
     philox_wall, philox_cpu = best["philox"]
     numpy_wall, numpy_cpu = best["numpy"]
+
+    def per_second(seconds_per_normal: float) -> float:  # a clock may not tick in a tiny run
+        return 1.0 / seconds_per_normal if seconds_per_normal > 0.0 else math.inf
+
     return {
-        "philox_normals_per_second": 1.0 / philox_wall,
-        "numpy_normals_per_second": 1.0 / numpy_wall,
-        "ratio_vs_numpy": numpy_wall / philox_wall,
-        "philox_normals_per_cpu_second": 1.0 / philox_cpu,
-        "numpy_normals_per_cpu_second": 1.0 / numpy_cpu,
-        "ratio_vs_numpy_cpu": numpy_cpu / philox_cpu,
+        "philox_normals_per_second": per_second(philox_wall),
+        "numpy_normals_per_second": per_second(numpy_wall),
+        "ratio_vs_numpy": per_second(philox_wall) / per_second(numpy_wall),
+        "philox_normals_per_cpu_second": per_second(philox_cpu),
+        "numpy_normals_per_cpu_second": per_second(numpy_cpu),
+        "ratio_vs_numpy_cpu": per_second(philox_cpu) / per_second(numpy_cpu),
         "normals": drawn,
         "load_average_before": load_before,
         "load_average_after": os.getloadavg()[0],

@@ -56,21 +56,25 @@ and mantissa m in [sqrt(1/2), sqrt(2)) of (h + 1) (bits read by
 |q| < 0.172, summed to q**19 (truncation < 1e-17); for the angle the top three
 bits of l pick the octant and the remaining 29 bits the angle theta in
 [0, pi/4] within it (mirrored in odd octants), and sin theta, cos theta are
-Taylor polynomials to theta**15 and theta**16 (truncation < 1e-16).  Integers
-below 2**52 become doubles exactly by the exponent trick
+Taylor polynomials to theta**15 and theta**16 (truncation < 1e-16).  Horner's
+rule runs in explicit fused multiply-adds (``fused_multiply_add``, one
+rounding each), not in whatever the ``contract`` fast-math flag lets LLVM fuse:
+the normals are then the same numbers in scalar and vector code and under any
+fast-math flags, and equal, bit for bit, to the pure-Python specification
+below.  Integers below 2**52 become doubles exactly by the exponent trick
 (bits 0x4330000000000000 | n read as a double, minus 2**52), which vectorises
 without AVX-512.
 
 Error of the transform.  The normals differ from libm's Box-Muller of the same
-words by at most a few units in the last place (a test bounds the difference by
-1e-14 over 1e5 draws), twelve orders of magnitude below any statistical error
-an ensemble reaches.  FMA contraction, where a kernel allows it, moves them by
-another unit or two in the last place.  Because u1 >= 2**-32,
+words by at most a few units in the last place (measured: 2.2e-15 over 4e4
+draws; a test bounds it by 1e-14), twelve orders of magnitude below any
+statistical error an ensemble reaches.  Because u1 >= 2**-32,
 |z| <= sqrt(64 log 2) = 6.66: the tails beyond 6.66 sigma (probability 2.7e-11
 per draw) are cut, and the 32-bit resolution of u1 discretises the far tail.
 For escape problems the drift, not the extreme noise tail, carries the
 particle over the barrier, so this bias is far below any statistical error the
-ensembles reach.
+ensembles reach.  The transform is exactly odd: angle words l and l + 2**31
+give opposite normals, so the mean is zero by construction.
 
 Uniforms.  Bridge uniform number n of a trajectory is block n of its uniform
 stream: the 53 upper bits of the 64-bit word c0' 2**32 + c1', as
@@ -81,9 +85,10 @@ Speed.  :func:`fill_normal_block` loops over consecutive blocks: every 32-bit
 word lives in a 64-bit lane, so the 32 x 32 -> 64-bit products are the
 unsigned even-lane multiply (``vpmuludq``) that AVX2 has, and the whole loop --
 ten rounds, the polynomial logarithm and sine -- compiles to vector code, four
-or eight blocks per instruction.  Kernels draw their noise in such blocks of
-:data:`NORMAL_BLOCK` pairs.  :func:`numerics._bench.normals_per_second`
-measures it against NumPy's ``standard_normal``.
+(AVX2) or eight (AVX-512) blocks per instruction.  Kernels draw their noise in
+such blocks of :data:`NORMAL_BLOCK` pairs.
+:func:`numerics._bench.normals_per_second` measures it against NumPy's
+``standard_normal`` in the same run (docs/random.md gives the figures).
 
 The functions below are the *source* of the kernels: they are compiled by
 :mod:`numerics._codegen` into the generated kernel module (where ``np`` is

@@ -200,3 +200,12 @@ def test_polynomial_sin_cos_across_octant_boundaries(octant, offset):
     sine, cosine = module().sin_cos_turn(np.uint64(low))
     angle = 2 * math.pi * low * 2.0**-32
     assert abs(sine - math.sin(angle)) < 1e-15 and abs(cosine - math.cos(angle)) < 1e-15  # 4.5 ulp at 1
+
+
+def test_the_normals_benchmark_reports_its_keys_without_timing_anything_in_the_test():
+    from numerics._bench import normals_per_second
+
+    report = normals_per_second(normals=4 * 2 * _random.NORMAL_BLOCK, repeats=1)
+    assert report["normals"] == 4 * 2 * _random.NORMAL_BLOCK
+    for key in ("philox_normals_per_second", "numpy_normals_per_second", "ratio_vs_numpy", "ratio_vs_numpy_cpu"):
+        assert report[key] > 0.0
