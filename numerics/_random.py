@@ -165,10 +165,11 @@ OCTANT_SHIFT = np.uint64(29)
 OCTANT_MASK = np.uint64(0x1FFFFFFF)
 OCTANT_SIZE = np.uint64(0x20000000)
 OCTANT_ANGLE_UNIT = (math.pi / 4.0) * 2.0**-29
-_LOG_COEFFICIENTS = {f"LOG_{k}": 1.0 / k for k in range(3, 20, 2)}
-_SIN_COEFFICIENTS = {f"SIN_{k}": (-1.0) ** ((k - 1) // 2) / math.factorial(k) for k in range(3, 16, 2)}
-_COS_COEFFICIENTS = {f"COS_{k}": (-1.0) ** (k // 2) / math.factorial(k) for k in range(2, 17, 2)}
-_POLYNOMIAL_COEFFICIENTS = {**_LOG_COEFFICIENTS, **_SIN_COEFFICIENTS, **_COS_COEFFICIENTS}
+# Horner coefficients, highest power first: atanh(q)/q - 1 = sum_k q**(2k) / (2k + 1) in q**2,
+# sin(t)/t - 1 and cos(t) - 1 in t**2 (without their leading terms, which are added exactly).
+LOG_SERIES = tuple(1.0 / k for k in range(19, 2, -2))
+SIN_SERIES = tuple((-1.0) ** ((k - 1) // 2) / math.factorial(k) for k in range(15, 2, -2))
+COS_SERIES = tuple((-1.0) ** (k // 2) / math.factorial(k) for k in range(16, 1, -2))
 
 #: The largest |z| that :func:`normal_pair` can return: sqrt(-2 log 2**-32).
 MAXIMUM_NORMAL = math.sqrt(64.0 * math.log(2.0))
@@ -221,6 +222,14 @@ def integer_float(n):
     return bits_float(n | EXPONENT_OF_TWO_TO_52) - TWO_TO_52  # noqa: F821 (numerics._intrinsics)
 
 
+def horner(x, coefficients):
+    """The polynomial with ``coefficients`` (highest power first) at x, by Horner's rule in fused multiply-adds."""
+    value = coefficients[0]
+    for k in range(1, len(coefficients)):
+        value = fused_multiply_add(value, x, coefficients[k])  # noqa: F821 (numerics._intrinsics)
+    return value
+
+
 def log_unit_interval(high):
     """ln((high + 1) 2**-32) for a 32-bit ``high``, without libm (see the module docstring)."""
     value = integer_float(high + ONE)
@@ -232,15 +241,7 @@ def log_unit_interval(high):
     exponent = exponent + 1.0 if large else exponent
     s = (mantissa - 1.0) / (mantissa + 1.0)
     s2 = s * s
-    series = LOG_19
-    series = fused_multiply_add(series, s2, LOG_17)  # noqa: F821 (numerics._intrinsics)
-    series = fused_multiply_add(series, s2, LOG_15)  # noqa: F821
-    series = fused_multiply_add(series, s2, LOG_13)  # noqa: F821
-    series = fused_multiply_add(series, s2, LOG_11)  # noqa: F821
-    series = fused_multiply_add(series, s2, LOG_9)  # noqa: F821
-    series = fused_multiply_add(series, s2, LOG_7)  # noqa: F821
-    series = fused_multiply_add(series, s2, LOG_5)  # noqa: F821
-    series = fused_multiply_add(series, s2, LOG_3)  # noqa: F821
+    series = horner(s2, LOG_SERIES)
     two_s = 2.0 * s
     log_mantissa = fused_multiply_add(two_s, s2 * series, two_s)  # noqa: F821
     return fused_multiply_add(exponent, LN2_HIGH, fused_multiply_add(exponent, LN2_LOW, log_mantissa))  # noqa: F821
@@ -255,22 +256,9 @@ def sin_cos_turn(low):
     quadrant = ((octant + ONE) >> ONE) & np.uint64(3)
     theta = integer_float(reduced) * OCTANT_ANGLE_UNIT
     t2 = theta * theta
-    sine = SIN_15
-    sine = fused_multiply_add(sine, t2, SIN_13)  # noqa: F821 (numerics._intrinsics)
-    sine = fused_multiply_add(sine, t2, SIN_11)  # noqa: F821
-    sine = fused_multiply_add(sine, t2, SIN_9)  # noqa: F821
-    sine = fused_multiply_add(sine, t2, SIN_7)  # noqa: F821
-    sine = fused_multiply_add(sine, t2, SIN_5)  # noqa: F821
-    sine = fused_multiply_add(sine, t2, SIN_3)  # noqa: F821
+    sine = horner(t2, SIN_SERIES)
     sine = fused_multiply_add(theta, t2 * sine, theta)  # noqa: F821
-    cosine = COS_16
-    cosine = fused_multiply_add(cosine, t2, COS_14)  # noqa: F821
-    cosine = fused_multiply_add(cosine, t2, COS_12)  # noqa: F821
-    cosine = fused_multiply_add(cosine, t2, COS_10)  # noqa: F821
-    cosine = fused_multiply_add(cosine, t2, COS_8)  # noqa: F821
-    cosine = fused_multiply_add(cosine, t2, COS_6)  # noqa: F821
-    cosine = fused_multiply_add(cosine, t2, COS_4)  # noqa: F821
-    cosine = fused_multiply_add(cosine, t2, COS_2)  # noqa: F821
+    cosine = horner(t2, COS_SERIES)
     cosine = fused_multiply_add(t2, cosine, 1.0)  # noqa: F821
     sine = -sine if odd else sine
     swap = (quadrant & ONE) == ONE
@@ -367,7 +355,7 @@ def fill_uniforms(seed, trajectory, out):
 
 #: Source of these functions is copied into generated kernel modules, in order.
 KERNEL_FUNCTIONS = (
-    philox_round, philox4x32_10, stream_key, normal_stream_key, uniform_stream_key, philox_block, integer_float,
+    philox_round, philox4x32_10, stream_key, normal_stream_key, uniform_stream_key, philox_block, integer_float, horner,
     log_unit_interval, sin_cos_turn, normal_pair, fill_normal_block, uniform_open,
 )
 
@@ -398,7 +386,9 @@ KERNEL_CONSTANTS = {
     "OCTANT_MASK": "np.uint64(0x1FFFFFFF)",
     "OCTANT_SIZE": "np.uint64(0x20000000)",
     "OCTANT_ANGLE_UNIT": repr(OCTANT_ANGLE_UNIT),
-    **{name: repr(value) for name, value in _POLYNOMIAL_COEFFICIENTS.items()},
+    "LOG_SERIES": repr(LOG_SERIES),
+    "SIN_SERIES": repr(SIN_SERIES),
+    "COS_SERIES": repr(COS_SERIES),
 }
 
 
@@ -430,6 +420,13 @@ def _fma(a: float, b: float, c: float) -> float:
     return float(Fraction(a) * Fraction(b) + Fraction(c))
 
 
+def _reference_horner(x: float, coefficients: tuple[float, ...]) -> float:
+    value = coefficients[0]
+    for coefficient in coefficients[1:]:
+        value = _fma(value, x, coefficient)
+    return value
+
+
 def _reference_log_unit_interval(high: int) -> float:
     value = float(high + 1)
     bits = struct.unpack("<Q", struct.pack("<d", value))[0]
@@ -439,9 +436,7 @@ def _reference_log_unit_interval(high: int) -> float:
         mantissa, exponent = 0.5 * mantissa, exponent + 1.0
     s = (mantissa - 1.0) / (mantissa + 1.0)
     s2 = s * s
-    series = _LOG_COEFFICIENTS["LOG_19"]
-    for k in range(17, 2, -2):
-        series = _fma(series, s2, _LOG_COEFFICIENTS[f"LOG_{k}"])
+    series = _reference_horner(s2, LOG_SERIES)
     log_mantissa = _fma(2.0 * s, s2 * series, 2.0 * s)
     return _fma(exponent, LN2_HIGH, _fma(exponent, LN2_LOW, log_mantissa))
 
@@ -451,13 +446,9 @@ def _reference_sin_cos_turn(low: int) -> tuple[float, float]:
     odd = octant & 1 == 1
     theta = float((0x20000000 - fraction) if odd else fraction) * OCTANT_ANGLE_UNIT
     t2 = theta * theta
-    sine = _SIN_COEFFICIENTS["SIN_15"]
-    for k in range(13, 2, -2):
-        sine = _fma(sine, t2, _SIN_COEFFICIENTS[f"SIN_{k}"])
+    sine = _reference_horner(t2, SIN_SERIES)
     sine = _fma(theta, t2 * sine, theta)
-    cosine = _COS_COEFFICIENTS["COS_16"]
-    for k in range(14, 1, -2):
-        cosine = _fma(cosine, t2, _COS_COEFFICIENTS[f"COS_{k}"])
+    cosine = _reference_horner(t2, COS_SERIES)
     cosine = _fma(t2, cosine, 1.0)
     if odd:
         sine = -sine
