@@ -296,7 +296,7 @@ def _rate_ensemble(mode):
         comparisons.append(Comparison(
             f"N={tasks} (c={tasks / 10:g}), T={temperature:g}: mean exit time", predicted, fine.value, budget,
             problem=problem,
-            details={"kramers_rate": derived_rate, "C1": first, "C2": second, "saddle_mass": mass,
+            details={"tasks": tasks, "kramers_rate": derived_rate, "C1": first, "C2": second, "saddle_mass": mass,
                      "coarse_dt": 2 * dt, "coarse_mean": coarse.value, "censored": sample.censored,
                      "target": target, "rate_from_escape_object": rate},
         ))

@@ -25,7 +25,6 @@ beyond them with small, seeded runs) and returns the matplotlib figure, or
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -281,8 +280,8 @@ def ewc_rate_collapse(results: Sequence[CheckResult]):
                                     symbols.gamma: 1})) for n in tasks]
     figure, axes = pyplot.subplots(figsize=(5.5, 3.8))
     axes.plot(tasks, np.log(kramers), "k-", lw=2, label=r"Kramers $\ln k_N$ on $U_N$")
-    rows = [c for c in checks["ewc_rate_vs_ensemble"].comparisons if "mean exit time" in c.case]
-    counts = np.array([float(re.search(r"N=(\d+)", c.case).group(1)) for c in rows])
+    rows = [c for c in checks["ewc_rate_vs_ensemble"].comparisons if c.problem is not None]  # the ensembles
+    counts = np.array([c.details["tasks"] for c in rows])
     predicted = np.array([c.predicted for c in rows])
     measured = np.array([c.measured for c in rows])
     stderr = np.array([c.budget.stderr for c in rows])
