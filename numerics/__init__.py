@@ -79,3 +79,6 @@ __all__ += [
     "FokkerPlanckGrid", "SurvivalCurve", "fokker_planck_eigenvalues", "fokker_planck_grid", "fokker_planck_mfpt",
     "fokker_planck_survival", "richardson",
 ]
+from ._quadrature import ExitTimeStatistics as ExitTimeStatistics
+from ._quadrature import exit_time_statistics as exit_time_statistics
+__all__ += ["ExitTimeStatistics", "exit_time_statistics"]
