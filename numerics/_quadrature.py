@@ -523,7 +523,9 @@ def exit_time_statistics(
     far_name = "reflect" if reflect is not None else "absorb"
     given = {"start": start, "end": end, "temperature": temperature, "friction": friction,
              far_name: reflect if reflect is not None else absorb}
-    exact = {name: parse_number(value, what=name) for name, value in given.items() if value is not None}
+    # NumPy floats become Python floats (their repr is not a number); strings and SymPy numbers stay exact
+    exact = {name: parse_number(float(value) if isinstance(value, float) else value, what=name)
+             for name, value in given.items() if value is not None}
     values = {name: float(number) for name, number in exact.items()}
     for name in ("temperature", "friction"):
         if not values[name] > 0:

@@ -48,7 +48,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from numerics import first_passage_ensemble
+from numerics import exit_time_statistics, first_passage_ensemble
 from numerics._fokker_planck import (
     fokker_planck_eigenvalues,
     fokker_planck_grid,
@@ -56,7 +56,7 @@ from numerics._fokker_planck import (
     fokker_planck_survival,
     richardson,
 )
-from theory import Potential, kramers_escape, mean_first_passage_time, symbols
+from theory import Potential, kramers_escape, symbols
 
 from ._budget import Comparison, ErrorBudget
 from ._check import QUICK, register
@@ -68,8 +68,6 @@ __all__ = [
 
 QUARTIC = "(x**2-1)**2"
 Z = 4.0
-REFERENCE_DIGITS = 12
-QUADRATURE_RELATIVE = 1e-10
 ASYMPTOTIC_SAFETY = 2
 #: Roache's safety factor of the grid convergence index for a three-grid study with observed order.
 GRID_SAFETY = 1.25
@@ -94,14 +92,14 @@ def _fpe_vs_exact(mode):
     comparisons = []
     for temperature in temperatures:
         reflect = fokker_planck_grid(potential, -1, 1, temperature).reflect
-        exact = float(mean_first_passage_time(potential, -1, 1, temperature, digits=REFERENCE_DIGITS,
-                                              reflect=reflect).value)
+        reference = exit_time_statistics(potential, -1, 1, temperature, reflect=reflect)
+        exact = reference.mfpt
         value, order, grid_index, values = grid_ladder(
             lambda n: fokker_planck_mfpt(potential, -1, 1, temperature, reflect=reflect, cells=n), cells)
         comparisons.append(Comparison(
             f"T={temperature:g}, cells={4 * cells}",
             exact, value,
-            ErrorBudget(bias=grid_index, quadrature=QUADRATURE_RELATIVE * exact),
+            ErrorBudget(bias=grid_index, quadrature=reference.mfpt_error * exact),
             details={"observed_order": order, "ladder": values, "reflect": reflect},
         ))
     return comparisons
@@ -128,15 +126,15 @@ def _fpe_eigenvalue(mode):
             500)
         second_eigenvalue = float(fokker_planck_eigenvalues(potential, -1, 1, temperature, reflect=reflect,
                                                             cells=2000, count=2)[1])
-        exact = float(mean_first_passage_time(potential, -1, 1, temperature, digits=REFERENCE_DIGITS,
-                                              reflect=reflect).value)
+        reference = exit_time_statistics(potential, -1, 1, temperature, reflect=reflect)
+        exact = reference.mfpt
         kramers = float(sympy.N(theory.rate.expression.subs({symbols.T: temperature, symbols.gamma: 1}), 20))
         details = {"lambda_1": lowest, "lambda_2": second_eigenvalue, "observed_order": order, "ladder": values}
         comparisons.append(Comparison(
             f"T/dU={ratio:g}: lambda_1 tau_exact", 1.0, lowest * exact,
             ErrorBudget(bias=grid_index * exact,
                         asymptotic=lowest / second_eigenvalue * math.log(second_eigenvalue / lowest),
-                        quadrature=QUADRATURE_RELATIVE),
+                        quadrature=reference.mfpt_error),
             details=details,
         ))
         comparisons.append(Comparison(

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 import sympy
 
-from numerics import _random, first_passage_ensemble
+from numerics import _random, exit_time_statistics, first_passage_ensemble
 from numerics._absorbing import Ball, Condition, HalfSpace, absorbing_set_from_condition, half_line
 from numerics._langevin import dt_ladder, langevin_first_passage, replay_langevin_trajectory
-from theory import Potential, mean_first_passage_time, symbols
+from theory import Potential, symbols
 from theory._errors import ForbiddenExpression, InvalidParameter, SimulationError
 
 x, y = sympy.symbols("x y", real=True)
@@ -216,7 +216,7 @@ def test_bridge_corrected_exit_time_converges_at_first_order():
     and 1.07 between 0.01 and 0.005).
     """
     potential = Potential.from_string("(x**2-1)**2")
-    exact = float(mean_first_passage_time(potential, -1, 0, sympy.Rational(1, 2)))
+    exact = exit_time_statistics(potential, -1, 0, "1/2").mfpt
     dts = np.array([0.02, 0.01, 0.005])
     biases, errors = [], []
     for dt in dts:
