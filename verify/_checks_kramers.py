@@ -189,7 +189,7 @@ def _two_ended_estimates(potential, dt, trajectories, seed, shifted=True):
 
 @register(
     "exit_statistics_vs_ensemble",
-    derivations=("exact_mfpt",),
+    derivations=("splitting_probability", "exit_time_moments", "conditional_exit_time"),
     description="exact splitting, mean, variance, conditional means (two absorbing ends) vs a Langevin ensemble",
 )
 def _exit_statistics_vs_ensemble(mode):

@@ -15,7 +15,7 @@ def test_every_derivation_has_a_check():
     assert set(DERIVATIONS) <= covered, f"derivations without a check: {set(DERIVATIONS) - covered}"
 
 
-@pytest.mark.parametrize("name", ["kramers_vs_exact", "ensemble_vs_exact_mfpt"])
+@pytest.mark.parametrize("name", ["kramers_vs_exact", "ensemble_vs_exact_mfpt", "exit_statistics_vs_ensemble"])
 def test_quick_checks_pass(name):
     (result,) = run_checks([name], QUICK)
     assert result.passed, [c.as_dict() for c in result.comparisons if not c.passed]
