@@ -103,8 +103,8 @@ class ExitTimeStatistics:
     Times are held as natural logarithms (``log_mfpt``) so that no barrier
     overflows them; :attr:`mfpt` is the float when it is representable.  With a
     second absorbing end, ``splitting_right`` is the probability of leaving
-    through ``end`` and the conditional times are the mean exit times given the
-    end of exit ("right" is ``end``, "left" the other absorbing end).  The
+    through ``target`` and the conditional times are the mean exit times given the
+    end of exit ("right" is ``target``, "left" the other absorbing end).  The
     ``*_error`` fields are estimated relative errors (absolute for the
     splitting probability).  In the mpmath path the values are ``mpmath.mpf``.
     """
@@ -494,7 +494,7 @@ def _assemble(solutions, digits, precision, panels, order, log, condition=1.0) -
 def exit_time_statistics(
     potential: Potential,
     start: Any,
-    end: Any,
+    target: Any,
     temperature: Any,
     *,
     friction: Any = 1,
@@ -505,7 +505,7 @@ def exit_time_statistics(
 ) -> ExitTimeStatistics:
     """Exact exit-time statistics of overdamped diffusion in ``potential`` from ``start``.
 
-    ``end`` is absorbing.  The far side of ``start`` is reflecting at
+    ``target`` is absorbing.  The far side of ``start`` is reflecting at
     ``reflect`` (default: at infinity, which needs U to confine there), or
     absorbing at ``absorb`` (then the splitting probability and the
     conditional mean exit times are computed too).  ``moments=2`` adds the
@@ -521,7 +521,7 @@ def exit_time_statistics(
     if reflect is not None and absorb is not None:
         raise InvalidParameter("reflect and absorb: give at most one end beyond start")
     far_name = "reflect" if reflect is not None else "absorb"
-    given = {"start": start, "end": end, "temperature": temperature, "friction": friction,
+    given = {"start": start, "target": target, "temperature": temperature, "friction": friction,
              far_name: reflect if reflect is not None else absorb}
     # NumPy floats become Python floats (their repr is not a number); strings and SymPy numbers stay exact
     exact = {name: parse_number(float(value) if isinstance(value, float) else value, what=name)
@@ -530,22 +530,22 @@ def exit_time_statistics(
     for name in ("temperature", "friction"):
         if not values[name] > 0:
             raise InvalidParameter(f"{name} must be positive, got {values[name]:g}")
-    if values["start"] == values["end"]:
-        raise InvalidParameter("end must differ from start: the start is already absorbed")
-    sign = -1 if values["end"] < values["start"] else 1
+    if values["start"] == values["target"]:
+        raise InvalidParameter("target must differ from start: the start is already absorbed")
+    sign = -1 if values["target"] < values["start"] else 1
     if far_name in values and sign * values[far_name] >= sign * values["start"]:
-        raise InvalidParameter(f"{far_name} must lie on the far side of start from end")
+        raise InvalidParameter(f"{far_name} must lie on the far side of start from target")
     numeric = _numpy_function(potential)
     temperature = values["temperature"]
 
-    def phi(u):  # U/T in the coordinate u = sign * x, where end lies to the right of start
+    def phi(u):  # U/T in the coordinate u = sign * x, where target lies to the right of start
         return numeric(sign * np.asarray(u, dtype=float)) / temperature
 
     double = digits <= DOUBLE_DIGITS
-    u_start, u_end = sign * values["start"], sign * values["end"]
+    u_start, u_target = sign * values["start"], sign * values["target"]
     e_folds = CUT_E_FOLDS if double else CUT_E_FOLDS + digits * math.log(10)
-    u_far = sign * values[far_name] if far_name in values else _cut(phi, u_start, u_end, e_folds)
-    edges = _panel_edges(phi, u_far, u_end, u_start, PANEL_SPREAD if double else MP_PANEL_SPREAD)
+    u_far = sign * values[far_name] if far_name in values else _cut(phi, u_start, u_target, e_folds)
+    edges = _panel_edges(phi, u_far, u_target, u_start, PANEL_SPREAD if double else MP_PANEL_SPREAD)
     edge_of_start = int(np.searchsorted(edges, u_start))
     left_absorbing = absorb is not None
     solutions = []
@@ -567,7 +567,7 @@ def exit_time_statistics(
         mp = {name: mpmath.mpf(sympy.N(number, dps)) for name, number in exact.items()}
         edges = np.array([mpmath.mpf(float(edge)) for edge in edges], dtype=object)
         edges[0] = sign * mp[far_name] if far_name in mp else edges[0]
-        edges[edge_of_start], edges[-1] = sign * mp["start"], sign * mp["end"]
+        edges[edge_of_start], edges[-1] = sign * mp["start"], sign * mp["target"]
         half, middle = (edges[1:] - edges[:-1]) / 2, (edges[:-1] + edges[1:]) / 2
         function = potential.mpmath_function(0)
         phi_mp = np.frompyfunc(lambda u: function(sign * u) / mp["temperature"], 1, 1)

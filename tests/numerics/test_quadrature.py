@@ -22,11 +22,11 @@ FREE = Potential.from_string("0*x")
 
 
 @pytest.mark.parametrize(
-    "temperature, end, check_value",
+    "temperature, target, check_value",
     [(0.5, 1, "10.2585700672"), (0.25, 1, "69.2636447608"), (0.5, 0, "4.60653961311")],
 )
-def test_check_values_of_the_quartic_well(temperature, end, check_value):
-    result = exit_time_statistics(QUARTIC, -1, end, temperature)
+def test_check_values_of_the_quartic_well(temperature, target, check_value):
+    result = exit_time_statistics(QUARTIC, -1, target, temperature)
     assert result.precision == "double" and result.mfpt_error < 1e-14
     assert result.mfpt == pytest.approx(float(check_value), rel=5e-12)  # the check value has 12 digits
     assert result.decimal().startswith(check_value[:-1])
@@ -118,7 +118,7 @@ def test_bad_inputs_name_the_parameter():
         exit_time_statistics(QUARTIC, -1, 1, 0.5, digits=0)
     with pytest.raises(InvalidParameter, match="^moments"):
         exit_time_statistics(QUARTIC, -1, 1, 0.5, moments=3)
-    with pytest.raises(InvalidParameter, match="^end must differ"):
+    with pytest.raises(InvalidParameter, match="^target must differ"):
         exit_time_statistics(QUARTIC, -1, -1, 0.5)
     with pytest.raises(InvalidParameter, match="^absorb must lie"):
         exit_time_statistics(QUARTIC, -1, 1, 0.5, absorb=2)
