@@ -39,17 +39,21 @@ is held by its logarithm: a panel is scaled by its largest value before the
 exponentials are taken and the panel sums are accumulated with log-sum-exp, so
 a barrier of hundreds of T neither overflows nor loses relative accuracy
 (rates down to 1e-300 and beyond: the result is returned as a logarithm).
-Beyond 15 digits the same panels are evaluated in mpmath (whose exponent range
-is unbounded, so no logarithms are needed) with more nodes.
+Beyond 15 digits the same kind of panels (wider: ``MP_PANEL_SPREAD``) are
+evaluated in mpmath at digits + 10 working digits with digits + 4 nodes;
+mpmath's exponent range is unbounded, so no logarithms are needed, and the
+O(K n^2) products with the integration matrices run in fixed point on Python
+integers (see :func:`_fixed_point`).
 
 The error estimate is the difference between the rule of n nodes and the rule
-of n + ``ORDER_STEP`` nodes on the same panels (the higher one is returned, so
+of n - ``ORDER_STEP`` nodes on the same panels (the higher one is returned, so
 the estimate bounds its error for an exponentially convergent rule), plus a
-rounding floor of ``ROUNDING_FLOOR`` (the accumulated rounding of double
-precision; measured against 30-digit mpmath, see docs/quadrature.md).  The
-result's own condition number with respect to U/T is about dU/T: the value of
-U/T itself is only known to ~ (dU/T) x 1.1e-16 in double precision, so at
-dU/T = 200 the reachable relative accuracy is ~ 1e-14.
+rounding floor ``ROUNDING_FLOOR`` x (1 + s) in double precision, where s is
+the spread of U/T that the answer sees: U/T itself is only known to about
+eps |U/T|, so the result's condition number with respect to it is about s,
+and at dU/T = 200 the reachable relative accuracy is ~ 1e-14 for any double-
+precision method.  Measured against 30-digit mpmath, every error lies below
+its estimate (benchmarks/quadrature_accuracy.py, docs/quadrature.md).
 
 An infinite reflecting end is cut where U has risen ``CUT_E_FOLDS`` T above the
 lowest value of U met between it and the start, after a geometric scan out to
