@@ -160,7 +160,7 @@ def _exponential_law(mode):
     temperature = 0.35
     trajectories, dt = (8000, 4e-3) if mode == QUICK else (200_000, 1e-3)
     reflect = fokker_planck_grid(potential, -1, 1, temperature).reflect
-    exact = fokker_planck_mfpt(potential, -1, 1, temperature, reflect=reflect, cells=2000)  # see fpe_vs_exact_mfpt
+    exact = exit_time_statistics(potential, -1, 1, temperature, reflect=reflect).mfpt
     max_time = 60 * exact
     coarse, _ = _ensemble(potential, temperature, dt, trajectories, 3100, max_time)
     fine, sample = _ensemble(potential, temperature, dt / 2, trajectories, 3200, max_time)
