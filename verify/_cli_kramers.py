@@ -107,15 +107,10 @@ def _command_mfpt(arguments) -> int:
     start, target = number(arguments.start, "--from"), number(arguments.target, "--to")
     if start == target:
         raise UsageError("--to must differ from --from: the start is already absorbed")
-    far = {}
-    if arguments.reflect is not None:
-        far["reflect"] = number(arguments.reflect, "--reflect")
-        if (far["reflect"] - start) * (target - start) >= 0:
-            raise UsageError("--reflect must lie on the far side of --from from --to")
-    if arguments.left is not None:
-        far["absorb"] = number(arguments.left, "--left")
-        if not far["absorb"] < start < target:
-            raise UsageError("--left A makes both ends absorbing and needs A < --from < --to")
+    if arguments.reflect is not None and (number(arguments.reflect, "--reflect") - start) * (target - start) >= 0:
+        raise UsageError("--reflect must lie on the far side of --from from --to")
+    if arguments.left is not None and not number(arguments.left, "--left") < start < target:
+        raise UsageError("--left A makes both ends absorbing and needs A < --from < --to")
     # exact values (strings) go to the library, so that more than 15 digits see the decimal input, not a float
     result = exit_time_statistics(
         landscape, arguments.start, arguments.target, arguments.temperature, friction=arguments.friction,
