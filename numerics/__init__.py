@@ -90,3 +90,7 @@ __all__ += [
     "FokkerPlanckGrid", "SurvivalCurve", "fokker_planck_eigenvalues", "fokker_planck_grid", "fokker_planck_mfpt",
     "fokker_planck_survival", "richardson",
 ]
+from ._quadrature import ExitTimeStatistics as ExitTimeStatistics
+from ._quadrature import exit_time_statistics as exit_time_statistics
+from ._quadrature import exact_escape_time as exact_escape_time
+__all__ += ["ExitTimeStatistics", "exact_escape_time", "exit_time_statistics"]

@@ -40,7 +40,26 @@ def test_rate_with_a_parameter_stays_symbolic_in_latex():
 def test_mfpt_prints_the_requested_digits():
     out = json.loads(kramers("mfpt", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "0.5",
                              "--digits", "10", "--json").stdout)
-    assert out == {**out, "mfpt": "10.25857007", "digits": 10}
+    assert out == {**out, "mfpt": "10.25857007", "digits": 10, "precision": "double"}
+    assert out["log_mfpt"] == pytest.approx(2.3281134603596, abs=1e-12)
+
+
+def test_mfpt_two_absorbing_ends_and_the_second_moment():
+    # free diffusion on [0, 1] from 0.3, D = 1: pi_R = 0.3, T1 = 0.105, var = 0.01015, T_R = 0.91/6, T_L = 0.51/6
+    out = json.loads(kramers("mfpt", "--potential", "0", "--from", "0.3", "--to", "1", "--left", "0",
+                             "--temperature", "1", "--moments", "2", "--digits", "12", "--json").stdout)
+    assert out == {**out, "mfpt": "0.105000000000", "splitting_right": "0.300000000000",
+                   "variance": "0.0101500000000", "conditional_mfpt_right": "0.151666666667",
+                   "conditional_mfpt_left": "0.0850000000000"}
+
+
+def test_mfpt_beyond_fifteen_digits_and_beyond_the_float_range():
+    many = json.loads(kramers("mfpt", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "0.5",
+                              "--digits", "30", "--json").stdout)
+    assert many["mfpt"] == "10.2585700671841779514673278472" and many["precision"] == "mpmath"
+    huge = json.loads(kramers("mfpt", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature",
+                              "0.001", "--json").stdout)
+    assert huge["mfpt"].endswith("e+434") and huge["error_estimate"] is None and huge["log_mfpt"] > 1000
 
 
 def test_simulate_is_reproducible_across_thread_counts():
@@ -72,6 +91,12 @@ def test_simulate_reports_censoring():
         (("rate", "--potential", "a*x**2", "--from", "-1", "--to", "1"), "--param a=VALUE"),
         (("rate", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--param", "a"), "--param"),
         (("mfpt", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "0"), "--temperature"),
+        (("mfpt", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "1", "--left", "-1"), "--left"),
+        (("mfpt", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "1", "--left", "-2",
+          "--reflect", "-2"), "--left"),
+        (("mfpt", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "1", "--moments", "3"),
+         "--moments"),
+        (("mfpt", "--potential", "x", "--from", "0", "--to", "1", "--temperature", "1"), "confine"),
         (("simulate", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "0.5",
           "--trajectories", "0", "--dt", "0.01", "--seed", "1"), "--trajectories"),
         (("simulate", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "0.5",

@@ -25,8 +25,10 @@ from ._kramers import kramers_escape_time as kramers_escape_time
 from ._kramers import kramers_rate as kramers_rate
 from ._kramers import laplace_series as laplace_series
 from ._mfpt import MeanFirstPassageTime as MeanFirstPassageTime
-from ._mfpt import exact_escape_time as exact_escape_time
 from ._mfpt import exact_mfpt as exact_mfpt
+from ._exit_statistics import conditional_exit_time as conditional_exit_time
+from ._exit_statistics import exit_time_moments as exit_time_moments
+from ._exit_statistics import splitting_probability as splitting_probability
 from ._mfpt import mean_first_passage_time as mean_first_passage_time
 from ._parse import ALLOWED_FUNCTIONS as ALLOWED_FUNCTIONS
 from ._parse import parse_expression as parse_expression

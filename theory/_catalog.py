@@ -12,6 +12,7 @@ from ._derivation import Derivation
 from ._errors import InvalidParameter
 from ._kramers import kramers_correction, kramers_escape_time, kramers_rate
 from ._mfpt import exact_mfpt
+from ._exit_statistics import conditional_exit_time, exit_time_moments, splitting_probability
 from ._schedules import (
     adiabatic_hazard, convexity_threshold, exponential_spike_laplace, exponential_spike_laplace_corrected,
     gaussian_spike_laplace, gaussian_spike_laplace_corrected, mean_transition_time, plateau_hazard,
@@ -32,6 +33,9 @@ DERIVATIONS: Mapping[str, Callable[[], Derivation]] = {
     "kramers_escape_time": kramers_escape_time,
     "kramers_correction": kramers_correction,
     "exact_mfpt": exact_mfpt,
+    "splitting_probability": splitting_probability,
+    "exit_time_moments": exit_time_moments,
+    "conditional_exit_time": conditional_exit_time,
     "adiabatic_hazard": adiabatic_hazard,
     "transition_probability": transition_probability,
     "mean_transition_time": mean_transition_time,

@@ -15,7 +15,7 @@ A first-passage problem of Langevin dynamics (k_B = 1) is fixed by
   dynamics dx = -grad U / gamma dt + sqrt(2 T / gamma) dW, a number m the
   underdamped dx = v dt, m dv = -grad U dt - gamma v dt + sqrt(2 gamma T) dW.
 
-The exact quadrature (:func:`theory.exact_escape_time`), the Fokker-Planck
+The exact quadrature (:func:`numerics.exact_escape_time`), the Fokker-Planck
 solver and the Langevin ensembles of :mod:`numerics` all take an
 :class:`EscapeProblem`; each refuses, with the reason, a problem outside what
 it solves (the quadrature: one dimension, overdamped, constant temperature, a

@@ -48,7 +48,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from numerics import langevin_first_passage
+from numerics import exact_escape_time, exit_time_statistics, langevin_first_passage
 from numerics._fokker_planck import (
     fokker_planck_eigenvalues,
     fokker_planck_grid,
@@ -56,7 +56,7 @@ from numerics._fokker_planck import (
     fokker_planck_survival,
     richardson,
 )
-from theory import EscapeProblem, Potential, kramers_escape, mean_first_passage_time, symbols
+from theory import EscapeProblem, Potential, kramers_escape, symbols
 
 from ._budget import Comparison, ErrorBudget
 from ._check import QUICK, register
@@ -68,8 +68,6 @@ __all__ = [
 
 QUARTIC = "(x**2-1)**2"
 Z = 4.0
-REFERENCE_DIGITS = 12
-QUADRATURE_RELATIVE = 1e-10
 ASYMPTOTIC_SAFETY = 2
 #: Roache's safety factor of the grid convergence index for a three-grid study with observed order.
 GRID_SAFETY = 1.25
@@ -95,14 +93,14 @@ def _fpe_vs_exact(mode):
     for temperature in temperatures:
         problem = EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=temperature)
         reflect = fokker_planck_grid(potential, -1, 1, temperature).reflect
-        exact = float(mean_first_passage_time(potential, -1, 1, temperature, digits=REFERENCE_DIGITS,
-                                              reflect=reflect).value)
+        reference = exact_escape_time(problem, reflect=reflect)
+        exact = reference.mfpt
         value, order, grid_index, values = grid_ladder(
             lambda n: fokker_planck_mfpt(problem, reflect=reflect, cells=n), cells)
         comparisons.append(Comparison(
             f"T={temperature:g}, cells={4 * cells}",
             exact, value,
-            ErrorBudget(bias=grid_index, quadrature=QUADRATURE_RELATIVE * exact),
+            ErrorBudget(bias=grid_index, quadrature=reference.mfpt_error * exact),
             details={"observed_order": order, "ladder": values, "reflect": reflect},
             problem=problem,
         ))
@@ -130,15 +128,15 @@ def _fpe_eigenvalue(mode):
             500)
         second_eigenvalue = float(fokker_planck_eigenvalues(potential, -1, 1, temperature, reflect=reflect,
                                                             cells=2000, count=2)[1])
-        exact = float(mean_first_passage_time(potential, -1, 1, temperature, digits=REFERENCE_DIGITS,
-                                              reflect=reflect).value)
+        reference = exit_time_statistics(potential, -1, 1, temperature, reflect=reflect)
+        exact = reference.mfpt
         kramers = float(sympy.N(theory.rate.expression.subs({symbols.T: temperature, symbols.gamma: 1}), 20))
         details = {"lambda_1": lowest, "lambda_2": second_eigenvalue, "observed_order": order, "ladder": values}
         comparisons.append(Comparison(
             f"T/dU={ratio:g}: lambda_1 tau_exact", 1.0, lowest * exact,
             ErrorBudget(bias=grid_index * exact,
                         asymptotic=lowest / second_eigenvalue * math.log(second_eigenvalue / lowest),
-                        quadrature=QUADRATURE_RELATIVE),
+                        quadrature=reference.mfpt_error),
             details=details,
         ))
         comparisons.append(Comparison(
@@ -164,7 +162,7 @@ def _exponential_law(mode):
     temperature = 0.35
     trajectories, dt = (8000, 4e-3) if mode == QUICK else (200_000, 1e-3)
     reflect = fokker_planck_grid(potential, -1, 1, temperature).reflect
-    exact = fokker_planck_mfpt(potential, -1, 1, temperature, reflect=reflect, cells=2000)  # see fpe_vs_exact_mfpt
+    exact = exit_time_statistics(potential, -1, 1, temperature, reflect=reflect).mfpt
     max_time = 60 * exact
     coarse, _ = _ensemble(potential, temperature, dt, trajectories, 3100, max_time)
     fine, sample = _ensemble(potential, temperature, dt / 2, trajectories, 3200, max_time)

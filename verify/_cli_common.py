@@ -122,12 +122,12 @@ def escape_problem(arguments, *, horizon: float | None = None, mass: float | Non
     """The :class:`~theory.EscapeProblem` of a command's arguments: where a command line becomes a problem.
 
     ``--potential``/``--var``/``--param``, ``--from``, ``--to`` (in 1-D the
-    half-line beyond it, in d-D a ball of ``--radius`` around it) or ``--absorb
+    half-line beyond it, or with ``--left A`` the two absorbing ends A and --to; in d-D a ball of ``--radius`` around it) or ``--absorb
     CONDITION``, the temperature (:func:`temperature_of_time`, checked positive up
     to ``horizon``), ``--friction``; ``mass`` None is overdamped.  The problem
     validates itself; its errors name parameters, which ``kramers`` maps to flags.
     """
-    from theory import Ball, EscapeProblem, absorbing_set_from_condition, half_line
+    from theory import Ball, EscapeProblem, Interval, absorbing_set_from_condition, half_line
 
     landscape = potential(arguments)
     start = point(arguments.start, landscape.dimension, "--from")
@@ -143,10 +143,16 @@ def escape_problem(arguments, *, horizon: float | None = None, mass: float | Non
         absorbing = absorbing_set_from_condition(condition, landscape.variables, landscape.values, what="--absorb")
     else:
         target = point(arguments.target, landscape.dimension, "--to")
+        left = getattr(arguments, "left", None)
         if landscape.dimension == 1 and radius is None:
             if target == start:
                 raise UsageError("--to must differ from --from: the start is already absorbed")
-            absorbing = half_line(start[0], target[0])
+            if left is None:
+                absorbing = half_line(start[0], target[0])
+            else:
+                if not number(left, "--left") < start[0] < target[0]:
+                    raise UsageError("--left A makes both ends absorbing and needs A < --from < --to")
+                absorbing = Interval(number(left, "--left"), target[0])
         else:
             radius = positive(radius, "--radius")
             if radius is None:  # default: a tenth of the distance from the start

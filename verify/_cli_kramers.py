@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import warnings
 
 from ._cli_common import (
@@ -92,23 +93,59 @@ def _rate_in_dimensions(arguments, landscape, temperature, friction) -> int:
 
 
 def _command_mfpt(arguments) -> int:
-    from theory import exact_escape_time
+    """Exact exit-time statistics by quadrature (numerics.exact_escape_time): doubles up to 15 digits."""
+    from numerics import exact_escape_time, exit_time_statistics
 
     if not 1 <= arguments.digits <= 100:
         raise UsageError(f"--digits must be from 1 to 100, got {arguments.digits}")
+    if arguments.left is not None and arguments.reflect is not None:
+        raise UsageError("give --left (a second absorbing end) or --reflect (a reflecting end), not both")
     one_dimensional(potential(arguments), arguments.command)
     problem = escape_problem(arguments)
-    reflect = None if arguments.reflect is None else number(arguments.reflect, "--reflect")
-    result = exact_escape_time(problem, digits=arguments.digits, reflect=reflect)
+    start = problem.start[0]
+    if arguments.reflect is not None and (number(arguments.reflect, "--reflect") - start) * (problem.target - start) >= 0:
+        raise UsageError("--reflect must lie on the far side of --from from --to")
+    options = dict(moments=arguments.moments, digits=arguments.digits)
+    if arguments.digits <= 15:
+        reflect = None if arguments.reflect is None else number(arguments.reflect, "--reflect")
+        result = exact_escape_time(problem, reflect=reflect, **options)
+    else:
+        # beyond double precision the decimal inputs themselves go to the library (the problem holds doubles)
+        result = exit_time_statistics(
+            problem.potential, arguments.start, arguments.target, arguments.temperature, friction=arguments.friction,
+            reflect=arguments.reflect, absorb=arguments.left, **options,
+        )
+    mfpt = result.mfpt
     payload = {
-        "mfpt": str(result),
+        "mfpt": result.decimal(),
         "digits": result.digits,
-        "error_estimate": float(result.error_estimate),
+        "error_estimate": mfpt * result.mfpt_error if math.isfinite(mfpt) else None,
+        "log_mfpt": float(result.log_mfpt),
+        "relative_error_estimate": result.mfpt_error,
+        "precision": result.precision,
         "temperature": problem.temperature,
         "friction": problem.friction,
     }
-    emit(arguments, payload, [f"mfpt   {result}", f"digits {result.digits}"])
+    if arguments.moments == 2:
+        payload["variance"] = result.decimal(result.log_variance)
+        payload["variance_relative_error_estimate"] = result.variance_error
+    if arguments.left is not None:
+        payload.update({
+            "splitting_right": _decimal(result.splitting_right, result.digits),
+            "splitting_error_estimate": result.splitting_error,
+            "conditional_mfpt_right": result.decimal(result.log_conditional_mfpt_right),
+            "conditional_mfpt_left": result.decimal(result.log_conditional_mfpt_left),
+            "conditional_relative_error_estimate": result.conditional_error,
+        })
+    keys = ["mfpt", "variance", "splitting_right", "conditional_mfpt_right", "conditional_mfpt_left", "digits"]
+    emit(arguments, payload, [f"{key:<22} {payload[key]}" for key in keys if key in payload])
     return 0
+
+
+def _decimal(value, digits: int) -> str:
+    import mpmath
+
+    return mpmath.nstr(mpmath.mpf(value), digits, strip_zeros=False)
 
 
 def _command_simulate(arguments) -> int:
@@ -219,6 +256,10 @@ def register(commands) -> None:
     landscape_options(mfpt, temperature_required=True)
     mfpt.add_argument("--digits", type=int, default=15, metavar="D", help="significant digits (default 15)")
     mfpt.add_argument("--reflect", metavar="L", help="reflecting end beyond --from (default: infinity)")
+    mfpt.add_argument("--left", metavar="A",
+                      help="absorbing left end A < --from < --to: adds splitting_right and the conditional mean times")
+    mfpt.add_argument("--moments", type=int, choices=(1, 2), default=1,
+                      help="2 adds the second moment: the variance of the exit time")
     mfpt.set_defaults(run=_command_mfpt)
 
     simulate = commands.add_parser("simulate", help="Langevin ensemble of first-passage times")

@@ -37,7 +37,7 @@ from theory import InvalidParameter
 
 __all__ = [
     "Estimate", "mean_first_passage", "exponential_rate", "KolmogorovSmirnov", "kolmogorov_smirnov",
-    "kolmogorov_coefficient", "SurvivalEstimate", "kaplan_meier",
+    "kolmogorov_coefficient", "SurvivalEstimate", "kaplan_meier", "proportion", "sample_variance",
 ]
 
 
@@ -71,6 +71,23 @@ def mean_first_passage(times: np.ndarray, escaped: np.ndarray, *, allow_censored
     if done.size < 2:
         raise InvalidParameter(f"trajectories: need at least 2 escapes for a standard error, got {done.size}")
     return Estimate(float(done.mean()), float(done.std(ddof=1) / math.sqrt(done.size)), int(done.size))
+
+
+def proportion(hits: np.ndarray) -> Estimate:
+    """The fraction p of True in ``hits``, standard error sqrt(p (1 - p) / n) (binomial)."""
+    hits = np.asarray(hits, dtype=bool)
+    p = float(hits.mean())
+    return Estimate(p, math.sqrt(p * (1 - p) / hits.size), int(hits.size))
+
+
+def sample_variance(values: np.ndarray) -> Estimate:
+    """Unbiased sample variance s^2, standard error sqrt((m_4 - s^4) / n) (m_4: fourth central moment)."""
+    values = np.asarray(values, dtype=float)
+    if values.size < 4:
+        raise InvalidParameter(f"trajectories: need at least 4 values for the variance's error, got {values.size}")
+    variance = float(values.var(ddof=1))
+    fourth = float(np.mean((values - values.mean()) ** 4))
+    return Estimate(variance, math.sqrt(max(fourth - variance**2, 0.0) / values.size), int(values.size))
 
 
 def exponential_rate(times: np.ndarray, escaped: np.ndarray) -> Estimate:

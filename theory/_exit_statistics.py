@@ -1,0 +1,112 @@
+"""Splitting probability, exit-time moments and conditional exit times in one dimension.
+
+For overdamped diffusion dx = -U'/gamma dt + sqrt(2T/gamma) dW every exit-time
+statistic u solves the backward equation L u = -f,
+L = (T/gamma) d^2/dx^2 - (U'/gamma) d/dx, with u = 0 at absorbing ends and
+u' = 0 at a reflecting end (Gardiner 2009, sections 5.2.7-5.2.8):
+
+* f = 0 with u(A) = 0, u(B) = 1: the probability pi_R of leaving the
+  interval (A, B) through B (eq. 5.2.189), a ratio of integrals of
+  psi = e^{U/T};
+* f = n T_{n-1}, T_0 = 1: the n-th moment T_n of the exit time, so that the
+  variance is T_2 - T_1^2 (eq. 5.2.156 with its recursion); with a reflecting
+  end L the n-th moment is the double integral of :func:`theory.exact_mfpt`
+  with n T_{n-1} under the inner integral;
+* f = pi_R: the product pi_R T_R of the splitting probability and the mean
+  exit time conditioned on leaving through B (eqs. 5.2.190-5.2.193); with
+  S(x) = int_A^x psi and Sbar(x) = int_x^B psi the Green's function of two
+  absorbing ends gives the sum of positive integrals written below.
+
+The numerical evaluation (panels of Gauss-Legendre nodes in log space) is
+:func:`numerics.exit_time_statistics`.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from ._derivation import Derivation, ValidityRegime
+from ._symbols import L, T, b, gamma, x0
+
+__all__ = ["splitting_probability", "exit_time_moments", "conditional_exit_time"]
+
+_U = sympy.Function("U")
+_y, _z = sympy.symbols("y z", real=True)
+_A = sympy.Symbol("A", real=True)
+_n = sympy.Symbol("n", integer=True, positive=True)
+_T_previous = sympy.Function("T_{n-1}")
+_pi_R = sympy.Symbol(r"\pi_R", nonnegative=True)
+_T_n = sympy.Symbol("T_n", positive=True)
+_theta = sympy.Symbol("theta_R", positive=True)  # theta_R = pi_R T_R
+
+_ENDS = {
+    x0: "starting point",
+    _A: "left absorbing end (A < x_0)",
+    b: "right absorbing end (x_0 < b)",
+    T: "temperature (k_B = 1)",
+    gamma: "friction coefficient",
+}
+
+
+def _scale(lower, upper, variable=_y):
+    """int_lower^upper e^{U/T}: the scale function's increment."""
+    return sympy.Integral(sympy.exp(_U(variable) / T), (variable, lower, upper))
+
+
+def splitting_probability() -> Derivation:
+    """pi_R(x0) = int_A^x0 e^{U/T} / int_A^b e^{U/T}."""
+    return Derivation(
+        name="splitting_probability",
+        title="Splitting probability between two absorbing ends (overdamped, one dimension)",
+        quantity=_pi_R,
+        expression=_scale(_A, x0) / _scale(_A, b),
+        symbols={key: value for key, value in _ENDS.items() if key not in (gamma,)},
+        conditions=(sympy.Lt(_A, x0, evaluate=False), sympy.Lt(x0, b, evaluate=False)),
+        validity=ValidityRegime("exact for any temperature and barrier"),
+        references=("Gardiner2009",),
+        notes="L pi = 0 with pi(A) = 0, pi(b) = 1: (e^{-U/T} pi')' = 0, so pi' is proportional to e^{U/T}.",
+    )
+
+
+def exit_time_moments() -> Derivation:
+    """T_n(x0) = (n gamma/T) int_x0^b dy e^{U(y)/T} int_L^y dz e^{-U(z)/T} T_{n-1}(z), T_0 = 1."""
+    inner = sympy.Integral(sympy.exp(-_U(_z) / T) * _T_previous(_z), (_z, L, _y))
+    return Derivation(
+        name="exit_time_moments",
+        title="Moments of the exit time, reflecting end L (overdamped, one dimension)",
+        quantity=_T_n,
+        expression=(_n * gamma / T) * sympy.Integral(sympy.exp(_U(_y) / T) * inner, (_y, x0, b)),
+        symbols={
+            x0: "starting point", b: "absorbing end (b > x_0)", L: "reflecting end (may be -infinity)",
+            _n: "order of the moment (T_0 = 1, T_1 the mean first-passage time)",
+            T: "temperature (k_B = 1)", gamma: "friction coefficient",
+        },
+        conditions=(sympy.Lt(L, x0, evaluate=False), sympy.Lt(x0, b, evaluate=False)),
+        validity=ValidityRegime("exact for any temperature and barrier"),
+        references=("Gardiner2009",),
+        notes="L T_n = -n T_{n-1} with T_n(b) = 0 and T_n'(L) = 0; the variance is T_2 - T_1^2.",
+    )
+
+
+def conditional_exit_time() -> Derivation:
+    """pi_R T_R from the Green's function of two absorbing ends with source pi_R."""
+    total = _scale(_A, b)
+    left = _scale(x0, b) / total * sympy.Integral(
+        _scale(_A, _z) * sympy.exp(-_U(_z) / T) * _scale(_A, _z) / total, (_z, _A, x0))
+    right = _scale(_A, x0) / total * sympy.Integral(
+        _scale(_z, b) * sympy.exp(-_U(_z) / T) * _scale(_A, _z) / total, (_z, x0, b))
+    return Derivation(
+        name="conditional_exit_time",
+        title="theta_R = pi_R T_R: mean exit time given the exit through b, times its probability",
+        quantity=_theta,
+        expression=(gamma / T) * (left + right),
+        symbols=_ENDS,
+        conditions=(sympy.Lt(_A, x0, evaluate=False), sympy.Lt(x0, b, evaluate=False)),
+        validity=ValidityRegime("exact for any temperature and barrier"),
+        references=("Gardiner2009", "Hanggi1990"),
+        notes=(
+            "L(pi_R T_R) = -pi_R with zero at both ends; G(x, z) = (gamma/T) e^{-U(z)/T} S(min) Sbar(max) / S(b), "
+            "S(x) = int_A^x e^{U/T}, Sbar(x) = int_x^b e^{U/T}, is positive, so every term is. The left "
+            "conditional time follows with pi_L = 1 - pi_R in place of pi_R."
+        ),
+    )
