@@ -16,7 +16,8 @@ import importlib
 from collections.abc import Sequence
 
 from ._catalog import DERIVATIONS, derivation
-from ._derivation import Derivation, _text
+from ._derivation import Derivation
+from ._typeset import text as _text
 from ._references import bibtex
 
 __all__ = ["latex_document", "bibliography", "derivation_family"]
