@@ -103,7 +103,7 @@ class Derivation:
     """
 
     name: str
-    title: str
+    title: str | Prose
     quantity: sympy.Symbol
     expression: sympy.Expr
     symbols: Mapping[sympy.Symbol, str | Prose]

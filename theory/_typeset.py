@@ -35,7 +35,8 @@ from sympy.printing.latex import LatexPrinter
 
 from ._symbols import LATEX_NAMES
 
-__all__ = ["Prose", "latex", "text", "evaluated", "prose_latex", "prose_plain", "split_sum", "display_width"]
+__all__ = ["Prose", "latex", "text", "evaluated", "prose_latex", "prose_plain", "split_sum", "display_width",
+           "written_sum", "written_product", "written_ratio", "written_root"]
 
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "&": r"\&", "%": r"\%", "#": r"\#",
                  "|": r"\textbar{}", "^": r"\^{}", "$": r"\$", "{": r"\{", "}": r"\}",
@@ -47,8 +48,14 @@ def text(words: str) -> str:
     return "".join(_TEXT_ESCAPES.get(character, character) for character in words)
 
 
+#: Sums and products built by the ``written_*`` helpers below: printed in the order given.
+_WRITTEN: set = set()
+
+
 def _written(expr: sympy.Basic) -> bool:
     """True when a sum or product was built unevaluated, in an order a person chose."""
+    if expr in _WRITTEN:
+        return True
     try:
         return tuple(expr.args) != tuple(expr.func(*expr.args).args)
     except (TypeError, ValueError):  # pragma: no cover - defensive: a node that cannot be rebuilt
@@ -68,6 +75,12 @@ class _Printer(LatexPrinter):
             return super()._print_Mul(expr)
         finally:
             self._settings["order"] = saved
+
+    def _print_AppliedUndef(self, expr):
+        """``U(b)``, ``T(s)``: an unknown function of plain arguments, without stretched brackets."""
+        if all(argument.is_Atom for argument in expr.args):
+            return f"{self._print(sympy.Symbol(expr.func.__name__))}({', '.join(map(self._print, expr.args))})"
+        return self._print_Function(expr)
 
     @property
     def _base_order(self):
@@ -234,3 +247,29 @@ def split_sum(expr: sympy.Basic, first: str, width: float) -> list[str] | None:
             current += piece
     lines.append(current)
     return lines
+
+
+# ------------------------------------------------------------------ building readable forms
+def written_sum(*terms) -> sympy.Expr:
+    """A sum printed in the order given (``T(s) - T_0``, not ``-T_0 + T(s)``)."""
+    return _remember(sympy.Add(*terms, evaluate=False))
+
+
+def written_product(*factors) -> sympy.Expr:
+    """A product printed in the order given (prefactor first, exponential last)."""
+    return _remember(sympy.Mul(*factors, evaluate=False))
+
+
+def written_ratio(numerator, denominator) -> sympy.Expr:
+    """``numerator / denominator`` as one fraction, neither side rearranged."""
+    return _remember(sympy.Mul(numerator, sympy.Pow(denominator, -1, evaluate=False), evaluate=False))
+
+
+def written_root(radicand) -> sympy.Expr:
+    """``sqrt(radicand)`` under one root sign (``sqrt(U''(a) |U''(b)|)``, not two roots)."""
+    return sympy.Pow(radicand, sympy.Rational(1, 2), evaluate=False)
+
+
+def _remember(node: sympy.Basic) -> sympy.Basic:
+    _WRITTEN.add(node)
+    return node
