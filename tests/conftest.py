@@ -71,7 +71,7 @@ ASCII_MATHS = {
     r"(?<=\s)[=<>](?=\s)": "a relation",
     r"\b[A-Za-z]+\d+\b|\b[A-Za-z]'+": "a symbol with an index or a prime",
     r"\\textbar\{\}|\|": "an absolute value",
-    r"(?<![\w.$])(?![aAI]\b)[A-Za-z](?![\w.'])": "a single-letter symbol",
+    r"(?<![\w.$'])(?![aAI]\b)[A-Za-z](?![\w.'])": "a single-letter symbol",
 }
 
 
@@ -80,8 +80,9 @@ def latex_text(tex: str) -> str:
     body = tex.split(r"\begin{document}", 1)[-1]
     body = re.sub(r"(?<!\\)%.*", "", body)
     body = _MATH.sub(" ", body)
+    body = re.sub(r"\\begin\{(tabular|longtable)\}\{([^{}]|\{[^{}]*\})*\}", " ", body)  # column specifications
+    body = re.sub(r"\\begin\{(table|figure)\*?\}\[[^\]]*\]", " ", body)  # placements
     body = _NAME_ARGUMENTS.sub(" ", body)
-    body = re.sub(r"\\(begin|end)\{tabular\}(\{[^}]*\})?|p\{[\d.]+\\(text|line)width\}", " ", body)
     body = re.sub(r"\\[A-Za-z]+\*?|\\[\\,;!{} ]", " ", body)
     return body
 

@@ -276,7 +276,7 @@ class Derivation:
 
     def latex(self) -> str:
         """A labelled equation with its symbols, conditions, validity regime and citations."""
-        lines = [rf"\paragraph{{{text(self.title)}}}", self.display_latex()]
+        lines = [rf"\paragraph{{{prose_latex(self.title)}}}", self.display_latex()]
         if self.intermediates:
             definitions = [f"{_latex(i.symbol)} = {_latex(i.expression)}" for i in self.intermediates]
             lines += ["with", r"\begin{gather*}", "  " + " \\\\\n  ".join(definitions), r"\end{gather*}"]

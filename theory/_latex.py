@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from ._catalog import DERIVATIONS, derivation
 from ._derivation import Derivation
-from ._typeset import text as _text
+from ._typeset import prose_latex, text as _text
 from ._references import bibtex
 
 __all__ = ["latex_document", "bibliography", "derivation_family"]
@@ -62,7 +62,7 @@ def latex_document(names: Sequence[str] | None = None, *, bibliography_name: str
     for family in items.values():
         for name, item in family:
             regime = "exact" if item.validity.exact else "asymptotic"
-            lines.append(rf"\eqref{{eq:{name}}} & {_text(item.title)} & {regime} \\")
+            lines.append(rf"\eqref{{eq:{name}}} & {prose_latex(item.title)} & {regime} \\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\caption{The derivations in this document.}", r"\end{table}", ""]
     for family, members in items.items():
         lines.append(rf"\section{{{_text(family)}}}")

@@ -541,7 +541,7 @@ def transition_probability() -> Derivation:
     """P(t) = 1 - S(t) = 1 - exp(-H(t))."""
     return Derivation(
         name="transition_probability",
-        title="Transition probability by time t under a schedule (adiabatic)",
+        title=Prose("Transition probability by time", t, "under a schedule (adiabatic)"),
         quantity=P_,
         expression=1 - sympy.exp(-_hazard_integral(t)),
         symbols={**{s: _MEANINGS[s] for s in (nu, DeltaU, t)}, **_ADIABATIC_SYMBOLS},
@@ -723,13 +723,13 @@ def _spike_laplace(kind: str, order: int) -> Derivation:
         written_width = written_product(nu, tau_d, written_ratio(T_p**2, written_product(A, DeltaU)))
     correction = () if order == 0 else (written_sum(1, sympy.factor(series[1] / lam)),)
     readable = written_product(written_width, *correction, sympy.exp(-DeltaU / T_p))
-    shape = "Gaussian" if kind == "gaussian" else "exponential"
+    shape, article = ("Gaussian", "a") if kind == "gaussian" else ("exponential", "an")
     name = f"{kind}_spike_laplace" + ("_corrected" if order else "")
     next_term = sympy.factor(series[order + 1])
     error = sympy.Abs(next_term) / lam ** (order + 1) if next_term != 0 else 1 / lam ** (order + 2)
     return Derivation(
         name=name,
-        title=f"Hazard of a {shape} temperature spike by Laplace's method"
+        title=f"Hazard of {article} {shape} temperature spike by Laplace's method"
               + (" with its first correction" if order else ""),
         quantity=H_,
         expression=expression,

@@ -36,7 +36,8 @@ from sympy.printing.latex import LatexPrinter
 from ._symbols import LATEX_NAMES
 
 __all__ = ["Prose", "latex", "text", "evaluated", "prose_latex", "prose_plain", "split_sum", "display_width",
-           "written_sum", "written_product", "written_ratio", "written_root"]
+           "written_sum", "written_product", "written_ratio", "written_root", "much_greater", "tends_to",
+           "proportional_to"]
 
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "&": r"\&", "%": r"\%", "#": r"\#",
                  "|": r"\textbar{}", "^": r"\^{}", "$": r"\$", "{": r"\{", "}": r"\}",
@@ -273,3 +274,35 @@ def written_root(radicand) -> sympy.Expr:
 def _remember(node: sympy.Basic) -> sympy.Basic:
     _WRITTEN.add(node)
     return node
+
+
+# ------------------------------------------------------------------ relations SymPy has no class for
+class _Relation(sympy.Function):
+    """``a OP b`` for a relation SymPy lacks (``\\gg``, ``\\to``, ``\\propto``), for :class:`Prose` only."""
+
+    nargs = 2
+    _latex_operator = ""
+    _text_operator = ""
+
+    def _latex(self, printer):
+        left, right = (printer._print(argument) for argument in self.args)
+        return f"{left} {self._latex_operator} {right}"
+
+    def _sympystr(self, printer):
+        left, right = (printer._print(argument) for argument in self.args)
+        return f"{left} {self._text_operator} {right}"
+
+
+class much_greater(_Relation):  # noqa: N801 - reads as a relation
+    """``a >> b``."""
+    _latex_operator, _text_operator = r"\gg", ">>"
+
+
+class tends_to(_Relation):  # noqa: N801
+    """``a -> b``, a limit."""
+    _latex_operator, _text_operator = r"\to", "->"
+
+
+class proportional_to(_Relation):  # noqa: N801
+    """``a ~ b``, proportional."""
+    _latex_operator, _text_operator = r"\propto", "~"
