@@ -24,6 +24,7 @@ __all__ = ["latex_document", "bibliography", "derivation_family"]
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
+\IfFileExists{lmodern.sty}{\usepackage{lmodern}}{}
 \usepackage{amsmath}
 \usepackage{amssymb}
 \usepackage{booktabs}

@@ -35,7 +35,7 @@ from theory import Potential, kramers_escape, symbols
 
 from ._check import CheckResult
 
-__all__ = ["FIGURES", "schedule_ensemble", "plateau_temperature"]
+__all__ = ["FIGURES", "FIGURE_CHECKS", "schedule_ensemble", "plateau_temperature"]
 
 QUARTIC = "(x**2-1)**2"
 Z = 4.0
@@ -309,4 +309,15 @@ FIGURES = {
     "exit_time_bias": exit_time_bias,
     "ewc_barrier_growth": ewc_barrier_growth,
     "ewc_rate_collapse": ewc_rate_collapse,
+}
+
+#: The checks whose results each figure shows: a section on some derivations
+#: (``kramers latex --section``) draws the figures of the checks it tabulates.
+FIGURE_CHECKS = {
+    "arrhenius": ("ensemble_vs_exact_mfpt", "fpe_vs_exact_mfpt"),
+    "survival_schedules": ("ensemble_vs_fpe_under_schedules",),
+    "adiabatic_breakdown": ("adiabatic_breakdown",),
+    "exit_time_bias": ("ensemble_vs_exact_mfpt",),
+    "ewc_barrier_growth": ("ewc_series_vs_exact", "ewc_canonical_vs_hand"),
+    "ewc_rate_collapse": ("ewc_rate_vs_ensemble",),
 }
