@@ -79,6 +79,7 @@ def latex_text(tex: str) -> str:
     """The text of a LaTeX body outside mathematics, names and commands."""
     body = tex.split(r"\begin{document}", 1)[-1]
     body = re.sub(r"(?<!\\)%.*", "", body)
+    body = re.sub(r"~(?=\\)", " ", body)  # a tie before \ref, not a relation
     body = _MATH.sub(" ", body)
     body = re.sub(r"\\begin\{(tabular|longtable)\}\{([^{}]|\{[^{}]*\})*\}", " ", body)  # column specifications
     body = re.sub(r"\\begin\{(table|figure)\*?\}\[[^\]]*\]", " ", body)  # placements
