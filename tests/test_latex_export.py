@@ -163,3 +163,24 @@ def test_the_log_reader_finds_an_overfull_box_and_an_undefined_reference(tmp_pat
     problems = compile_latex(tmp_path, "wide", bibtex=False).problems()
     assert any(p.startswith("Overfull \\hbox") for p in problems)
     assert any("undefined" in p for p in problems)
+
+
+def test_a_long_sum_is_broken_over_lines_that_fit(tmp_path):
+    """A result wider than the line is set in multline, broken between terms, and no box overflows."""
+    import sympy
+
+    from theory import Derivation, written_sum
+
+    x = sympy.symbols("x_1:25", positive=True)
+    total = sympy.Symbol("S")
+    long = Derivation(name="long_sum", title="A long sum", quantity=total,
+                      expression=sympy.Add(*(sympy.exp(-v / (1 + v)) for v in x)),
+                      symbols={v: "a summand" for v in x},
+                      readable=written_sum(*(sympy.exp(-v / (1 + v)) for v in x)))
+    display = long.display_latex()
+    assert display.startswith(r"\begin{multline}") and display.count(r"\\") >= 2
+    assert r"x_{1}" in display.splitlines()[1] and r"x_{24}" in display.splitlines()[-3]  # the written order
+    (tmp_path / "long.tex").write_text("\\documentclass[11pt]{article}\\usepackage{amsmath}"
+                                       "\\usepackage[margin=2.5cm]{geometry}\\begin{document}\n"
+                                       + display + "\n\\end{document}\n")
+    assert compile_latex(tmp_path, "long", bibtex=False).problems() == []

@@ -57,8 +57,8 @@ class ValidityRegime:
         if self.exact:
             return words
         return (
-            rf"{words}; ${_latex(self.small_parameter)} \ll 1$, "
-            rf"relative error $O\!\left({_latex(self.error_order)}\right)$"
+            rf"{words}; ${_latex(self.small_parameter, inline=True)} \ll 1$, "
+            rf"relative error $O\!\left({_latex(self.error_order, inline=True)}\right)$"
         )
 
 
@@ -279,12 +279,20 @@ class Derivation:
         lines = [rf"\paragraph{{{prose_latex(self.title)}}}", self.display_latex()]
         if self.intermediates:
             definitions = [f"{_latex(i.symbol)} = {_latex(i.expression)}" for i in self.intermediates]
-            lines += ["with", r"\begin{gather*}", "  " + " \\\\\n  ".join(definitions), r"\end{gather*}"]
+            rows = [definitions[0]]
+            for definition in definitions[1:]:  # as many to a line as fit, like a paper's "with a = ..., b = ..."
+                joined = rows[-1] + r",\qquad " + definition
+                if display_width(joined) + 4 > DISPLAY_WIDTH:
+                    rows.append(definition)
+                else:
+                    rows[-1] = joined
+            lines += ["with", r"\begin{gather*}", "  " + ", \\\\\n  ".join(rows), r"\end{gather*}"]
         lines.append("where " + "; ".join(
-            rf"${_latex(symbol)}$: {prose_latex(meaning)}" for symbol, meaning in self.glossary().items()) + ".")
+            rf"${_latex(symbol, inline=True)}$: {prose_latex(meaning)}"
+            for symbol, meaning in self.glossary().items()) + ".")
         conditions = [c for c in self.conditions if c != sympy.true]
         if conditions:
-            lines.append("Conditions: " + ", ".join(f"${_latex(c)}$" for c in conditions) + ".")
+            lines.append("Conditions: " + ", ".join(f"${_latex(c, inline=True)}$" for c in conditions) + ".")
         lines.append(rf"Validity: {self.validity.latex()}.")
         if self.references:
             lines.append(rf"References: \cite{{{','.join(self.references)}}}.")

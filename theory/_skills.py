@@ -65,7 +65,7 @@ import mpmath
 import sympy
 
 from ._derivation import Derivation, ValidityRegime
-from ._typeset import Prose, much_greater, proportional_to, tends_to, written_sum
+from ._typeset import Prose, much_greater, proportional_to, tends_to, written_product, written_ratio, written_sum
 from ._symbols import LATEX_NAMES, t
 
 __all__ = [
@@ -286,7 +286,20 @@ def resource_time_ratio() -> Derivation:
         validity=ValidityRegime(Prose("exact for the flow (1); the map adds", _O(1 / _t_1), "from whole steps")),
         references=_PAPER,
         notes="Ratio of eq. (3) at l_2 = 1 - theta and at l_1 = 1 - theta (l_2 = (1 - theta)^(1/r)).",
+        readable=_readable_time_ratio(),
     )
+
+
+def _readable_time_ratio() -> sympy.Expr:
+    """[r ((1 - theta)^r - 1 - theta) + r N_0 (r + 1) log(1 - theta)] / [r ((1 - theta)^(1/r) - 1 - theta) + N_0 (r + 1) log(1 - theta)].
+
+    SymPy keeps ((1 - theta)^(1/r))^r, which is 1 - theta for theta < 1 (the condition).
+    """
+    remaining = written_sum(1, -theta)
+    logarithm = written_product(N_0, written_sum(r, 1), sympy.log(remaining))
+    return written_ratio(
+        written_sum(written_product(r, written_sum(remaining**r, -1, -theta)), written_product(r, logarithm)),
+        written_sum(written_product(r, written_sum(remaining ** (1 / r), -1, -theta)), logarithm))
 
 
 @functools.lru_cache(maxsize=None)

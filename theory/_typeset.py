@@ -70,12 +70,14 @@ class _Printer(LatexPrinter):
         return super()._print_Add(expr, order="none" if _written(expr) else self._base_order)
 
     def _print_Mul(self, expr):
-        saved = self._settings["order"]
+        saved = self._settings["order"], self._settings["fold_short_frac"]
         self._settings["order"] = "none" if _written(expr) else self._base_order
+        if saved[1] and sympy.fraction(expr, exact=True)[1].is_Mul:
+            self._settings["fold_short_frac"] = False  # a / b c would be ambiguous: keep the fraction bar
         try:
             return super()._print_Mul(expr)
         finally:
-            self._settings["order"] = saved
+            self._settings["order"], self._settings["fold_short_frac"] = saved
 
     def _print_AppliedUndef(self, expr):
         """``U(b)``, ``T(s)``: an unknown function of plain arguments, without stretched brackets."""
@@ -91,9 +93,12 @@ class _Printer(LatexPrinter):
 _PRINTER_SETTINGS = {"symbol_names": LATEX_NAMES}
 
 
-def latex(expr: sympy.Basic) -> str:
-    """``expr`` in LaTeX, with typeset symbol names and any written order kept."""
-    printer = _Printer({**_PRINTER_SETTINGS})
+def latex(expr: sympy.Basic, *, inline: bool = False) -> str:
+    """``expr`` in LaTeX, with typeset symbol names and any written order kept.
+
+    ``inline`` (mathematics inside a sentence) folds short fractions to ``a / b``.
+    """
+    printer = _Printer({**_PRINTER_SETTINGS, "fold_short_frac": inline})
     printer._settings["base_order"] = printer._settings["order"]
     return printer.doprint(sympy.sympify(expr))
 
@@ -145,7 +150,7 @@ class Prose:
         return out
 
     def latex(self) -> str:
-        return self._joined(text, lambda expr: f"${latex(expr)}$")
+        return self._joined(text, lambda expr: f"${latex(expr, inline=True)}$")
 
     def __str__(self) -> str:
         return self._joined(lambda words: words, str)

@@ -13,7 +13,10 @@ def _same(left, right) -> bool:
     if difference == 0 or sympy.expand(difference) == 0:
         return True
     pulled = difference.replace(lambda e: isinstance(e, sympy.Integral), _constants_out)
-    return sympy.expand(pulled) == 0 or sympy.simplify(pulled) == 0
+    if sympy.expand(pulled) == 0 or sympy.simplify(pulled) == 0:
+        return True
+    # ((1 - theta)^(1/r))^r = 1 - theta needs 1 - theta > 0, which the derivation's conditions state
+    return sympy.simplify(sympy.powdenest(pulled, force=True)) == 0
 
 
 def _constants_out(integral):
