@@ -70,14 +70,19 @@ class _Printer(LatexPrinter):
         return super()._print_Add(expr, order="none" if _written(expr) else self._base_order)
 
     def _print_Mul(self, expr):
-        saved = self._settings["order"], self._settings["fold_short_frac"]
+        saved = self._settings["order"]
         self._settings["order"] = "none" if _written(expr) else self._base_order
-        if saved[1] and sympy.fraction(expr, exact=True)[1].is_Mul:
-            self._settings["fold_short_frac"] = False  # a / b c would be ambiguous: keep the fraction bar
         try:
+            numerator, denominator = sympy.fraction(expr, exact=True)
+            if self._settings["fold_short_frac"] and denominator.is_Mul and not expr.could_extract_minus_sign():
+                # inside a sentence: a / (b c), a bar of its own would crowd the line
+                top = self._print(numerator)
+                if isinstance(numerator, sympy.Add):
+                    top = rf"\left({top}\right)"
+                return rf"{top} / \left({self._print(denominator)}\right)"
             return super()._print_Mul(expr)
         finally:
-            self._settings["order"], self._settings["fold_short_frac"] = saved
+            self._settings["order"] = saved
 
     def _print_AppliedUndef(self, expr):
         """``U(b)``, ``T(s)``: an unknown function of plain arguments, without stretched brackets."""
