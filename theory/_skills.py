@@ -65,7 +65,9 @@ import mpmath
 import sympy
 
 from ._derivation import Derivation, ValidityRegime
-from ._typeset import Prose, much_greater, proportional_to, tends_to, written_product, written_ratio, written_sum
+from ._typeset import (
+    Prose, much_greater, proportional_to, tends_to, written_product, written_ratio, written_root, written_sum,
+)
 from ._symbols import LATEX_NAMES, t
 
 __all__ = [
@@ -190,6 +192,7 @@ def resource_mass_decay() -> Derivation:
         title=Prose("Resource model: conserved decay of the total unlearned mass (", _IDENTITY, ",", _NO_WASTE, ")"),
         quantity=M,
         expression=solution,
+        readable=written_sum(n, written_product(-1, eta, t)),
         symbols={eta: _RESOURCE[eta], n: "number of skills", t: "training time (steps)"},
         conditions=(sympy.Le(t, n / eta),),
         validity=ValidityRegime(Prose("exact for", sympy.Eq(N_0, 0), "before the last skill is learned; for",
@@ -254,6 +257,8 @@ def resource_two_task_time() -> Derivation:
         title=Prose("Resource model, two skills: time to reach", l_2),
         quantity=t,
         expression=sympy.expand(elapsed),
+        readable=written_ratio(written_sum(2, -l_2, -l_2**r, written_product(-1, written_ratio(N_0, p_2), sympy.log(l_2))),
+                               eta),
         symbols={**_RESOURCE, l_2: "unlearned fraction of skill 2 reached", r: _RATIO,
                  p_2: "frequency of the rarer skill 2"},
         conditions=(sympy.Le(l_2, 1),),
@@ -319,6 +324,7 @@ def domino_time_ratio() -> Derivation:
         title=Prose("Domino effect:", rho, "for", much_greater(p_1, p_2), "under resource competition"),
         quantity=rho,
         expression=limit,
+        readable=written_ratio(written_sum(1, theta), theta),
         symbols={theta: _THRESHOLD, r: Prose(_RATIO, "(enters the declared error only)")},
         conditions=(sympy.Lt(theta, 1),),
         validity=ValidityRegime(Prose("leading order in", sympy.Eq(1 / r, p_2 / p_1, evaluate=False), "and", _NO_WASTE), small_parameter=sympy.Abs(correction),
@@ -373,6 +379,7 @@ def domino_learning_time() -> Derivation:
         title=Prose("Domino model: learning time of skill", i),
         quantity=t_i,
         expression=sympy.expand(time),
+        readable=written_product(written_sum(i, -1, theta), t_0),
         symbols={t_0: Prose("time to learn one skill,", 1 / eta), i: "skill index", theta: _THRESHOLD},
         conditions=(sympy.Le(theta, 1),),
         validity=ValidityRegime("Domino limit of the Resource model"),
@@ -414,6 +421,8 @@ def signgd_speed() -> Derivation:
         title=Prose("Geometry model under SignGD: mean speed of skill", i),
         quantity=sdot_i,
         expression=sympy.simplify(speed),
+        readable=written_product(written_root(written_ratio(written_product(2, d), sympy.pi)), lr,
+                                 written_ratio(w_i, w_norm)),
         symbols={lr: "learning rate", d: "dimension", w_i: Prose("competitiveness", p_i * l_i, "of skill", i),
                  w_norm: "Euclidean norm of the competitiveness vector"},
         validity=ValidityRegime(Prose("task-vector components independent, each distributed as",
