@@ -7,7 +7,12 @@ validity regime, each derivation's :meth:`~theory.Derivation.latex` (a labelled
 equation with its symbols, conditions, validity and citations) and a
 ``\\bibliography`` whose entries :func:`bibliography` writes from
 :data:`theory.REFERENCES`.  It compiles with ``pdflatex`` and ``bibtex`` from
-a plain TeX Live (packages amsmath, amssymb, booktabs, fontenc, geometry).
+a plain TeX Live (packages amsmath, amssymb, booktabs, fontenc, geometry; lmodern
+where installed, for Type 1 fonts).  Each equation is printed in its readable
+form (:attr:`~theory.Derivation.readable`) and its text is typeset
+(:class:`~theory._typeset.Prose`): see docs/latex.md.  ``kramers latex
+--section`` and the report's ``report.tex`` reuse :data:`PREAMBLE` and
+:meth:`~theory.Derivation.latex` (verify._latex_section).
 """
 
 from __future__ import annotations

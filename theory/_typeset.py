@@ -35,7 +35,7 @@ from sympy.printing.latex import LatexPrinter
 
 from ._symbols import LATEX_NAMES
 
-__all__ = ["Prose", "latex", "text", "evaluated", "prose_latex", "prose_plain", "split_sum", "display_width",
+__all__ = ["Prose", "latex", "text", "evaluated", "prose_latex", "split_sum", "display_width",
            "written_sum", "written_product", "written_ratio", "written_root", "much_greater", "tends_to",
            "proportional_to"]
 
@@ -167,11 +167,6 @@ class Prose:
 def prose_latex(words: str | Prose) -> str:
     """LaTeX text of a meaning or description: a :class:`Prose`, or plain words."""
     return words.latex() if isinstance(words, Prose) else text(words)
-
-
-def prose_plain(words: str | Prose) -> str:
-    """The same as plain text, for terminals and warnings."""
-    return str(words)
 
 
 # ------------------------------------------------------------------ long lines
