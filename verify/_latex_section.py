@@ -145,22 +145,10 @@ def figure_block(file: str, caption: str, label: str) -> str:
 
 
 def figure_caption(name: str) -> str:
-    """The caption of a report figure, in words and mathematics."""
-    return _CAPTIONS.get(name, text(name.replace("_", " ")) + ".")
+    """The caption of a report figure, in words and mathematics (``verify._figures.FIGURE_CAPTIONS``)."""
+    from ._figures import FIGURE_CAPTIONS
 
-
-_CAPTIONS = {
-    "arrhenius": r"Arrhenius plot on $U(x) = (x^{2} - 1)^{2}$: the exact mean first-passage time, the Kramers "
-                 r"time and its first correction against the measured ensemble means and Fokker--Planck values.",
-    "survival_schedules": r"Survival under a Gaussian spike and a plateau of equal thermal budget: "
-                          r"Fokker--Planck, Langevin ensemble and the adiabatic law.",
-    "adiabatic_breakdown": r"Where the adiabatic picture breaks down: the Fokker--Planck hazard over the "
-                           r"adiabatic one against the spike width in units of $\gamma / U''(a)$.",
-    "exit_time_bias": r"Exit-time bias of the ensembles against the time step $\Delta t$.",
-    "ewc_barrier_growth": r"EWC barrier against the number of tasks $N$ on the canonical landscape: exact, "
-                          r"linear law and the critical count $N^{*}$.",
-    "ewc_rate_collapse": r"Plasticity collapse: $\ln k_N$ against $N$, predicted and measured.",
-}
+    return FIGURE_CAPTIONS.get(name, text(name.replace("_", " ")) + ".")
 
 
 # ------------------------------------------------------------------ derivations and the section

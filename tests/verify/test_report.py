@@ -165,3 +165,13 @@ def test_ewc_figures_draw_the_exact_barrier_and_need_the_ensemble_check_for_rate
     s_b = (1 - (1 - c) ** 0.5) / 2
     assert exact.get_ydata()[index] == pytest.approx((s_b**2 - 1) ** 2 + c / 2 * (s_b + 1) ** 2, rel=1e-12)
     assert _figures.ewc_rate_collapse([]) is None
+
+
+def test_every_figure_names_its_checks_and_has_a_typeset_caption():
+    """A section draws the figures of its checks, so each figure says which checks it shows."""
+    from verify import CHECKS
+
+    assert set(_figures.FIGURES) == set(_figures.FIGURE_CHECKS) == set(_figures.FIGURE_CAPTIONS)
+    assert {name for names in _figures.FIGURE_CHECKS.values() for name in names} <= set(CHECKS)
+    captions = "\\begin{document}" + "\n".join(_figures.FIGURE_CAPTIONS.values()) + "\\end{document}"
+    assert ascii_maths(captions) == []
