@@ -751,6 +751,8 @@ _CANONICAL_PIECES = (
     Intermediate(_root, written_root(written_sum(1, -_c)), Prose("the root", written_root(written_sum(1, -_c)))),
 )
 _CANONICAL_BARRIER = written_ratio(written_sum(8, 20 * _c, -_c**2, written_product(8, written_sum(1, -_c), _root)), 16)
+_CANONICAL_PIECES_WITH_BARRIER = (*_CANONICAL_PIECES,
+                                  Intermediate(DeltaU_N, _CANONICAL_BARRIER, Prose("barrier after", N, "tasks")))
 
 
 @functools.lru_cache(maxsize=None)
@@ -799,7 +801,7 @@ def ewc_rate() -> Derivation:
                                           written_root(written_sum(_c, 3 * _root, -1))),
                           written_product(2, sympy.pi, gamma)),
             sympy.exp(-DeltaU_N / T)),
-        intermediates=(*_CANONICAL_PIECES, Intermediate(DeltaU_N, _CANONICAL_BARRIER, Prose("barrier after", N, "tasks"))),
+        intermediates=_CANONICAL_PIECES_WITH_BARRIER,
         conditions=_CANONICAL_CONDITION,
         references=_REFERENCES,
         notes="Kramers' law on U_N with the closed-form minimum, saddle and curvatures.",
@@ -816,7 +818,7 @@ def ewc_plasticity_ratio() -> Derivation:
         readable=written_product(
             written_ratio(written_root(written_sum(_c**2, 3 * _c * _root, 7 * _c, 24 * _root, -8)), 4),
             sympy.exp(written_ratio(written_sum(1, -DeltaU_N), T))),
-        intermediates=(*_CANONICAL_PIECES, Intermediate(DeltaU_N, _CANONICAL_BARRIER, Prose("barrier after", N, "tasks"))),
+        intermediates=_CANONICAL_PIECES_WITH_BARRIER,
         quantity=plasticity,
         expression=ewc.plasticity_ratio,
         symbols={**_CANONICAL_SYMBOLS, T: _KRAMERS_MEANINGS[T]},

@@ -257,8 +257,8 @@ def resource_two_task_time() -> Derivation:
         title=Prose("Resource model, two skills: time to reach", l_2),
         quantity=t,
         expression=sympy.expand(elapsed),
-        readable=written_ratio(written_sum(2, -l_2, -l_2**r, written_product(-1, written_ratio(N_0, p_2), sympy.log(l_2))),
-                               eta),
+        readable=written_ratio(
+            written_sum(2, -l_2, -l_2**r, written_product(-1, written_ratio(N_0, p_2), sympy.log(l_2))), eta),
         symbols={**_RESOURCE, l_2: "unlearned fraction of skill 2 reached", r: _RATIO,
                  p_2: "frequency of the rarer skill 2"},
         conditions=(sympy.Le(l_2, 1),),
@@ -296,7 +296,8 @@ def resource_time_ratio() -> Derivation:
 
 
 def _readable_time_ratio() -> sympy.Expr:
-    """[r ((1 - theta)^r - 1 - theta) + r N_0 (r + 1) log(1 - theta)] / [r ((1 - theta)^(1/r) - 1 - theta) + N_0 (r + 1) log(1 - theta)].
+    """t_2/t_1 grouped: [r ((1 - theta)^r - 1 - theta) + r N_0 (r + 1) log(1 - theta)]
+    / [r ((1 - theta)^(1/r) - 1 - theta) + N_0 (r + 1) log(1 - theta)].
 
     SymPy keeps ((1 - theta)^(1/r))^r, which is 1 - theta for theta < 1 (the condition).
     """
@@ -327,7 +328,8 @@ def domino_time_ratio() -> Derivation:
         readable=written_ratio(written_sum(1, theta), theta),
         symbols={theta: _THRESHOLD, r: Prose(_RATIO, "(enters the declared error only)")},
         conditions=(sympy.Lt(theta, 1),),
-        validity=ValidityRegime(Prose("leading order in", sympy.Eq(1 / r, p_2 / p_1, evaluate=False), "and", _NO_WASTE), small_parameter=sympy.Abs(correction),
+        validity=ValidityRegime(Prose("leading order in", sympy.Eq(1 / r, p_2 / p_1, evaluate=False), "and", _NO_WASTE),
+                                small_parameter=sympy.Abs(correction),
                                 error_order=sympy.Abs(correction), threshold=0.5),
         references=_PAPER,
         notes="Limit r -> oo of resource_time_ratio at N0 = 0; its 1/r term is the declared error. "
@@ -359,8 +361,9 @@ def domino_skill_curve() -> Derivation:
         symbols={eta: Prose("effective learning rate (", sympy.Eq(t_0, 1 / eta), ")"),
                  i: Prose("skill index (", sympy.Eq(i, 1), "is the most frequent)"),
                  t: "training time (steps)"},
-        validity=ValidityRegime(Prose("limit", much_greater(p_1, p_2), "(each skill much more frequent than the next) and",
-                                      _NO_WASTE, "of the Resource model"),
+        validity=ValidityRegime(Prose("limit", much_greater(p_1, p_2),
+                                      "(each skill much more frequent than the next) and", _NO_WASTE,
+                                      "of the Resource model"),
                                 small_parameter=sympy.Integer(0)),
         references=_PAPER,
         notes="Skill i alone has dl/dt = -eta; it starts when the mass i - 1 of the earlier skills is spent.",
@@ -529,7 +532,8 @@ def domino_loss_exponent() -> Derivation:
         expression=_exponent(loss, t),
         symbols={alpha: Prose("frequency exponent,", proportional_to(_p_k, _k**-alpha))},
         conditions=(sympy.Gt(alpha, 1),),
-        validity=ValidityRegime(Prose("many skills,", much_greater(eta * t, 1), "and", much_greater(n, eta * t)), small_parameter=1 / (eta * t),
+        validity=ValidityRegime(Prose("many skills,", much_greater(eta * t, 1), "and", much_greater(n, eta * t)),
+                                small_parameter=1 / (eta * t),
                                 error_order=sympy.Integer(0)),
         references=_PAPER,
         notes="L(t) = sum_{k > eta t} p_k ~ (eta t)^(1 - alpha).",
@@ -568,7 +572,8 @@ def quanta_step_exponent() -> Derivation:
         expression=_exponent(loss, t),
         symbols={alpha: Prose("frequency exponent,", proportional_to(_p_k, _k**-alpha))},
         conditions=(sympy.Gt(alpha, 1),),
-        validity=ValidityRegime(Prose("many quanta learned in parallel,", sympy.Eq(_l_k, sympy.exp(-_c * _p_k * t))), error_order=sympy.Integer(0)),
+        validity=ValidityRegime(Prose("many quanta learned in parallel,", sympy.Eq(_l_k, sympy.exp(-_c * _p_k * t))),
+                                error_order=sympy.Integer(0)),
         references=("Michaud2023quanta", "Liu2025skills"),
         notes="Substitute k = (c t)^(1/alpha) u: L(t) = (c t)^((1-alpha)/alpha) Gamma(1 - 1/alpha)/alpha.",
     )
