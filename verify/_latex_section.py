@@ -104,6 +104,10 @@ def _rows(results: Sequence[CheckResult], labels: set[str]) -> list[str]:
     rows = []
     for result in results:
         equations = [rf"\eqref{{eq:{name}}}" for name in result.derivations if f"eq:{name}" in labels]
+        error = getattr(result, "error", None)  # a check that raised (the incremental report records it)
+        if error is not None:
+            rows.append(rf"\raggedright\texttt{{{text(result.name)}}}\newline\texttt{{\footnotesize "
+                        rf"{text(str(error)[:150])}}} & & & & \textbf{{ERROR}} \\")
         for index, comparison in enumerate(result.comparisons):
             heading = (rf"\texttt{{{text(result.name)}}} {' '.join(equations)}\newline" if index == 0 else "")
             verdict = "pass" if comparison.passed else r"\textbf{FAIL}"

@@ -77,8 +77,11 @@ def markdown_report(results: Sequence[CheckResult], figures: Sequence[str], mode
     return "\n".join(lines) + "\n"
 
 
-def latex_report(results: Sequence[CheckResult], figures: Sequence[str], mode: str) -> str:
+def latex_report(results: Sequence[CheckResult], figures: Sequence[str], mode: str,
+                 pending: Sequence[str] = ()) -> str:
     """A standalone document: the equations the checks verified, the table of checks, the figures.
+
+    ``pending`` names checks not run yet (a report written while its checks run says so).
 
     Built from the same pieces as ``kramers latex --section`` (verify._latex_section)
     and the same preamble as ``kramers latex --all`` (theory._latex).
@@ -100,7 +103,8 @@ def latex_report(results: Sequence[CheckResult], figures: Sequence[str], mode: s
         PREAMBLE + "\\usepackage{graphicx}\n\\usepackage{longtable}",
         r"\begin{document}",
         r"\section*{Verification of the escape-rate results}",
-        f"Mode \\texttt{{{mode}}}: {passed} of {len(results)} checks passed. "
+        f"Mode \\texttt{{{text(mode)}}}: {passed} of {len(results)} checks passed. "
+        + (f"Incomplete: {len(pending)} checks not run yet. " if pending else "") +
         r"A comparison passes when $|\mathrm{measured} - \mathrm{reference}| \le z\,\sigma + |\mathrm{bias}| + "
         r"\mathrm{asymptotic} + \mathrm{quadrature}$; each term is listed in Table~\ref{tab:checks}.",
         r"\subsection*{The equations verified}" if verified else "",

@@ -175,3 +175,16 @@ def test_every_figure_names_its_checks_and_has_a_typeset_caption():
     assert {name for names in _figures.FIGURE_CHECKS.values() for name in names} <= set(CHECKS)
     captions = "\\begin{document}" + "\n".join(_figures.FIGURE_CAPTIONS.values()) + "\\end{document}"
     assert ascii_maths(captions) == []
+
+
+def test_a_check_that_raised_shows_as_an_error_row_and_pending_checks_are_named():
+    """The incremental report records a check's error and the checks not run yet; the table says so."""
+    import types
+
+    from verify._latex_section import checks_table
+
+    crashed = types.SimpleNamespace(name="broken_check", derivations=(), comparisons=(), passed=False,
+                                    error="ValueError: x_0 & 50% off", mode="quick")
+    table = checks_table([crashed], label="tab:x", caption="Checks.")
+    assert r"\texttt{broken\_check}" in table and r"\textbf{ERROR}" in table and r"x\_0 \& 50\% off" in table
+    assert "Incomplete: 2 checks not run yet." in latex_report(_results(), [], "quick", pending=("a", "b"))
