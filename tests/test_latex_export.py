@@ -1,5 +1,6 @@
 """``kramers latex --all``: a complete document with its .bib that parses and, where TeX is installed, compiles."""
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -9,6 +10,8 @@ import pytest
 from theory import DERIVATIONS, derivation
 from theory._latex import bibliography, derivation_family, latex_document
 from verify.cli import main
+
+from conftest import ascii_maths, compile_latex
 
 
 @pytest.fixture(scope="module")
@@ -89,15 +92,95 @@ def test_bad_latex_arguments(capsys, tmp_path, monkeypatch, arguments, message):
     assert message in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not (shutil.which("pdflatex") and shutil.which("bibtex")), reason="pdflatex/bibtex not installed")
-def test_document_compiles_with_pdflatex_and_bibtex(exported):
-    directory, _, _ = exported
-    commands = [["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "derivations.tex"],
-                ["bibtex", "derivations"]] + [["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
-                                               "derivations.tex"]] * 2
-    for command in commands:
-        completed = subprocess.run(command, cwd=directory, capture_output=True, text=True, timeout=300)
-        assert completed.returncode == 0, completed.stdout[-3000:]
-    log = (directory / "derivations.log").read_text(errors="replace")
-    assert (directory / "derivations.pdf").stat().st_size > 0
-    assert "undefined" not in log  # every \cite and \eqref resolved
+# ------------------------------------------------------------------ typeset text
+def test_no_ascii_maths_in_the_catalogue(exported):
+    """Meanings, conditions, regimes and titles have their mathematics in math mode."""
+    _, tex, _ = exported
+    assert ascii_maths(tex) == []
+
+
+@pytest.mark.parametrize("text, kind", [
+    (r"where $\nu$: rate prefactor sqrt(U''(a) |U''(b)|) / (2 pi gamma).", "a function call"),
+    (r"$b$: absorbing point (b > x\_0).", "a subscript"),
+    (r"Validity: spike sharp (lambda - dU A / T\_p\^{}2 large).", "a superscript"),
+    (r"$T$: temperature (k\_B = 1).", "a relation"),
+    (r"valid for N0 -> 0 and p_1 >> p_2", "a relation"),
+    (r"\paragraph{Transition probability by time t}", "a single-letter symbol"),
+])
+def test_the_scanner_finds_ascii_maths(text, kind):
+    """The scanner itself can fail: each example of the issue is caught."""
+    document = r"\begin{document}" + text + r"\end{document}"
+    assert any(found.startswith(kind) for found in ascii_maths(document)), ascii_maths(document)
+
+
+def test_the_scanner_passes_typeset_text():
+    document = (r"\begin{document}\paragraph{Hazard of a plateau}\begin{equation} H = \nu t_d \label{eq:x}"
+                r"\end{equation} where $\nu$: rate prefactor $\frac{\sqrt{U''(a)}}{2 \pi \gamma}$; see "
+                r"\eqref{eq:x} and \cite{Kramers1940}. A check \texttt{kramers\_rate}.\end{document}")
+    assert ascii_maths(document) == []
+
+
+def test_a_plain_string_meaning_is_set_as_words():
+    """Backward compatibility: a str meaning is escaped text, never mathematics (the scanner catches misuse)."""
+    item = derivation("convexity_threshold")
+    (barrier,) = item.symbols
+    plain = dataclasses.replace(item, symbols={barrier: "50% of the barrier_height"})
+    assert r"50\% of the barrier\_height" in plain.latex()
+    assert ascii_maths(r"\begin{document}" + plain.latex() + r"\end{document}")  # the underscore is found
+
+
+# ------------------------------------------------------------------ compiled with pdflatex
+@pytest.fixture(scope="session")
+def compiled_catalogue(tmp_path_factory):
+    """The whole catalogue, compiled once per session with pdflatex, bibtex, pdflatex, pdflatex."""
+    directory = tmp_path_factory.mktemp("catalogue")
+    assert main(["latex", "--all", "-o", str(directory / "derivations.tex")]) == 0
+    return compile_latex(directory, "derivations")
+
+
+def test_catalogue_compiles_without_errors_undefined_references_or_overfull_boxes(compiled_catalogue):
+    assert compiled_catalogue.pdf.stat().st_size > 0
+    assert compiled_catalogue.problems() == []
+
+
+def test_a_page_renders_to_png(compiled_catalogue):
+    """pdftoppm renders the page with the plateau's mean transition time, for a person to look at."""
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) not installed (.ci/run installs it)")
+    target = compiled_catalogue.directory / "page"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "2", "-l", "2", "-singlefile",
+                    str(compiled_catalogue.pdf), str(target)], check=True, timeout=60)
+    image = target.with_suffix(".png").read_bytes()
+    assert image.startswith(b"\x89PNG") and len(image) > 10_000  # a page of text, not a blank one
+
+
+def test_the_log_reader_finds_an_overfull_box_and_an_undefined_reference(tmp_path):
+    """The compile checks can fail: a formula wider than the line and a dangling \\eqref are reported."""
+    (tmp_path / "wide.tex").write_text(
+        "\\documentclass{article}\\usepackage{amsmath}\\begin{document}\n"
+        "\\begin{equation}" + " + ".join(f"x_{{{i}}}" for i in range(80)) + "\\end{equation}\n"
+        "See \\eqref{eq:missing}.\\end{document}\n")
+    problems = compile_latex(tmp_path, "wide", bibtex=False).problems()
+    assert any(p.startswith("Overfull \\hbox") for p in problems)
+    assert any("undefined" in p for p in problems)
+
+
+def test_a_long_sum_is_broken_over_lines_that_fit(tmp_path):
+    """A result wider than the line is set in multline, broken between terms, and no box overflows."""
+    import sympy
+
+    from theory import Derivation, written_sum
+
+    x = sympy.symbols("x_1:25", positive=True)
+    total = sympy.Symbol("S")
+    long = Derivation(name="long_sum", title="A long sum", quantity=total,
+                      expression=sympy.Add(*(sympy.exp(-v / (1 + v)) for v in x)),
+                      symbols={v: "a summand" for v in x},
+                      readable=written_sum(*(sympy.exp(-v / (1 + v)) for v in x)))
+    display = long.display_latex()
+    assert display.startswith(r"\begin{multline}") and display.count(r"\\") >= 2
+    assert r"x_{1}" in display.splitlines()[1] and r"x_{24}" in display.splitlines()[-3]  # the written order
+    (tmp_path / "long.tex").write_text("\\documentclass[11pt]{article}\\usepackage{amsmath}"
+                                       "\\usepackage[margin=2.5cm]{geometry}\\begin{document}\n"
+                                       + display + "\n\\end{document}\n")
+    assert compile_latex(tmp_path, "long", bibtex=False).problems() == []

@@ -9,6 +9,17 @@ from ._catalog import derivation as derivation
 from ._catalog import derivations as derivations
 from ._derivation import Derivation as Derivation
 from ._derivation import ValidityRegime as ValidityRegime
+from ._derivation import Intermediate as Intermediate
+from ._typeset import Prose as Prose
+from ._typeset import latex as latex
+from ._typeset import text as latex_text
+from ._typeset import written_sum as written_sum
+from ._typeset import written_product as written_product
+from ._typeset import written_ratio as written_ratio
+from ._typeset import written_root as written_root
+from ._typeset import much_greater as much_greater
+from ._typeset import tends_to as tends_to
+from ._typeset import proportional_to as proportional_to
 from ._errors import CompilationError as CompilationError
 from ._errors import DegenerateStationaryPoint as DegenerateStationaryPoint
 from ._errors import ForbiddenExpression as ForbiddenExpression

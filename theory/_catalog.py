@@ -6,6 +6,7 @@ verification layer requires a registered check for every entry.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 
 from ._derivation import Derivation
@@ -61,12 +62,17 @@ DERIVATIONS: Mapping[str, Callable[[], Derivation]] = {
 
 
 def derivation(name: str) -> Derivation:
-    """The derivation called ``name``."""
+    """The derivation called ``name`` (built once: a derivation is immutable, some take seconds of SymPy)."""
     if name not in DERIVATIONS:
         raise InvalidParameter(f"derivation {name!r} is unknown; known: {', '.join(DERIVATIONS)}")
-    return DERIVATIONS[name]()
+    return _built(DERIVATIONS[name])
+
+
+@functools.lru_cache(maxsize=None)
+def _built(make: Callable[[], Derivation]) -> Derivation:
+    return make()
 
 
 def derivations() -> dict[str, Derivation]:
     """Every derivation, by name."""
-    return {name: make() for name, make in DERIVATIONS.items()}
+    return {name: derivation(name) for name in DERIVATIONS}

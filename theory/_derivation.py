@@ -20,28 +20,20 @@ import sympy
 
 from ._errors import InvalidParameter, OutOfRegimeWarning
 from ._references import REFERENCES, bibtex
-from ._symbols import LATEX_NAMES
+from ._typeset import Prose, display_width, evaluated, latex as _latex, prose_latex, split_sum, text
 
-__all__ = ["Derivation", "ValidityRegime"]
+__all__ = ["Derivation", "ValidityRegime", "Intermediate"]
 
-
-def _latex(expr: sympy.Basic) -> str:
-    return sympy.latex(expr, symbol_names=LATEX_NAMES)
-
-
-_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "&": r"\&", "%": r"\%", "#": r"\#",
-                 "|": r"\textbar{}", "^": r"\^{}", "$": r"\$", "{": r"\{", "}": r"\}"}
-
-
-def _text(words: str) -> str:
-    """Plain words made safe for LaTeX text mode."""
-    return "".join(_TEXT_ESCAPES.get(character, character) for character in words)
+#: Widest displayed line, in :func:`~theory._typeset.display_width` characters, before a sum is broken.
+DISPLAY_WIDTH = 58
 
 
 @dataclasses.dataclass(frozen=True)
 class ValidityRegime:
     """Where a result is accurate, and how accurate.
 
+    ``description`` says it in words and mathematics (a
+    :class:`~theory._typeset.Prose`, or plain words as a string);
     ``small_parameter`` is the dimensionless quantity that must be small (e.g.
     ``T / DeltaU`` for Kramers' law); ``error_order`` is the relative error as
     an expression in the symbols (e.g. ``T`` for an O(T) error); ``threshold``
@@ -50,7 +42,7 @@ class ValidityRegime:
     ``error_order = 0``.
     """
 
-    description: str
+    description: str | Prose
     small_parameter: sympy.Expr = sympy.Integer(0)
     error_order: sympy.Expr = sympy.Integer(0)
     threshold: float = 0.25
@@ -60,12 +52,27 @@ class ValidityRegime:
         return self.error_order == 0
 
     def latex(self) -> str:
+        """The regime as a sentence of LaTeX text (mathematics in math mode)."""
+        words = prose_latex(self.description)
         if self.exact:
-            return r"\text{exact}"
+            return words
         return (
-            rf"{_latex(self.small_parameter)} \ll 1,\quad "
-            rf"\text{{relative error }} O\!\left({_latex(self.error_order)}\right)"
+            rf"{words}; ${_latex(self.small_parameter, inline=True)} \ll 1$, "
+            rf"relative error $O\!\left({_latex(self.error_order, inline=True)}\right)$"
         )
+
+
+@dataclasses.dataclass(frozen=True)
+class Intermediate:
+    """A named quantity a readable form uses: ``symbol = expression``, with its meaning.
+
+    Long results read better through named pieces (a paper writes
+    ``H_s = \\nu t_s e^{-\\Delta U/T_0}`` once and uses ``H_s`` after).
+    """
+
+    symbol: sympy.Symbol
+    expression: sympy.Expr
+    meaning: str | Prose
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,24 +85,34 @@ class Derivation:
     title : one line for tables and documents.
     quantity : the symbol being defined (the left-hand side).
     expression : the right-hand side (a SymPy expression; may be an ``Integral``).
-    symbols : meaning of every free symbol of ``expression``.
+    symbols : meaning of every free symbol of ``expression``: a
+        :class:`~theory._typeset.Prose` (words and SymPy expressions), or plain
+        words as a string (never mathematics written in ASCII).
     conditions : SymPy relations that must not be definitely false.
     validity : the regime of accuracy with its error order.
     references : BibTeX keys from :data:`theory._references.REFERENCES`.
     notes : the steps of the derivation, in words, for documents.
+    readable : the same expression in the form a person writes (prefactors first,
+        exponentials grouped, differences as ``T(s) - T_0``), built with unevaluated
+        sums and products; ``None`` prints ``expression`` as SymPy orders it.
+        The catalogue's tests prove ``readable`` (with ``intermediates``
+        substituted) equal to ``expression``.
+    intermediates : named quantities ``readable`` uses, in order of definition.
     evaluator : optional numerical evaluator ``f(values: dict[Symbol, mpf], digits) -> mpf``
         for expressions that SymPy's ``evalf`` cannot evaluate well (integrals).
     """
 
     name: str
-    title: str
+    title: str | Prose
     quantity: sympy.Symbol
     expression: sympy.Expr
-    symbols: Mapping[sympy.Symbol, str]
+    symbols: Mapping[sympy.Symbol, str | Prose]
     conditions: tuple[sympy.Basic, ...] = ()
     validity: ValidityRegime = ValidityRegime("exact")
     references: tuple[str, ...] = ()
     notes: str = ""
+    readable: sympy.Expr | None = None
+    intermediates: tuple[Intermediate, ...] = ()
     evaluator: Callable[[Mapping[sympy.Symbol, Any], int], Any] | None = dataclasses.field(
         default=None, compare=False
     )
@@ -105,6 +122,18 @@ class Derivation:
         if undeclared:
             names = ", ".join(sorted(map(str, undeclared)))
             raise InvalidParameter(f"derivation {self.name!r}: symbols [{names}] have no meaning declared")
+        if self.readable is not None:
+            known = set(self.symbols)
+            for item in self.intermediates:
+                stray = item.expression.free_symbols - known
+                if stray:
+                    raise InvalidParameter(f"derivation {self.name!r}: intermediate {item.symbol} uses "
+                                           f"undeclared symbols {sorted(map(str, stray))}")
+                known.add(item.symbol)
+            stray = self.readable.free_symbols - known
+            if stray:
+                raise InvalidParameter(f"derivation {self.name!r}: its readable form uses undeclared symbols "
+                                       f"{sorted(map(str, stray))}")
         unknown = [key for key in self.references if key not in REFERENCES]
         if unknown:
             raise InvalidParameter(f"derivation {self.name!r}: unknown reference keys {unknown}")
@@ -188,6 +217,8 @@ class Derivation:
             symbols=remaining,
             conditions=tuple(c.subs(resolved) for c in self.conditions if c.subs(resolved) != sympy.true),
             evaluator=None if self.evaluator is not None and resolved else self.evaluator,
+            readable=None,  # the written order does not survive substitution; SymPy's order is printed
+            intermediates=(),
         )
 
     def on_landscape(self, values: Mapping[Any, Any], parameters=()) -> "Derivation":
@@ -206,29 +237,63 @@ class Derivation:
                 symbols[parameter] = "parameter of the potential"
         return dataclasses.replace(special, symbols=symbols, conditions=())
 
+    # ------------------------------------------------------------------ readable form
+    def readable_expanded(self) -> sympy.Expr:
+        """The readable form with its intermediates substituted and evaluated: equal to ``expression``."""
+        if self.readable is None:
+            return self.expression
+        result = self.readable
+        for item in reversed(self.intermediates):
+            result = result.xreplace({item.symbol: item.expression})
+        return evaluated(result)
+
     # ------------------------------------------------------------------ LaTeX
     def equation_latex(self) -> str:
-        """``quantity = expression`` in LaTeX (no environment)."""
-        return f"{_latex(self.quantity)} = {_latex(self.expression)}"
+        """``quantity = expression`` in LaTeX (no environment), in the readable form."""
+        return f"{_latex(self.quantity)} = {_latex(self._shown())}"
+
+    def _shown(self) -> sympy.Expr:
+        return self.expression if self.readable is None else self.readable
+
+    def display_latex(self, label: str | None = None) -> str:
+        """The numbered display: ``equation``, or ``multline`` when a long sum must be broken."""
+        label = label or f"eq:{self.name}"
+        first = f"{_latex(self.quantity)} = "
+        lines = None
+        if display_width(self.equation_latex()) > DISPLAY_WIDTH:
+            lines = split_sum(self._shown(), first, DISPLAY_WIDTH)
+        if not lines or len(lines) == 1:
+            return "\n".join([r"\begin{equation}", f"  {self.equation_latex()}", rf"  \label{{{label}}}",
+                              r"\end{equation}"])
+        body = " \\\\\n  ".join(lines)
+        return "\n".join([r"\begin{multline}", f"  {body}", rf"  \label{{{label}}}", r"\end{multline}"])
+
+    def glossary(self) -> dict[sympy.Symbol, str | Prose]:
+        """Meaning of every symbol, by name, then of the intermediates in order of definition."""
+        meanings = dict(sorted(self.symbols.items(), key=lambda item: item[0].name))
+        meanings.update({item.symbol: item.meaning for item in self.intermediates})
+        return meanings
 
     def latex(self) -> str:
         """A labelled equation with its symbols, conditions, validity regime and citations."""
-        lines = [
-            rf"\paragraph{{{_text(self.title)}}}",
-            r"\begin{equation}",
-            rf"  {self.equation_latex()}",
-            rf"  \label{{eq:{self.name}}}",
-            r"\end{equation}",
-            "where " + "; ".join(
-                rf"${_latex(symbol)}$: {_text(meaning)}" for symbol, meaning in sorted(
-                    self.symbols.items(), key=lambda item: item[0].name)
-            ) + ".",
-        ]
-        if self.conditions:
-            lines.append(
-                "Conditions: " + ", ".join(f"${_latex(c)}$" for c in self.conditions) + "."
-            )
-        lines.append(rf"Validity: {_text(self.validity.description)}; ${self.validity.latex()}$.")
+        lines = [rf"\paragraph{{{prose_latex(self.title)}}}", self.display_latex()]
+        if self.intermediates:
+            definitions = [f"{_latex(i.symbol)} = {_latex(i.expression)}" for i in self.intermediates]
+            rows = [definitions[0]]
+            for definition in definitions[1:]:  # as many to a line as fit, like a paper's "with a = ..., b = ..."
+                joined = rows[-1] + r",\qquad " + definition
+                if display_width(joined) + 4 > DISPLAY_WIDTH:
+                    rows.append(definition)
+                else:
+                    rows[-1] = joined
+            lines += ["with", r"\begin{gather*}", "  " + ", \\\\\n  ".join(rows), r"\end{gather*}"]
+        lines.append("where " + "; ".join(
+            rf"${_latex(symbol, inline=True)}$: {prose_latex(meaning)}"
+            for symbol, meaning in self.glossary().items()) + ".")
+        conditions = [c for c in self.conditions if c != sympy.true]
+        if conditions:
+            lines.append("Conditions: " + ", ".join(f"${_latex(c, inline=True)}$" for c in conditions) + ".")
+        lines.append(rf"Validity: {self.validity.latex()}.")
         if self.references:
             lines.append(rf"References: \cite{{{','.join(self.references)}}}.")
         return "\n".join(lines) + "\n"

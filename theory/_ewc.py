@@ -1,4 +1,4 @@
-"""Elastic weight consolidation makes barriers: escape after N consolidated tasks.
+"""Elastic weight consolidation makes barriers: escape after many consolidated tasks.
 
 Model (Kirkpatrick et al. 2017; the Kramers view of continual learning, Kim
 2026).  A learner with parameters theta in R^d sits in the basin of the old
@@ -72,12 +72,14 @@ from typing import Any
 import mpmath
 import sympy
 
-from ._derivation import Derivation, ValidityRegime
+from ._derivation import Derivation, Intermediate, ValidityRegime
 from ._errors import InvalidParameter, KramersError, NoBarrierError
 from ._eyring_kramers import EyringKramersEscape, critical_point, eyring_kramers_escape
 from ._kramers import KramersEscape, kramers_escape
 from ._potential import Potential, parse_number
-from ._symbols import T, gamma
+from ._kramers import _MEANINGS as _KRAMERS_MEANINGS
+from ._symbols import LATEX_NAMES, T, gamma
+from ._typeset import Prose, written_product, written_ratio, written_root, written_sum
 
 __all__ = [
     "N", "lam", "fisher", "EWCTask", "ewc_task", "QuadraticPenalty", "reduce_penalties", "EWCBarrier",
@@ -99,6 +101,14 @@ N_star = sympy.Symbol("N^*", positive=True)
 k_N = sympy.Symbol("k_N", positive=True)
 plasticity = sympy.Symbol("k_N/k_0", positive=True)
 penalty_symbol = sympy.Symbol("P_N", real=True)
+DeltaU_0 = sympy.Symbol("DeltaU_0", positive=True)
+# Named pieces of the readable forms, and symbols of meanings and regimes.
+_stiffness, _centre, _constant = sympy.symbols("Lambda_N theta_c C_N", real=True)
+_c, _root = sympy.symbols("c s", nonnegative=True)
+_U_N = sympy.Symbol("U_N")
+_point_a, _point_b = sympy.symbols("a b", real=True)
+LATEX_NAMES.update({plasticity: r"k_N/k_0", DeltaU_0: r"\Delta U_0", _stiffness: r"\Lambda_N",
+                    _centre: r"\theta_{\mathrm{c}}"})
 
 #: Largest task count searched for a loss of bistability (beyond it N* is reported as absent).
 MAXIMUM_TASKS = 1e12
@@ -227,14 +237,27 @@ def ewc_penalty_reduction() -> Derivation:
     centre = -linear / stiffness  # where the gradient vanishes
     remainder = constant - stiffness * centre**2 / 2  # the value there
     expression = stiffness / 2 * (theta - centre) ** 2 + remainder
+    sum_f = sympy.Sum(F[index], (index, 1, count))
+    sum_f_anchor = sympy.Sum(F[index] * anchor[index], (index, 1, count))
+    sum_f_anchor2 = sympy.Sum(F[index] * anchor[index] ** 2, (index, 1, count))
+    half = sympy.Rational(1, 2)
     return Derivation(
         name="ewc_penalty_reduction",
-        title="N EWC penalties as one quadratic: stiffness, centre, constant",
+        title=Prose(count, "EWC penalties as one quadratic: stiffness, centre, constant"),
+        readable=written_sum(written_product(written_ratio(_stiffness, 2), written_sum(theta, -_centre) ** 2),
+                             _constant),
+        intermediates=(
+            Intermediate(_stiffness, written_product(lam, sum_f), "stiffness"),
+            Intermediate(_centre, written_ratio(sum_f_anchor, sum_f), "centre"),
+            Intermediate(_constant, written_product(written_ratio(lam, 2), written_sum(
+                sum_f_anchor2, written_product(-1, written_ratio(sum_f_anchor**2, sum_f)))), "constant"),
+        ),
         quantity=penalty_symbol,
         expression=expression,
         symbols={theta: "parameter", lam: "EWC strength", count: "number of consolidated tasks",
-                 F.label: "Fisher information F_i of task i", anchor.label: "anchor theta*_i of task i",
-                 F[index]: "Fisher information of task i", anchor[index]: "anchor of task i",
+                 F.label: Prose("Fisher information", F[index], "of task", index),
+                 anchor.label: Prose("anchor", anchor[index], "of task", index),
+                 F[index]: Prose("Fisher information of task", index), anchor[index]: Prose("anchor of task", index),
                  **{s: "task index" for s in expression.free_symbols if s.name == "i"}},
         validity=ValidityRegime("exact (a sum of quadratics is a quadratic)"),
         references=("Kirkpatrick2017", "Kim2026"),
@@ -271,7 +294,6 @@ def ewc_barrier_series() -> Derivation:
     q_a, q_b = sympy.symbols("q_a q_b", real=True)
     g_a, g_b = sympy.symbols("g_a g_b", real=True)
     kappa_a, kappa_b = sympy.symbols("kappa_a kappa_b", positive=True)
-    DeltaU_0 = sympy.Symbol("DeltaU_0", positive=True)
     at_saddle = {q0: q_b, g: g_b, K: -kappa_b}
     at_minimum = {q0: q_a, g: g_a, K: kappa_a}
     growth = slope.subs(at_saddle) - slope.subs(at_minimum)
@@ -279,18 +301,24 @@ def ewc_barrier_series() -> Derivation:
     expression = DeltaU_0 + N * growth + N**2 * bending
     symbols = {
         N: "number of consolidated tasks", DeltaU_0: "barrier without penalties",
-        q_a: "penalty of one task at the old minimum a", q_b: "penalty of one task at the saddle b",
-        g_a: "q'(a)", g_b: "q'(b)", kappa_a: "U''(a) of the task landscape", kappa_b: "|U''(b)| of the task landscape",
+        q_a: Prose("penalty of one task at the old minimum", _point_a),
+        q_b: Prose("penalty of one task at the saddle", _point_b),
+        g_a: Prose("slope of the penalty of one task at", _point_a),
+        g_b: Prose("slope of the penalty of one task at", _point_b),
+        kappa_a: Prose("curvature of the task landscape at", _point_a),
+        kappa_b: Prose("modulus of the curvature of the task landscape at", _point_b),
     }
     return Derivation(
         name="ewc_barrier_series",
-        title="Growth of the barrier with the number of EWC tasks (series in N)",
+        title=Prose("Growth of the barrier with the number of EWC tasks (series in", N, ")"),
+        readable=written_sum(DeltaU_0, written_product(N, written_sum(q_b, -q_a)), written_product(
+            written_ratio(N**2, 2), written_sum(written_ratio(g_a**2, kappa_a), written_ratio(g_b**2, kappa_b)))),
         quantity=DeltaU_N,
         expression=expression,
         symbols=symbols,
         conditions=(sympy.Gt(kappa_a, 0, evaluate=False), sympy.Gt(kappa_b, 0, evaluate=False)),
         validity=ValidityRegime(
-            "N small compared with the critical task count; next term O(N^3)",
+            Prose(N, "small compared with the critical task count"),
             small_parameter=N * (q_b - q_a) / DeltaU_0,
             error_order=N**3,
         ),
@@ -434,7 +462,7 @@ class EWCBarrier:
                                 (fisher, "Fisher information of one task")):
             if symbol in symbols:
                 symbols[symbol] = meaning
-        return dataclasses.replace(derivation, name="ewc_rate", title="Escape rate after N EWC tasks",
+        return dataclasses.replace(derivation, name="ewc_rate", title=Prose("Escape rate after", N, "EWC tasks"),
                                    quantity=k_N, symbols=symbols)
 
     @property
@@ -717,6 +745,14 @@ def canonical_ewc() -> EWCBarrier:
 
 _CANONICAL_SYMBOLS = {N: "number of consolidated tasks", lam: "EWC strength", fisher: "Fisher information of one task"}
 _CANONICAL_CONDITION = (sympy.Lt(N * lam * fisher, 1, evaluate=False),)
+# The canonical closed forms read through c = N lambda F and s = sqrt(1 - c).
+_CANONICAL_PIECES = (
+    Intermediate(_c, written_product(N, lam, fisher), "total penalty stiffness"),
+    Intermediate(_root, written_root(written_sum(1, -_c)), Prose("the root", written_root(written_sum(1, -_c)))),
+)
+_CANONICAL_BARRIER = written_ratio(written_sum(8, 20 * _c, -_c**2, written_product(8, written_sum(1, -_c), _root)), 16)
+_CANONICAL_PIECES_WITH_BARRIER = (*_CANONICAL_PIECES,
+                                  Intermediate(DeltaU_N, _CANONICAL_BARRIER, Prose("barrier after", N, "tasks")))
 
 
 @functools.lru_cache(maxsize=None)
@@ -724,12 +760,14 @@ def ewc_canonical_barrier() -> Derivation:
     ewc = canonical_ewc()
     return Derivation(
         name="ewc_canonical_barrier",
-        title="Exact barrier after N EWC tasks on the canonical double well",
+        title=Prose("Exact barrier after", N, "EWC tasks on the canonical double well"),
+        readable=_CANONICAL_BARRIER,
+        intermediates=_CANONICAL_PIECES,
         quantity=DeltaU_N,
         expression=ewc.barrier,
         symbols=_CANONICAL_SYMBOLS,
         conditions=_CANONICAL_CONDITION,
-        validity=ValidityRegime("exact for N lambda F < 1; no barrier beyond"),
+        validity=ValidityRegime(Prose("exact for", _CANONICAL_CONDITION[0], "; no barrier beyond")),
         references=("Kim2026", "Kirkpatrick2017"),
         notes="U_N = (s^2-1)^2 + N (lambda F / 2)(s+1)^2; stationary points solved by SymPy, barrier U_N(s_b) - U_N(-1).",
     )
@@ -745,7 +783,7 @@ def ewc_critical_tasks() -> Derivation:
         expression=ewc.critical_tasks,
         symbols={lam: "EWC strength", fisher: "Fisher information of one task"},
         conditions=(sympy.Gt(lam * fisher, 0, evaluate=False),),
-        validity=ValidityRegime("exact (saddle-node bifurcation of U_N)"),
+        validity=ValidityRegime(Prose("exact (saddle-node bifurcation of", _U_N, ")")),
         references=("Kim2026",),
         notes="Saddle-node system U_N' = U_N'' = 0 with N eliminated: U'' q' - U' q'' = 0, N = -U'/q'.",
     )
@@ -757,7 +795,13 @@ def ewc_rate() -> Derivation:
     rate = ewc.rate
     return dataclasses.replace(
         rate,
-        title="Kramers rate of learning a new task after N EWC tasks (canonical case)",
+        title=Prose("Kramers rate of learning a new task after", N, "EWC tasks (canonical case)"),
+        readable=written_product(
+            written_ratio(written_product(sympy.sqrt(2), written_root(written_sum(_c, 8)),
+                                          written_root(written_sum(_c, 3 * _root, -1))),
+                          written_product(2, sympy.pi, gamma)),
+            sympy.exp(-DeltaU_N / T)),
+        intermediates=_CANONICAL_PIECES_WITH_BARRIER,
         conditions=_CANONICAL_CONDITION,
         references=_REFERENCES,
         notes="Kramers' law on U_N with the closed-form minimum, saddle and curvatures.",
@@ -770,10 +814,14 @@ def ewc_plasticity_ratio() -> Derivation:
     rate = ewc.rate
     return Derivation(
         name="ewc_plasticity_ratio",
-        title="Plasticity ratio k_N / k_0 after N EWC tasks (canonical case)",
+        title=Prose("Plasticity ratio", plasticity, "after", N, "EWC tasks (canonical case)"),
+        readable=written_product(
+            written_ratio(written_root(written_sum(_c**2, 3 * _c * _root, 7 * _c, 24 * _root, -8)), 4),
+            sympy.exp(written_ratio(written_sum(1, -DeltaU_N), T))),
+        intermediates=_CANONICAL_PIECES_WITH_BARRIER,
         quantity=plasticity,
         expression=ewc.plasticity_ratio,
-        symbols={**_CANONICAL_SYMBOLS, T: "temperature (k_B = 1)"},
+        symbols={**_CANONICAL_SYMBOLS, T: _KRAMERS_MEANINGS[T]},
         conditions=_CANONICAL_CONDITION,
         validity=dataclasses.replace(rate.validity),
         references=_REFERENCES,

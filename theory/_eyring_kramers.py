@@ -1,4 +1,4 @@
-"""Eyring-Kramers (Langer) escape in d dimensions.
+"""Eyring-Kramers (Langer) escape in several dimensions.
 
 A state x in R^d moves by overdamped Langevin dynamics in U(x).  Escape from
 the basin of a minimum x* goes through an index-1 saddle z: a stationary point
@@ -49,7 +49,10 @@ from ._derivation import Derivation, ValidityRegime
 from ._errors import DegenerateStationaryPoint, InvalidParameter, NoBarrierError
 from ._potential import Potential, parse_number
 from ._stationary import ROOT_DIGITS, escape_points
-from ._symbols import DeltaU, T, gamma, k
+from ._kramers import _MEANINGS as _KRAMERS_MEANINGS
+from ._symbols import LATEX_NAMES, DeltaU, T, gamma, k
+from ._symbols import U as _U
+from ._typeset import Prose, written_product, written_ratio, written_root, written_sum
 
 __all__ = [
     "lambda_1", "det_minimum", "det_saddle",
@@ -61,13 +64,15 @@ det_minimum = sympy.Symbol("det_a", positive=True)  # det H(x*)
 det_saddle = sympy.Symbol("det_z", positive=True)  # |det H(z)|
 _dimension = sympy.Symbol("d", integer=True, positive=True)
 
+_minimum, _saddle = sympy.symbols("x^* z", real=True)
+LATEX_NAMES.update({lambda_1: r"|\lambda_1|", det_minimum: r"\det H(x^*)", det_saddle: r"|\det H(z)|"})
 _MEANINGS = {
-    T: "temperature (k_B = 1)",
+    T: _KRAMERS_MEANINGS[T],
     gamma: "friction coefficient",
-    DeltaU: "barrier height U(z) - U(x*)",
-    lambda_1: "modulus of the single negative Hessian eigenvalue at the saddle z",
-    det_minimum: "determinant of the Hessian at the minimum x*",
-    det_saddle: "modulus of the determinant of the Hessian at the saddle z",
+    DeltaU: Prose("barrier height", written_sum(_U(_saddle), -_U(_minimum))),
+    lambda_1: Prose("modulus of the single negative eigenvalue of the Hessian at the saddle", _saddle),
+    det_minimum: Prose("determinant of the Hessian at the minimum", _minimum),
+    det_saddle: Prose("modulus of the determinant of the Hessian at the saddle", _saddle),
 }
 _REFERENCES = ("Langer1969", "Bovier2004", "Berglund2013", "Hanggi1990")
 
@@ -95,21 +100,23 @@ def eyring_kramers_rate() -> Derivation:
     rate = sympy.factor(rate)
     return Derivation(
         name="eyring_kramers_rate",
-        title="Eyring-Kramers (Langer) escape rate in d dimensions",
+        title=Prose("Eyring-Kramers (Langer) escape rate in", _dimension, "dimensions"),
         quantity=k,
         expression=rate,
         symbols={s: _MEANINGS[s] for s in (T, gamma, DeltaU, lambda_1, det_minimum, det_saddle)},
         conditions=(sympy.Gt(det_minimum, 0, evaluate=False), sympy.Gt(det_saddle, 0, evaluate=False),
                     sympy.Gt(DeltaU, 0, evaluate=False)),
         validity=ValidityRegime(
-            "barrier large compared with the temperature, non-degenerate minimum and index-1 saddle; "
-            "relative error O(sqrt(T) |log T|^(3/2)) (Bovier et al. 2004)",
+            "barrier large compared with the temperature, non-degenerate minimum and index-1 saddle "
+            "(the error order is that of Bovier et al. 2004)",
             small_parameter=T / DeltaU,
             error_order=sympy.sqrt(T) * sympy.Abs(sympy.log(T)) ** sympy.Rational(3, 2),
         ),
         references=_REFERENCES,
         notes="Flux over population: Gaussian integrals over the eigen-directions of the Hessians at the "
               "minimum and at the saddle, the unstable direction treated as in one-dimensional Kramers theory.",
+        readable=written_product(written_ratio(lambda_1, written_product(2, sympy.pi, gamma)),
+                                 written_root(written_ratio(det_minimum, det_saddle)), sympy.exp(-DeltaU / T)),
     )
 
 

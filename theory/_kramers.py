@@ -32,12 +32,14 @@ from typing import Any
 
 import sympy
 
-from ._derivation import Derivation, ValidityRegime
+from ._derivation import Derivation, Intermediate, ValidityRegime
+from ._typeset import Prose, written_product, written_ratio, written_root, written_sum
 from ._errors import InvalidParameter
 from ._potential import Potential
 from ._stationary import EscapePoints, escape_points
+from ._symbols import U as _U, a as _a, b as _b, k_B as _k_B
 from ._symbols import (
-    T, U3_a, U3_b, U4_a, U4_b, U5_a, U5_b, U6_a, U6_b, DeltaU, gamma, k, kappa_a, kappa_b, tau, tau_K,
+    T, U3_a, U3_b, U4_a, U4_b, U5_a, U5_b, U6_a, U6_b, DeltaU, c_a, c_b, gamma, k, kappa_a, kappa_b, tau, tau_K,
 )
 
 __all__ = [
@@ -55,17 +57,21 @@ _DERIVATIVES_B = (U3_b, U4_b, U5_b, U6_b)
 _KRAMERS_REFERENCES = ("Kramers1940", "Hanggi1990", "Berglund2013")
 
 _MEANINGS = {
-    T: "temperature (k_B = 1)",
+    T: Prose("temperature (units with", sympy.Eq(_k_B, 1, evaluate=False), ")"),
     gamma: "friction coefficient",
-    DeltaU: "barrier height U(b) - U(a)",
-    kappa_a: "curvature U''(a) at the start-basin minimum a",
-    kappa_b: "curvature |U''(b)| at the saddle b",
+    DeltaU: Prose("barrier height", written_sum(_U(_b), -_U(_a))),
+    kappa_a: Prose("curvature of the potential at the start-basin minimum", _a),
+    kappa_b: Prose("modulus of the curvature at the saddle", _b),
     tau_K: "Kramers mean escape time",
-    U3_a: "third derivative of U at a", U4_a: "fourth derivative of U at a",
-    U5_a: "fifth derivative of U at a", U6_a: "sixth derivative of U at a",
-    U3_b: "third derivative of U at b", U4_b: "fourth derivative of U at b",
-    U5_b: "fifth derivative of U at b", U6_b: "sixth derivative of U at b",
+    **{symbol: Prose(f"{order} derivative of the potential at", _a)
+       for symbol, order in zip((U3_a, U4_a, U5_a, U6_a), ("third", "fourth", "fifth", "sixth"))},
+    **{symbol: Prose(f"{order} derivative of the potential at", _b)
+       for symbol, order in zip((U3_b, U4_b, U5_b, U6_b), ("third", "fourth", "fifth", "sixth"))},
 }
+
+#: The Kramers prefactor sqrt(U''(a) |U''(b)|) / (2 pi gamma), written as one fraction under one root.
+KRAMERS_PREFACTOR = written_ratio(written_root(written_product(kappa_a, kappa_b)),
+                                  written_product(2, sympy.pi, gamma))
 
 
 @functools.lru_cache(maxsize=None)
@@ -146,6 +152,9 @@ def kramers_escape_time() -> Derivation:
         ),
         references=_KRAMERS_REFERENCES,
         notes="Leading term of Laplace's method applied to the exact double integral for the mean first-passage time.",
+        readable=written_product(written_ratio(written_product(2, sympy.pi, gamma),
+                                               written_root(written_product(kappa_a, kappa_b))),
+                                 sympy.exp(DeltaU / T)),
     )
 
 
@@ -159,6 +168,7 @@ def kramers_rate() -> Derivation:
         quantity=k,
         expression=sympy.powsimp(1 / escape.expression),
         notes="Inverse of the Kramers mean escape time; the escape law is exponential with this rate.",
+        readable=written_product(KRAMERS_PREFACTOR, sympy.exp(-DeltaU / T)),
     )
 
 
@@ -173,13 +183,20 @@ def kramers_correction() -> Derivation:
         symbols={s: _MEANINGS[s] for s in (tau_K, T, kappa_a, kappa_b, U3_a, U4_a, U3_b, U4_b)},
         conditions=(sympy.Gt(kappa_a, 0, evaluate=False), sympy.Gt(kappa_b, 0, evaluate=False)),
         validity=ValidityRegime(
-            "barrier large compared with the temperature; the next term is the T^2 coefficient "
-            "of the same Laplace expansion",
+            Prose("barrier large compared with the temperature; the next term is the", T**2,
+                  "coefficient of the same Laplace expansion"),
             small_parameter=T,
             error_order=T**2,
         ),
         references=_KRAMERS_REFERENCES,
         notes="Order-T term of the product of the Laplace series at the minimum and at the saddle.",
+        readable=written_product(tau_K, written_sum(1, written_product(T, written_sum(c_a, c_b)))),
+        intermediates=(
+            Intermediate(c_a, written_ratio(written_sum(5 * U3_a**2, -3 * U4_a * kappa_a), 24 * kappa_a**3),
+                         Prose("first Laplace coefficient at the minimum", _a)),
+            Intermediate(c_b, written_ratio(written_sum(5 * U3_b**2, 3 * U4_b * kappa_b), 24 * kappa_b**3),
+                         Prose("first Laplace coefficient at the saddle", _b)),
+        ),
     )
 
 

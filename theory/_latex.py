@@ -7,7 +7,12 @@ validity regime, each derivation's :meth:`~theory.Derivation.latex` (a labelled
 equation with its symbols, conditions, validity and citations) and a
 ``\\bibliography`` whose entries :func:`bibliography` writes from
 :data:`theory.REFERENCES`.  It compiles with ``pdflatex`` and ``bibtex`` from
-a plain TeX Live (packages amsmath, amssymb, booktabs, fontenc, geometry).
+a plain TeX Live (packages amsmath, amssymb, booktabs, fontenc, geometry; lmodern
+where installed, for Type 1 fonts).  Each equation is printed in its readable
+form (:attr:`~theory.Derivation.readable`) and its text is typeset
+(:class:`~theory._typeset.Prose`): see docs/latex.md.  ``kramers latex
+--section`` and the report's ``report.tex`` reuse :data:`PREAMBLE` and
+:meth:`~theory.Derivation.latex` (verify._latex_section).
 """
 
 from __future__ import annotations
@@ -16,13 +21,15 @@ import importlib
 from collections.abc import Sequence
 
 from ._catalog import DERIVATIONS, derivation
-from ._derivation import Derivation, _text
+from ._derivation import Derivation
+from ._typeset import prose_latex, text as _text
 from ._references import bibtex
 
 __all__ = ["latex_document", "bibliography", "derivation_family"]
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
+\IfFileExists{lmodern.sty}{\usepackage{lmodern}}{}
 \usepackage{amsmath}
 \usepackage{amssymb}
 \usepackage{booktabs}
@@ -61,7 +68,7 @@ def latex_document(names: Sequence[str] | None = None, *, bibliography_name: str
     for family in items.values():
         for name, item in family:
             regime = "exact" if item.validity.exact else "asymptotic"
-            lines.append(rf"\eqref{{eq:{name}}} & {_text(item.title)} & {regime} \\")
+            lines.append(rf"\eqref{{eq:{name}}} & {prose_latex(item.title)} & {regime} \\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\caption{The derivations in this document.}", r"\end{table}", ""]
     for family, members in items.items():
         lines.append(rf"\section{{{_text(family)}}}")

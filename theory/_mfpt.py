@@ -25,6 +25,8 @@ import mpmath
 import sympy
 
 from ._derivation import Derivation, ValidityRegime
+from ._kramers import _MEANINGS as _KRAMERS_MEANINGS
+from ._typeset import Prose, written_product, written_ratio
 from ._errors import InvalidParameter
 from ._potential import Potential
 from ._stationary import critical_points
@@ -54,15 +56,17 @@ def exact_mfpt() -> Derivation:
         expression=expression,
         symbols={
             gamma: "friction coefficient",
-            T: "temperature (k_B = 1)",
+            T: _KRAMERS_MEANINGS[T],
             x0: "starting point",
-            b: "absorbing point (b > x_0; mirror the formula for b < x_0)",
-            L: "reflecting end (may be -infinity when U confines)",
+            b: Prose("absorbing point (", sympy.Gt(b, x0), "; mirror the formula for", sympy.Lt(b, x0), ")"),
+            L: Prose("reflecting end (may be", -sympy.oo, "when the potential confines)"),
         },
         conditions=(sympy.Lt(x0, b, evaluate=False), sympy.Lt(L, x0, evaluate=False)),
         validity=ValidityRegime("exact for any temperature and barrier"),
         references=("Gardiner2009", "Hanggi1990"),
         notes="Solution of the backward Kolmogorov equation with an absorbing and a reflecting end.",
+        readable=written_product(written_ratio(gamma, T), sympy.Integral(
+            written_product(sympy.exp(_U(_y) / T), inner), (_y, x0, b))),
     )
 
 

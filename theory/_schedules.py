@@ -43,12 +43,14 @@ import mpmath
 import sympy
 from mpmath.calculus.quadrature import GaussLegendre
 
-from ._derivation import Derivation, ValidityRegime
+from ._derivation import Derivation, Intermediate, ValidityRegime
 from ._errors import InvalidParameter
-from ._kramers import _gaussian_moment
+from ._kramers import KRAMERS_PREFACTOR, _gaussian_moment
+from ._kramers import _MEANINGS as _KRAMERS_MEANINGS
+from ._typeset import Prose, written_product, written_ratio, written_root, written_sum
 from ._parse import parse_expression
 from ._potential import parse_number
-from ._symbols import DeltaU, gamma, kappa_a, t
+from ._symbols import LATEX_NAMES, DeltaU, gamma, kappa_a, t
 from ._symbols import T as symbols_T
 
 __all__ = [
@@ -88,23 +90,26 @@ _T = sympy.Function("T")  # a general schedule T(s)
 schedule_symbols = {symbol.name: symbol for symbol in (
     nu, T_0, T_p, h, t_s, t_d, t_e, A, sigma, tau_d, B, theta, H_, P_, tau_tr, T_c, G_, F_)}
 
+_k = sympy.Function("k")  # the rate as a function of the temperature, in meanings
+LATEX_NAMES.update({tau_tr: r"\tau_{\mathrm{tr}}"})
+
 _MEANINGS = {
-    nu: "rate prefactor sqrt(U''(a) |U''(b)|) / (2 pi gamma)",
-    DeltaU: "barrier height U(b) - U(a)",
+    nu: Prose("rate prefactor", KRAMERS_PREFACTOR),
+    DeltaU: _KRAMERS_MEANINGS[DeltaU],
     T_0: "baseline temperature",
-    T_p: "peak temperature T_0 + A of the spike",
+    T_p: Prose("peak temperature", written_sum(T_0, A), "of the spike"),
     h: "plateau height (excess temperature)",
     t_s: "start of the plateau",
     t_d: "duration of the plateau",
-    t_e: "end of the observation window (horizon); T = T_0 afterwards",
+    t_e: Prose("end of the observation window (horizon), with", sympy.Eq(_T(t), T_0), "afterwards"),
     t: "time",
     A: "spike amplitude (excess temperature at the peak)",
     sigma: "width of the Gaussian spike",
     tau_d: "decay time of the exponential spike",
-    B: "thermal budget int (T - T_0) dt",
+    B: Prose("thermal budget", sympy.Integral(written_sum(_T(t), -T_0), t)),
     theta: "shortest time scale of the schedule",
     gamma: "friction coefficient",
-    kappa_a: "curvature U''(a) at the start-basin minimum",
+    kappa_a: _KRAMERS_MEANINGS[kappa_a],
 }
 
 #: The schedule's shortest time scale must exceed the well's relaxation time
@@ -115,8 +120,8 @@ ADIABATIC_RATIO = 10.0
 EXTREMUM_GRID = 2000
 
 _ADIABATIC = ValidityRegime(
-    "adiabatic: the schedule changes slowly compared with the well relaxation time gamma/U''(a); "
-    "the rate is Kramers' (barrier large compared with the temperature at every time)",
+    Prose("adiabatic: the schedule changes slowly compared with the relaxation time", gamma / kappa_a,
+          "of the well; the rate is Kramers' (barrier large compared with the temperature at every time)"),
     small_parameter=gamma / (kappa_a * theta),
     error_order=gamma / (kappa_a * theta),
     threshold=1 / ADIABATIC_RATIO,
@@ -511,6 +516,11 @@ def _hazard_integral(upper: sympy.Expr) -> sympy.Integral:
     return sympy.Integral(_rate(_T(_s)), (_s, 0, upper))
 
 
+def _written_hazard(upper: sympy.Expr) -> sympy.Expr:
+    """nu int_0^upper e^{-dU/T(s)} ds: the prefactor outside the integral."""
+    return written_product(nu, sympy.Integral(sympy.exp(-DeltaU / _T(_s)), (_s, 0, upper)))
+
+
 def adiabatic_hazard() -> Derivation:
     """H(t) = int_0^t nu exp(-dU/T(s)) ds."""
     return Derivation(
@@ -523,6 +533,7 @@ def adiabatic_hazard() -> Derivation:
         references=_REFERENCES,
         notes="If the well equilibrates faster than T changes, escape is a Poisson event with the "
               "instantaneous Kramers rate; its integrated rate is the hazard.",
+        readable=_written_hazard(t),
     )
 
 
@@ -530,13 +541,14 @@ def transition_probability() -> Derivation:
     """P(t) = 1 - S(t) = 1 - exp(-H(t))."""
     return Derivation(
         name="transition_probability",
-        title="Transition probability by time t under a schedule (adiabatic)",
+        title=Prose("Transition probability by time", t, "under a schedule (adiabatic)"),
         quantity=P_,
         expression=1 - sympy.exp(-_hazard_integral(t)),
         symbols={**{s: _MEANINGS[s] for s in (nu, DeltaU, t)}, **_ADIABATIC_SYMBOLS},
         validity=_ADIABATIC,
         references=_REFERENCES,
         notes="The survival of an inhomogeneous Poisson process is exp(-H); P is its complement.",
+        readable=written_sum(1, written_product(-1, sympy.exp(written_product(-1, _written_hazard(t))))),
     )
 
 
@@ -556,6 +568,10 @@ def mean_transition_time() -> Derivation:
         references=_REFERENCES,
         notes="Mean of the first-event time, int_0^inf S dt; beyond t_e the temperature is T_0 and the "
               "survival decays as exp(-k(T_0)(t - t_e)), which integrates in closed form.",
+        readable=written_sum(
+            sympy.Integral(sympy.exp(written_product(-1, _written_hazard(t))), (t, 0, t_e)),
+            written_product(written_ratio(sympy.exp(DeltaU / T_0), nu),
+                            sympy.exp(written_product(-1, _written_hazard(t_e))))),
     )
 
 
@@ -570,6 +586,7 @@ def thermal_budget() -> Derivation:
         validity=ValidityRegime("exact (a definition)"),
         references=("Kim2026",),
         notes="The excess temperature integrated over the window: what a schedule spends.",
+        readable=sympy.Integral(written_sum(_T(_s), -T_0), (_s, 0, t_e)),
     )
 
 
@@ -597,7 +614,14 @@ def plateau_hazard() -> Derivation:
         validity=_ADIABATIC,
         references=_REFERENCES,
         notes="The rate is constant on each of the three pieces [0, t_s], [t_s, t_s + t_d], [t_s + t_d, t_e].",
+        readable=written_product(nu, written_sum(
+            written_product(t_d, sympy.exp(-DeltaU / written_sum(T_0, h))),
+            written_product(written_sum(t_e, -t_d), sympy.exp(-DeltaU / T_0)))),
     )
+
+
+_k_0, _k_h = sympy.symbols("k_0 k_h", positive=True)
+_H_s, _H_d = sympy.symbols("H_s H_d", nonnegative=True)
 
 
 def plateau_mean_transition_time() -> Derivation:
@@ -617,6 +641,17 @@ def plateau_mean_transition_time() -> Derivation:
         validity=_ADIABATIC,
         references=_REFERENCES,
         notes="Survival is a product of exponentials with piecewise-constant rates; each piece integrates exactly.",
+        readable=written_sum(
+            written_ratio(written_sum(1, -sympy.exp(-_H_s)), _k_0),
+            written_ratio(written_product(sympy.exp(-_H_s), written_sum(1, -sympy.exp(-_H_d))), _k_h),
+            written_ratio(sympy.exp(written_sum(-_H_s, -_H_d)), _k_0)),
+        intermediates=(
+            Intermediate(_k_0, written_product(nu, sympy.exp(-DeltaU / T_0)), Prose("rate at", T_0)),
+            Intermediate(_k_h, written_product(nu, sympy.exp(-DeltaU / written_sum(T_0, h))),
+                         Prose("rate on the plateau, at", written_sum(T_0, h))),
+            Intermediate(_H_s, written_product(_k_0, t_s), "hazard before the plateau"),
+            Intermediate(_H_d, written_product(_k_h, t_d), "hazard of the plateau"),
+        ),
     )
 
 
@@ -665,6 +700,9 @@ def spike_laplace_series(kind: str, order: int) -> tuple[sympy.Expr, ...]:
     return tuple(coefficients)
 
 
+_lambda = sympy.Symbol("lambda", positive=True)  # the Laplace parameter, named in the validity regime
+
+
 def _laplace_parameter() -> sympy.Expr:
     return DeltaU * A / T_p**2
 
@@ -678,21 +716,29 @@ def _spike_laplace(kind: str, order: int) -> Derivation:
     series = spike_laplace_series(kind, order + 1)
     leading = _rate(T_p) * sympy.powsimp(sympy.factor(width))
     expression = leading if order == 0 else leading * (1 + series[1] / lam)
-    shape = "Gaussian" if kind == "gaussian" else "exponential"
+    if kind == "gaussian":  # sqrt(2 pi) nu sigma T_p / sqrt(A dU) e^{-dU/T_p}
+        written_width = written_product(written_root(written_product(2, sympy.pi)), nu, sigma,
+                                        written_ratio(T_p, written_root(written_product(A, DeltaU))))
+    else:  # nu tau_d T_p^2 / (A dU) e^{-dU/T_p}
+        written_width = written_product(nu, tau_d, written_ratio(T_p**2, written_product(A, DeltaU)))
+    correction = () if order == 0 else (written_sum(1, sympy.factor(series[1] / lam)),)
+    readable = written_product(written_width, *correction, sympy.exp(-DeltaU / T_p))
+    shape, article = ("Gaussian", "a") if kind == "gaussian" else ("exponential", "an")
     name = f"{kind}_spike_laplace" + ("_corrected" if order else "")
     next_term = sympy.factor(series[order + 1])
     error = sympy.Abs(next_term) / lam ** (order + 1) if next_term != 0 else 1 / lam ** (order + 2)
     return Derivation(
         name=name,
-        title=f"Hazard of a {shape} temperature spike by Laplace's method"
+        title=f"Hazard of {article} {shape} temperature spike by Laplace's method"
               + (" with its first correction" if order else ""),
         quantity=H_,
         expression=expression,
         symbols={**{s: _MEANINGS[s] for s in (nu, DeltaU, T_p, A, width_symbol)}},
         conditions=(sympy.Le(A, T_p, evaluate=False),),
         validity=ValidityRegime(
-            "spike sharp on the scale of the barrier (lambda = dU A / T_p^2 large); H is the spike's excess "
-            "int (k(T(t)) - k(T_0)) dt with the whole spike inside the window; error: the next term of the series",
+            Prose("spike sharp on the scale of the barrier (", sympy.Eq(_lambda, lam, evaluate=False), "large);",
+                  H_, "is the spike's excess", sympy.Integral(written_sum(_k(_T(t)), -_k(T_0)), t),
+                  "with the whole spike inside the window; error: the next term of the series"),
             small_parameter=1 / lam,
             error_order=error,
             threshold=0.2,
@@ -700,6 +746,7 @@ def _spike_laplace(kind: str, order: int) -> Derivation:
         references=("Kim2026", "Bender1999"),
         notes="Laplace's method around the temperature peak; the correction is the next term of the "
               "expansion of exp(-lambda (phi - leading term)), integrated against the leading weight.",
+        readable=readable,
     )
 
 
@@ -734,7 +781,7 @@ def convexity_threshold() -> Derivation:
         quantity=T_c,
         expression=root,
         symbols={DeltaU: _MEANINGS[DeltaU]},
-        validity=ValidityRegime("exact: k(T) is convex for T < T_c and concave above"),
+        validity=ValidityRegime(Prose("exact:", _k(T), "is convex for", sympy.Lt(T, T_c), "and concave above")),
         references=("Kim2026",),
         notes=f"k''(T) = {sympy.sstr(curvature)}: its sign is that of dU - 2T.",
     )
@@ -754,6 +801,8 @@ def pulse_gain() -> Derivation:
         symbols={**{s: _MEANINGS[s] for s in (B, h, nu, DeltaU, T_0)}, **_ADIABATIC_SYMBOLS},
         validity=_ADIABATIC,
         references=("Kim2026",),
+        readable=written_product(written_ratio(written_product(B, nu), h), written_sum(
+            sympy.exp(-DeltaU / written_sum(T_0, h)), written_product(-1, sympy.exp(-DeltaU / T_0)))),
         notes="A pulse of height h spends its budget B in a time B/h; the gain over staying at T_0 is "
               "B times the secant slope of k between T_0 and T_0 + h.  Below T = dU/2 the slope grows "
               "with h: concentrating beats spreading.",
@@ -770,6 +819,10 @@ def pulse_tangent_condition() -> Derivation:
         expression=residual,
         symbols={**{s: _MEANINGS[s] for s in (h, nu, DeltaU, T_0)}},
         validity=ValidityRegime("exact for the rectangular pulse family (within the adiabatic approximation)"),
+        readable=written_product(nu, written_sum(
+            written_product(written_sum(written_ratio(written_product(DeltaU, h), written_sum(T_0, h)**2), -1),
+                            sympy.exp(-DeltaU / written_sum(T_0, h))),
+            sympy.exp(-DeltaU / T_0))),
         references=("Kim2026",),
         notes="dG/dh = 0 where the tangent of k at T_0 + h passes through (T_0, k(T_0)); F > 0 below the best "
               "height and F < 0 above.  A root exists only for T_0 < dU/2 and then lies above dU/2.",

@@ -65,6 +65,9 @@ import mpmath
 import sympy
 
 from ._derivation import Derivation, ValidityRegime
+from ._typeset import (
+    Prose, much_greater, proportional_to, tends_to, written_product, written_ratio, written_root, written_sum,
+)
 from ._symbols import LATEX_NAMES, t
 
 __all__ = [
@@ -131,11 +134,19 @@ def skill_symbols() -> dict[str, sympy.Symbol]:
 
 
 _PAPER = ("Liu2025skills",)
+# Symbols that appear only in meanings, titles and validity regimes.
+_C, _I, _l, _s, _c, _k, _N, _B = sympy.symbols("C I l s c k N B", positive=True)
+_p_j, _l_j, _p_k, _l_k, _t_1 = sympy.symbols("p_j l_j p_k l_k t_1", positive=True)
+_O = sympy.Function("O")
+_IDENTITY = sympy.Eq(_C, _I, evaluate=False)  # competition matrix C = I
+_NO_WASTE = tends_to(N_0, 0)
 _RESOURCE = {
-    eta: "effective learning rate eta_eff (resource per step; 2 lr sqrt(d) in the authors' calibration)",
+    eta: Prose("effective learning rate (resource per step;", sympy.Eq(eta, 2 * lr * sympy.sqrt(d)),
+               "in the authors' calibration)"),
     N_0: "wasted resource",
 }
-_THRESHOLD = "learning threshold: skill learned when s > theta (0.9 in the paper)"
+_THRESHOLD = Prose("learning threshold: a skill is learned when", sympy.Gt(_s, theta), "(0.9 in the paper)")
+_RATIO = Prose("frequency ratio", p_1 / p_2)
 _SAFE_LOG = functools.partial(sympy.expand_log, force=True)
 
 
@@ -151,13 +162,14 @@ def resource_flow() -> Derivation:
     flow = sympy.limit((update - l_i) / step, step, 0)
     return Derivation(
         name="resource_flow",
-        title="Resource model: flow of the unlearned fraction (C = I)",
+        title=Prose("Resource model: flow of the unlearned fraction (", _IDENTITY, ")"),
         quantity=ldot_i,
         expression=flow,
-        symbols={**_RESOURCE, p_i: "frequency of skill i", l_i: "unlearned fraction 1 - s_i of skill i",
-                 W: "total competitiveness sum_j p_j l_j"},
+        symbols={**_RESOURCE, p_i: Prose("frequency of skill", i),
+                 l_i: Prose("unlearned fraction", written_sum(1, -s_i), "of skill", i),
+                 W: Prose("total competitiveness", sympy.Sum(_p_j * _l_j, (j, 1, n)))},
         conditions=(sympy.Ge(N_0, 0),),
-        validity=ValidityRegime("continuous limit of the map; the map's clip at l = 0 is implied",
+        validity=ValidityRegime(Prose("continuous limit of the map; the map's clip at", sympy.Eq(_l, 0), "is implied"),
                                 small_parameter=eta, error_order=eta),
         references=_PAPER,
         notes="Step-length limit of l <- l - eta C(p*l)/(sum p l + N0) with C = I; the clip max(0, .) "
@@ -177,13 +189,14 @@ def resource_mass_decay() -> Derivation:
     solution = sympy.dsolve(sympy.Eq(mass(t).diff(t), rate), mass(t), ics={mass(0): n}).rhs
     return Derivation(
         name="resource_mass_decay",
-        title="Resource model: conserved decay of the total unlearned mass (C = I, N0 -> 0)",
+        title=Prose("Resource model: conserved decay of the total unlearned mass (", _IDENTITY, ",", _NO_WASTE, ")"),
         quantity=M,
         expression=solution,
+        readable=written_sum(n, written_product(-1, eta, t)),
         symbols={eta: _RESOURCE[eta], n: "number of skills", t: "training time (steps)"},
         conditions=(sympy.Le(t, n / eta),),
-        validity=ValidityRegime("exact for N0 = 0 before the last skill is learned; "
-                                "for N0 > 0 the rate is eta W/(W + N0)", small_parameter=N_0 / W,
+        validity=ValidityRegime(Prose("exact for", sympy.Eq(N_0, 0), "before the last skill is learned; for",
+                                      sympy.Gt(N_0, 0), "the rate is", eta * W / (W + N_0)), small_parameter=N_0 / W,
                                 error_order=N_0 / W),
         references=_PAPER,
         notes="Sum the flow (1) over the skills: sum_k dl_k/dt = -eta W/(W + N0) -> -eta as N0 -> 0. "
@@ -220,12 +233,12 @@ def resource_two_task_invariant() -> Derivation:
     solution = sympy.dsolve(sympy.Eq(curve(l_2).diff(l_2), ratio_of_flows), curve(l_2), ics={curve(1): 1}).rhs
     return Derivation(
         name="resource_two_task_invariant",
-        title="Resource model, two skills: the invariant curve l_1 = l_2^r",
+        title=Prose("Resource model, two skills: the invariant curve", sympy.Eq(l_1, l_2**r)),
         quantity=l_1,
         expression=solution,
-        symbols={l_2: "unlearned fraction of the rarer skill 2", r: "frequency ratio p_1/p_2"},
+        symbols={l_2: "unlearned fraction of the rarer skill 2", r: _RATIO},
         conditions=(sympy.Le(l_2, 1),),
-        validity=ValidityRegime("exact for the flow (1) with C = I, any N0"),
+        validity=ValidityRegime(Prose("exact for the flow (1) with", _IDENTITY, ", any", N_0)),
         references=_PAPER,
         notes="dl_1/dl_2 = p_1 l_1/(p_2 l_2): N0 and eta cancel; separate variables from l_1 = l_2 = 1.",
     )
@@ -241,13 +254,16 @@ def resource_two_task_time() -> Derivation:
     elapsed = sympy.integrate(integrand, (v, l_2, 1)) / eta
     return Derivation(
         name="resource_two_task_time",
-        title="Resource model, two skills: time to reach l_2",
+        title=Prose("Resource model, two skills: time to reach", l_2),
         quantity=t,
         expression=sympy.expand(elapsed),
-        symbols={**_RESOURCE, l_2: "unlearned fraction of skill 2 reached", r: "frequency ratio p_1/p_2",
+        readable=written_ratio(
+            written_sum(2, -l_2, -l_2**r, written_product(-1, written_ratio(N_0, p_2), sympy.log(l_2))), eta),
+        symbols={**_RESOURCE, l_2: "unlearned fraction of skill 2 reached", r: _RATIO,
                  p_2: "frequency of the rarer skill 2"},
         conditions=(sympy.Le(l_2, 1),),
-        validity=ValidityRegime("exact for the flow (1) with C = I; the map (a step of eta) is its Euler scheme"),
+        validity=ValidityRegime(Prose("exact for the flow (1) with", _IDENTITY, "; the map (a step of", eta,
+                                      ") is its Euler scheme")),
         references=_PAPER,
         notes="Integrate the flow of l_2 along l_1 = l_2^r.",
     )
@@ -267,15 +283,29 @@ def resource_time_ratio() -> Derivation:
     ratio = sympy.cancel(_SAFE_LOG(sympy.powsimp(ratio, force=True)))
     return Derivation(
         name="resource_time_ratio",
-        title="Resource model: two-skill learning-time ratio t_2/t_1",
+        title=Prose("Resource model: two-skill learning-time ratio", rho),
         quantity=rho,
         expression=ratio,
-        symbols={N_0: _RESOURCE[N_0], r: "frequency ratio p_1/p_2 (p_1 + p_2 = 1)", theta: _THRESHOLD},
+        symbols={N_0: _RESOURCE[N_0], r: Prose(_RATIO, "(", sympy.Eq(p_1 + p_2, 1), ")"), theta: _THRESHOLD},
         conditions=(sympy.Ge(r, 1), sympy.Lt(theta, 1)),
-        validity=ValidityRegime("exact for the flow (1); the map adds O(1/t_1) from whole steps"),
+        validity=ValidityRegime(Prose("exact for the flow (1); the map adds", _O(1 / _t_1), "from whole steps")),
         references=_PAPER,
         notes="Ratio of eq. (3) at l_2 = 1 - theta and at l_1 = 1 - theta (l_2 = (1 - theta)^(1/r)).",
+        readable=_readable_time_ratio(),
     )
+
+
+def _readable_time_ratio() -> sympy.Expr:
+    """t_2/t_1 grouped: [r ((1 - theta)^r - 1 - theta) + r N_0 (r + 1) log(1 - theta)]
+    / [r ((1 - theta)^(1/r) - 1 - theta) + N_0 (r + 1) log(1 - theta)].
+
+    SymPy keeps ((1 - theta)^(1/r))^r, which is 1 - theta for theta < 1 (the condition).
+    """
+    remaining = written_sum(1, -theta)
+    logarithm = written_product(N_0, written_sum(r, 1), sympy.log(remaining))
+    return written_ratio(
+        written_sum(written_product(r, written_sum(remaining**r, -1, -theta)), written_product(r, logarithm)),
+        written_sum(written_product(r, written_sum(remaining ** (1 / r), -1, -theta)), logarithm))
 
 
 @functools.lru_cache(maxsize=None)
@@ -292,12 +322,14 @@ def domino_time_ratio() -> Derivation:
     correction = sympy.simplify((correction / x).subs(log_inverse_epsilon, -sympy.log(1 - theta))) / r
     return Derivation(
         name="domino_time_ratio",
-        title="Domino effect: t_2/t_1 for p_1 >> p_2 under resource competition",
+        title=Prose("Domino effect:", rho, "for", much_greater(p_1, p_2), "under resource competition"),
         quantity=rho,
         expression=limit,
-        symbols={theta: _THRESHOLD, r: "frequency ratio p_1/p_2 (enters the declared error only)"},
+        readable=written_ratio(written_sum(1, theta), theta),
+        symbols={theta: _THRESHOLD, r: Prose(_RATIO, "(enters the declared error only)")},
         conditions=(sympy.Lt(theta, 1),),
-        validity=ValidityRegime("leading order in 1/r = p_2/p_1 and N0 -> 0", small_parameter=sympy.Abs(correction),
+        validity=ValidityRegime(Prose("leading order in", sympy.Eq(1 / r, p_2 / p_1, evaluate=False), "and", _NO_WASTE),
+                                small_parameter=sympy.Abs(correction),
                                 error_order=sympy.Abs(correction), threshold=0.5),
         references=_PAPER,
         notes="Limit r -> oo of resource_time_ratio at N0 = 0; its 1/r term is the declared error. "
@@ -323,12 +355,15 @@ def domino_skill_curve() -> Derivation:
     curve = sympy.Min(1, sympy.Max(0, linear))
     return Derivation(
         name="domino_skill_curve",
-        title="Domino model: skill curve s_i(t)",
+        title=Prose("Domino model: skill curve", sympy.Function("s_i")(t)),
         quantity=s_i,
         expression=curve,
-        symbols={eta: "effective learning rate (t_0 = 1/eta_eff)", i: "skill index (1 = most frequent)",
+        symbols={eta: Prose("effective learning rate (", sympy.Eq(t_0, 1 / eta), ")"),
+                 i: Prose("skill index (", sympy.Eq(i, 1), "is the most frequent)"),
                  t: "training time (steps)"},
-        validity=ValidityRegime("limit p_1 >> p_2 >> ... and N0 -> 0 of the Resource model",
+        validity=ValidityRegime(Prose("limit", much_greater(p_1, p_2),
+                                      "(each skill much more frequent than the next) and", _NO_WASTE,
+                                      "of the Resource model"),
                                 small_parameter=sympy.Integer(0)),
         references=_PAPER,
         notes="Skill i alone has dl/dt = -eta; it starts when the mass i - 1 of the earlier skills is spent.",
@@ -344,10 +379,11 @@ def domino_learning_time() -> Derivation:
     time = sympy.solve(sympy.Eq(ramp, theta), t)[0].subs(eta, 1 / t_0)
     return Derivation(
         name="domino_learning_time",
-        title="Domino model: learning time of skill i",
+        title=Prose("Domino model: learning time of skill", i),
         quantity=t_i,
         expression=sympy.expand(time),
-        symbols={t_0: "time to learn one skill, 1/eta_eff", i: "skill index", theta: _THRESHOLD},
+        readable=written_product(written_sum(i, -1, theta), t_0),
+        symbols={t_0: Prose("time to learn one skill,", 1 / eta), i: "skill index", theta: _THRESHOLD},
         conditions=(sympy.Le(theta, 1),),
         validity=ValidityRegime("Domino limit of the Resource model"),
         references=_PAPER,
@@ -361,11 +397,12 @@ def domino_total_time() -> Derivation:
     total = domino_learning_time().expression.subs({i: n, theta: 1})
     return Derivation(
         name="domino_total_time",
-        title="Domino model: time to learn all n skills",
+        title=Prose("Domino model: time to learn all", n, "skills"),
         quantity=sympy.Symbol("T_n", positive=True),
         expression=total,
-        symbols={t_0: "time to learn one skill, 1/eta_eff", n: "number of skills"},
-        validity=ValidityRegime("exact for the Resource model with C = I and N0 = 0 (any frequencies)"),
+        symbols={t_0: Prose("time to learn one skill,", 1 / eta), n: "number of skills"},
+        validity=ValidityRegime(Prose("exact for the Resource model with", _IDENTITY, "and", sympy.Eq(N_0, 0),
+                                      "(any frequencies)")),
         references=_PAPER,
         notes="Completion time of the last skill; equals the time at which resource_mass_decay reaches 0.",
     )
@@ -384,12 +421,15 @@ def signgd_speed() -> Derivation:
     speed = lr * sympy.sqrt(d) * expectation  # d coordinates of size 1/sqrt(d) each
     return Derivation(
         name="signgd_speed",
-        title="Geometry model under SignGD: mean speed of skill i",
+        title=Prose("Geometry model under SignGD: mean speed of skill", i),
         quantity=sdot_i,
         expression=sympy.simplify(speed),
-        symbols={lr: "learning rate", d: "dimension", w_i: "competitiveness p_i l_i of skill i",
+        readable=written_product(written_root(written_ratio(written_product(2, d), sympy.pi)), lr,
+                                 written_ratio(w_i, w_norm)),
+        symbols={lr: "learning rate", d: "dimension", w_i: Prose("competitiveness", p_i * l_i, "of skill", i),
                  w_norm: "Euclidean norm of the competitiveness vector"},
-        validity=ValidityRegime("task-vector components i.i.d. N(0, 1/d), infinite batch",
+        validity=ValidityRegime(Prose("task-vector components independent, each distributed as",
+                                      sympy.Function("N")(0, 1 / d), "; infinite batch"),
                                 small_parameter=1 / sympy.sqrt(d), error_order=1 / sympy.sqrt(d)),
         references=_PAPER + ("Stein1981",),
         notes="Gaussian integration by parts on E[z_i sign(w . z)].",
@@ -420,9 +460,9 @@ def signgd_time_ratio() -> Derivation:
         title="Geometry model under SignGD: two-skill learning-time ratio",
         quantity=rho,
         expression=ratio,
-        symbols={r: "frequency ratio p_1/p_2", theta: _THRESHOLD},
+        symbols={r: _RATIO, theta: _THRESHOLD},
         conditions=(sympy.Ge(r, 1), sympy.Lt(theta, 1)),
-        validity=ValidityRegime("infinite batch; finite B adds a bias O(1/(B p_2))",
+        validity=ValidityRegime(Prose("infinite batch; a finite batch", _B, "adds a bias", _O(1 / (_B * p_2))),
                                 small_parameter=sympy.Integer(0)),
         references=_PAPER,
         notes="By (4) the loss vector moves at constant Euclidean speed; by (2) along l_1 = l_2^r. "
@@ -441,12 +481,12 @@ def sgd_learning_time() -> Derivation:
     time = sympy.solve(sympy.Eq(curve, 1 - epsilon), t)[0].subs(epsilon, 1 - theta)
     return Derivation(
         name="sgd_learning_time",
-        title="Geometry model under SGD: learning time of skill i",
+        title=Prose("Geometry model under SGD: learning time of skill", i),
         quantity=t_i,
         expression=_SAFE_LOG(time),
-        symbols={lr: "learning rate", p_i: "frequency of skill i", theta: _THRESHOLD},
+        symbols={lr: "learning rate", p_i: Prose("frequency of skill", i), theta: _THRESHOLD},
         conditions=(sympy.Lt(theta, 1),),
-        validity=ValidityRegime("continuous time; the discrete map adds a relative O(lr p_i / 2)",
+        validity=ValidityRegime(Prose("continuous time; the discrete map adds a relative", _O(lr * p_i / 2)),
                                 small_parameter=lr * p_i / 2, error_order=lr * p_i / 2),
         references=_PAPER,
         notes="Orthonormal task vectors decouple the skills: s_i = 1 - exp(-lr p_i t).",
@@ -487,12 +527,13 @@ def domino_loss_exponent() -> Derivation:
     loss = tail.subs(learned, eta * t)  # the Domino model has learned eta t skills at time t
     return Derivation(
         name="domino_loss_exponent",
-        title="Domino model: loss-vs-steps exponent alpha_S",
+        title=Prose("Domino model: loss-vs-steps exponent", alpha_S),
         quantity=alpha_S,
         expression=_exponent(loss, t),
-        symbols={alpha: "frequency exponent, p_k ~ k^-alpha"},
+        symbols={alpha: Prose("frequency exponent,", proportional_to(_p_k, _k**-alpha))},
         conditions=(sympy.Gt(alpha, 1),),
-        validity=ValidityRegime("many skills, 1 << eta t << n", small_parameter=1 / (eta * t),
+        validity=ValidityRegime(Prose("many skills,", much_greater(eta * t, 1), "and", much_greater(n, eta * t)),
+                                small_parameter=1 / (eta * t),
                                 error_order=sympy.Integer(0)),
         references=_PAPER,
         notes="L(t) = sum_{k > eta t} p_k ~ (eta t)^(1 - alpha).",
@@ -507,12 +548,12 @@ def quanta_parameter_exponent() -> Derivation:
     loss = sympy.integrate(k ** (-alpha), (k, quanta, sympy.oo), conds="none")
     return Derivation(
         name="quanta_parameter_exponent",
-        title="Quanta model: loss-vs-parameters exponent alpha_N",
+        title=Prose("Quanta model: loss-vs-parameters exponent", alpha_N),
         quantity=alpha_N,
         expression=_exponent(loss, quanta),
-        symbols={alpha: "frequency exponent, p_k ~ k^-alpha"},
+        symbols={alpha: Prose("frequency exponent,", proportional_to(_p_k, _k**-alpha))},
         conditions=(sympy.Gt(alpha, 1),),
-        validity=ValidityRegime("many quanta, N >> 1", error_order=sympy.Integer(0)),
+        validity=ValidityRegime(Prose("many quanta,", much_greater(_N, 1)), error_order=sympy.Integer(0)),
         references=("Michaud2023quanta", "Liu2025skills"),
         notes="The N most frequent quanta are learned: L(N) = sum_{k > N} p_k.",
     )
@@ -526,12 +567,13 @@ def quanta_step_exponent() -> Derivation:
     loss = sympy.integrate(k ** (-alpha) * sympy.exp(-rate * t * k ** (-alpha)), (k, 0, sympy.oo), conds="none")
     return Derivation(
         name="quanta_step_exponent",
-        title="Quanta model: loss-vs-steps exponent alpha_S",
+        title=Prose("Quanta model: loss-vs-steps exponent", alpha_S),
         quantity=alpha_S,
         expression=_exponent(loss, t),
-        symbols={alpha: "frequency exponent, p_k ~ k^-alpha"},
+        symbols={alpha: Prose("frequency exponent,", proportional_to(_p_k, _k**-alpha))},
         conditions=(sympy.Gt(alpha, 1),),
-        validity=ValidityRegime("many quanta learned in parallel, l_k = exp(-c p_k t)", error_order=sympy.Integer(0)),
+        validity=ValidityRegime(Prose("many quanta learned in parallel,", sympy.Eq(_l_k, sympy.exp(-_c * _p_k * t))),
+                                error_order=sympy.Integer(0)),
         references=("Michaud2023quanta", "Liu2025skills"),
         notes="Substitute k = (c t)^(1/alpha) u: L(t) = (c t)^((1-alpha)/alpha) Gamma(1 - 1/alpha)/alpha.",
     )

@@ -46,3 +46,8 @@ LATEX_NAMES = {
 #: Names a user potential may not use for its own parameters: they denote the
 #: temperature and the friction in every derivation.
 RESERVED_NAMES = frozenset({"T", "gamma"})
+
+#: The potential and its two points, for meanings written in words and mathematics.
+U = sympy.Function("U")
+a = sympy.Symbol("a", real=True)
+k_B = sympy.Symbol("k_B", positive=True)

@@ -41,8 +41,12 @@ def _command_verify(arguments) -> int:
 def _command_latex(arguments) -> int:
     from theory import DERIVATIONS, derivation
 
-    if arguments.all:
-        return _latex_document(arguments)
+    if arguments.all and arguments.section:
+        raise UsageError("give --all (a document) or --section (a part of one), not both")
+    if arguments.results and not arguments.section:
+        raise UsageError("--results feeds the table of checks of --section; add --section")
+    if arguments.all or arguments.section:
+        return _latex_files(arguments)
     names = arguments.names or list(DERIVATIONS)
     text = "\n".join(derivation(name).latex() for name in names)
     if arguments.output:
@@ -52,26 +56,67 @@ def _command_latex(arguments) -> int:
     return 0
 
 
-def _latex_document(arguments) -> int:
-    """``kramers latex --all [NAME...] -o FILE.tex``: a complete document and FILE.bib next to it."""
-    import os
-
+def _latex_files(arguments) -> int:
+    """``--all``: a complete document; ``--section``: a section with its checks and figures. FILE.bib beside."""
+    from theory import DERIVATIONS
     from theory._latex import bibliography, latex_document
 
-    from ._cli_common import UsageError
-
+    flag = "--all" if arguments.all else "--section"
     if not arguments.output:
-        raise UsageError("--all writes a document and its .bib: give the file with -o FILE.tex")
+        raise UsageError(f"{flag} writes a document and its .bib: give the file with -o FILE.tex")
     stem, extension = os.path.splitext(arguments.output)
     if extension != ".tex":
-        raise UsageError(f"-o: with --all the document must end in .tex, got {arguments.output!r}")
-    bib_path = stem + ".bib"
-    document = latex_document(arguments.names, bibliography_name=os.path.basename(stem))
+        raise UsageError(f"-o: with {flag} the document must end in .tex, got {arguments.output!r}")
+    directory = os.path.dirname(os.path.abspath(arguments.output))
+    if not os.path.isdir(directory):
+        raise UsageError(f"-o: directory {directory} does not exist")
+    base = os.path.basename(stem)
     references = bibliography(arguments.names)
-    write_atomically(arguments.output, document)
-    write_atomically(bib_path, references)
-    print(f"wrote {arguments.output} and {bib_path}")
+    if arguments.all:
+        files = {arguments.output: latex_document(arguments.names, bibliography_name=base)}
+    else:
+        files = _section_files(list(arguments.names or DERIVATIONS), arguments.results, stem)
+    for path, content in files.items():
+        write_atomically(path, content)
+    write_atomically(stem + ".bib", references)
+    print(f"wrote {', '.join(files)} and {stem}.bib")
     return 0
+
+
+def _section_files(names: list[str], results_path: str | None, stem: str) -> dict[str, str | bytes]:
+    """The section, its figures (PDF), computed before anything is written."""
+    import io
+
+    from theory import derivation
+
+    from . import QUICK, run_checks
+    from ._figures import FIGURE_CHECKS, FIGURES, _pyplot
+    from ._latex_section import checks_for, latex_section, read_results
+
+    for name in names:
+        derivation(name)  # unknown names are refused before any check runs
+    wanted = checks_for(names)
+    if results_path:
+        results = [result for result in read_results(results_path) if result.name in wanted]
+    else:
+        progress = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+        results = run_checks(wanted, QUICK, progress=progress)
+    files: dict[str, str | bytes] = {}
+    drawn = []
+    shown = {result.name for result in results}
+    for figure_name, sources in FIGURE_CHECKS.items():
+        if not shown & set(sources):
+            continue
+        figure = FIGURES[figure_name](results)
+        if figure is None:
+            continue
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="pdf")
+        _pyplot().close(figure)
+        files[f"{stem}-{figure_name}.pdf"] = buffer.getvalue()
+        drawn.append(figure_name)
+    files[stem + ".tex"] = latex_section(names, results, drawn, stem=os.path.basename(stem))
+    return files
 
 
 def _command_list(arguments) -> int:
@@ -106,6 +151,12 @@ def register(commands) -> None:
     latex.add_argument("-o", "--output", metavar="FILE")
     latex.add_argument("--all", action="store_true",
                        help="write a complete document (the NAMEs, or every derivation) and its .bib; needs -o FILE.tex")
+    latex.add_argument("--section", action="store_true",
+                       help="write a section to \\input: the NAMEs' equations, a table of the checks that verified "
+                            "them and their figures, with FILE.bib beside; needs -o FILE.tex")
+    latex.add_argument("--results", metavar="RESULTS",
+                       help="with --section: read the checks from a results.json (or a report directory) of "
+                            "kramers verify --report instead of running them in quick mode")
     latex.set_defaults(run=_command_latex)
 
     listing = commands.add_parser("list", help="list derivations and checks")

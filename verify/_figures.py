@@ -34,7 +34,7 @@ from theory import Potential, kramers_escape, symbols
 
 from ._check import CheckResult
 
-__all__ = ["FIGURES", "schedule_ensemble", "plateau_temperature"]
+__all__ = ["FIGURES", "FIGURE_CHECKS", "FIGURE_CAPTIONS", "schedule_ensemble", "plateau_temperature"]
 
 QUARTIC = "(x**2-1)**2"
 Z = 4.0
@@ -303,4 +303,29 @@ FIGURES = {
     "exit_time_bias": exit_time_bias,
     "ewc_barrier_growth": ewc_barrier_growth,
     "ewc_rate_collapse": ewc_rate_collapse,
+}
+
+#: The checks whose results each figure shows: a section on some derivations
+#: (``kramers latex --section``) draws the figures of the checks it tabulates.
+FIGURE_CHECKS = {
+    "arrhenius": ("ensemble_vs_exact_mfpt", "fpe_vs_exact_mfpt"),
+    "survival_schedules": ("ensemble_vs_fpe_under_schedules",),
+    "adiabatic_breakdown": ("adiabatic_breakdown",),
+    "exit_time_bias": ("ensemble_vs_exact_mfpt",),
+    "ewc_barrier_growth": ("ewc_series_vs_exact", "ewc_canonical_vs_hand"),
+    "ewc_rate_collapse": ("ewc_rate_vs_ensemble",),
+}
+
+#: Each figure's caption, as LaTeX text (mathematics in math mode).
+FIGURE_CAPTIONS = {
+    "arrhenius": r"Arrhenius plot on $U(x) = (x^{2} - 1)^{2}$: the exact mean first-passage time, the Kramers "
+                 r"time and its first correction against the measured ensemble means and Fokker--Planck values.",
+    "survival_schedules": r"Survival under a Gaussian spike and a plateau of equal thermal budget: "
+                          r"Fokker--Planck, Langevin ensemble and the adiabatic law.",
+    "adiabatic_breakdown": r"Where the adiabatic picture breaks down: the Fokker--Planck hazard over the "
+                           r"adiabatic one against the spike width in units of $\gamma / U''(a)$.",
+    "exit_time_bias": r"Exit-time bias of the ensembles against the time step $\Delta t$.",
+    "ewc_barrier_growth": r"EWC barrier against the number of tasks $N$ on the canonical landscape: exact, "
+                          r"linear law and the critical count $N^{*}$.",
+    "ewc_rate_collapse": r"Plasticity collapse: $\ln k_N$ against $N$, predicted and measured.",
 }

@@ -77,55 +77,46 @@ def markdown_report(results: Sequence[CheckResult], figures: Sequence[str], mode
     return "\n".join(lines) + "\n"
 
 
-def _tex(text: str) -> str:
-    replacements = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}"}
-    return "".join(replacements.get(character, character) for character in text)
+def latex_report(results: Sequence[CheckResult], figures: Sequence[str], mode: str,
+                 pending: Sequence[str] = ()) -> str:
+    """A standalone document: the equations the checks verified, the table of checks, the figures.
 
+    ``pending`` names checks not run yet (a report written while its checks run says so).
 
-def _tex_number(value: float) -> str:
-    if value == 0:
-        return "0"
-    mantissa, _, exponent = f"{value:.4g}".partition("e")
-    return f"${mantissa}\\times10^{{{int(exponent)}}}$" if exponent else f"${mantissa}$"
+    Built from the same pieces as ``kramers latex --section`` (verify._latex_section)
+    and the same preamble as ``kramers latex --all`` (theory._latex).
+    """
+    from theory import DERIVATIONS
+    from theory._latex import PREAMBLE, bibliography
 
+    from theory import latex_text as text
 
-def latex_report(results: Sequence[CheckResult], figures: Sequence[str], mode: str) -> str:
+    from ._latex_section import checks_table, derivations_latex, figure_block, figure_caption
+
+    verified = list(dict.fromkeys(name for result in results for name in result.derivations if name in DERIVATIONS))
     passed = sum(r.passed for r in results)
-    rows = []
-    for result in results:
-        for c in result.comparisons:
-            b = c.budget
-            rows.append(" & ".join([
-                _tex(result.name), _tex(c.case), _tex_number(c.predicted), _tex_number(c.measured),
-                _tex_number(abs(c.difference)),
-                (f"${b.z:g}\\times$" + _tex_number(b.stderr)) if b.stderr else "0",
-                _tex_number(abs(b.bias)), _tex_number(b.asymptotic), _tex_number(b.quadrature),
-                _tex_number(b.tolerance), "pass" if c.passed else r"\textbf{FAIL}",
-            ]) + r" \\")
-    figure_blocks = []
-    for name in figures:
-        figure_blocks.append(
-            "\\begin{figure}[htbp]\n\\centering\n"
-            f"\\includegraphics[width=0.8\\linewidth]{{{name}.pdf}}\n"
-            f"\\caption{{{_tex(name.replace('_', ' '))}.}}\n\\label{{fig:{name}}}\n\\end{{figure}}\n"
-        )
-    return (
-        "\\documentclass{article}\n"
-        "\\usepackage[margin=1.5cm,landscape]{geometry}\n\\usepackage{booktabs}\n\\usepackage{longtable}\n"
-        "\\usepackage{graphicx}\n\\begin{document}\n"
-        "\\section*{Verification of the escape-rate results}\n"
-        f"Mode \\texttt{{{mode}}}: {passed} of {len(results)} checks passed. "
-        "A comparison passes when $|\\mathrm{measured}-\\mathrm{predicted}| \\le z\\,\\sigma + |\\mathrm{bias}| + "
-        "\\mathrm{asymptotic} + \\mathrm{quadrature}$; each term is listed.\n"
-        "{\\scriptsize\n\\begin{longtable}{llrrrrrrrrl}\n\\toprule\n"
-        "check & case & predicted & measured & $|\\Delta|$ & $z\\sigma$ & bias & asymptotic & quadrature "
-        "& tolerance & verdict \\\\\n\\midrule\n\\endhead\n"
-        + "\n".join(rows)
-        + "\n\\bottomrule\n\\end{longtable}\n}\n"
-        + "".join(figure_blocks)
-        + "\\end{document}\n"
-    )
+    # the cited entries travel inside the document: pdflatex writes them to report.bib for bibtex
+    embedded = ([r"\begin{filecontents*}[overwrite]{\jobname.bib}", bibliography(verified).rstrip(),
+                 r"\end{filecontents*}"] if verified else [])
+    return "\n".join([
+        *embedded,
+        PREAMBLE + "\\usepackage{graphicx}\n\\usepackage{longtable}",
+        r"\begin{document}",
+        r"\section*{Verification of the escape-rate results}",
+        f"Mode \\texttt{{{text(mode)}}}: {passed} of {len(results)} checks passed. "
+        + (f"Incomplete: {len(pending)} checks not run yet. " if pending else "") +
+        r"A comparison passes when $|\mathrm{measured} - \mathrm{reference}| \le z\,\sigma + |\mathrm{bias}| + "
+        r"\mathrm{asymptotic} + \mathrm{quadrature}$; each term is listed in Table~\ref{tab:checks}.",
+        r"\subsection*{The equations verified}" if verified else "",
+        derivations_latex(verified),
+        r"\subsection*{The checks}",
+        checks_table(results, label="tab:checks", long=True, equations=[f"eq:{name}" for name in verified],
+                     caption=f"Checks in mode {text(mode)}."),
+        *(figure_block(name, figure_caption(name), f"fig:{name}") for name in figures),
+        *((r"\bibliographystyle{plain}", r"\bibliography{\jobname}") if verified else ()),
+        r"\end{document}",
+        "",
+    ])
 
 
 def write_report(

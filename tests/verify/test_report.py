@@ -2,8 +2,6 @@
 
 import json
 import os
-import shutil
-import subprocess
 
 import pytest
 import sympy
@@ -11,6 +9,8 @@ import sympy
 from verify import CheckResult, Comparison, ErrorBudget
 from verify import _figures
 from verify._report_files import latex_report, markdown_report, write_report
+
+from conftest import ascii_maths, compile_latex
 
 
 def _results():
@@ -53,13 +53,59 @@ def test_report_files_and_contents(tmp_path, quick_figures):
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".kramers-")]
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
-def test_latex_report_compiles_standalone(tmp_path, quick_figures):
-    write_report(_results(), str(tmp_path / "out"), "quick")
-    completed = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "report.tex"],
-                               cwd=tmp_path / "out", capture_output=True, text=True, timeout=300)
-    assert completed.returncode == 0, completed.stdout[-2000:]
-    assert (tmp_path / "out" / "report.pdf").stat().st_size > 0
+@pytest.fixture(scope="module")
+def compiled_report(tmp_path_factory):
+    """A report written once (two figures drawn from the results) and compiled with pdflatex and bibtex."""
+    directory = tmp_path_factory.mktemp("report")
+    with pytest.MonkeyPatch.context() as patch:
+        names = ("arrhenius", "exit_time_bias")
+        patch.setattr(_figures, "FIGURES", {name: _figures.FIGURES[name] for name in names})
+        write_report(_results(), str(directory / "out"), "quick")
+    return directory / "out"
+
+
+def test_latex_report_has_no_ascii_maths(compiled_report):
+    assert ascii_maths((compiled_report / "report.tex").read_text()) == []
+
+
+def test_latex_report_compiles_with_its_citations_and_no_overfull_boxes(compiled_report):
+    compiled = compile_latex(compiled_report, "report")
+    assert compiled.pdf.stat().st_size > 0
+    assert compiled.problems() == []
+    assert r"\eqref{eq:exact_mfpt}" in (compiled_report / "report.tex").read_text()
+
+
+def test_a_section_reads_results_json_and_compiles_inside_a_paper(tmp_path, compiled_report):
+    """kramers latex NAME --section -o FILE --results results.json: equations, table, figures, .bib beside."""
+    from verify.cli import main
+
+    assert main(["latex", "exact_mfpt", "kramers_rate", "--section", "-o", str(tmp_path / "escape.tex"),
+                 "--results", str(compiled_report / "results.json")]) == 0
+    section = (tmp_path / "escape.tex").read_text()
+    assert r"\label{eq:exact_mfpt}" in section and r"\label{tab:escape-checks}" in section
+    assert r"\texttt{ensemble\_vs\_exact\_mfpt} \eqref{eq:exact_mfpt}" in section
+    assert "made\\_up" not in section  # a check of no named derivation stays out
+    assert {p.name for p in tmp_path.iterdir()} >= {"escape.tex", "escape.bib", "escape-arrhenius.pdf"}
+    assert ascii_maths(section) == []
+    (tmp_path / "paper.tex").write_text(
+        "\\documentclass[11pt]{article}\\usepackage[T1]{fontenc}\\usepackage{lmodern}"
+        "\\usepackage{amsmath,amssymb,booktabs,graphicx,longtable}\\usepackage[margin=2.5cm]{geometry}\n"
+        "\\begin{document}\n\\input{escape}\n\\bibliographystyle{plain}\\bibliography{escape}\n\\end{document}\n")
+    compiled = compile_latex(tmp_path, "paper")
+    assert compiled.problems() == []
+
+
+def test_section_arguments_are_refused_with_a_sentence(tmp_path, capsys):
+    from verify.cli import main
+
+    assert main(["latex", "kramers_rate", "--section"]) == 2
+    assert "give the file with -o FILE.tex" in capsys.readouterr().err
+    assert main(["latex", "kramers_rate", "--results", "x.json"]) == 2
+    assert "add --section" in capsys.readouterr().err
+    assert main(["latex", "kramers_rate", "--section", "-o", str(tmp_path / "s.tex"),
+                 "--results", str(tmp_path / "absent.json")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # nothing written half-way
 
 
 def test_an_error_leaves_the_previous_report_untouched(tmp_path, monkeypatch):
@@ -91,7 +137,8 @@ def test_markdown_and_latex_show_every_budget_term():
     results = _results()
     markdown = markdown_report(results, [], "quick")
     assert "| z | stderr | bias | asymptotic | quadrature |" in markdown
-    assert r"$4\times$" in latex_report(results, [], "quick")
+    assert r"4 \cdot 10.2586" not in latex_report(results, [], "quick")  # the stderr, not the value
+    assert r"$4 \cdot 0.102586 + 0.0205171 + 1.026 \times 10^{-9} = 0.43086$" in latex_report(results, [], "quick")
 
 
 @pytest.mark.slow
@@ -118,3 +165,26 @@ def test_ewc_figures_draw_the_exact_barrier_and_need_the_ensemble_check_for_rate
     s_b = (1 - (1 - c) ** 0.5) / 2
     assert exact.get_ydata()[index] == pytest.approx((s_b**2 - 1) ** 2 + c / 2 * (s_b + 1) ** 2, rel=1e-12)
     assert _figures.ewc_rate_collapse([]) is None
+
+
+def test_every_figure_names_its_checks_and_has_a_typeset_caption():
+    """A section draws the figures of its checks, so each figure says which checks it shows."""
+    from verify import CHECKS
+
+    assert set(_figures.FIGURES) == set(_figures.FIGURE_CHECKS) == set(_figures.FIGURE_CAPTIONS)
+    assert {name for names in _figures.FIGURE_CHECKS.values() for name in names} <= set(CHECKS)
+    captions = "\\begin{document}" + "\n".join(_figures.FIGURE_CAPTIONS.values()) + "\\end{document}"
+    assert ascii_maths(captions) == []
+
+
+def test_a_check_that_raised_shows_as_an_error_row_and_pending_checks_are_named():
+    """The incremental report records a check's error and the checks not run yet; the table says so."""
+    import types
+
+    from verify._latex_section import checks_table
+
+    crashed = types.SimpleNamespace(name="broken_check", derivations=(), comparisons=(), passed=False,
+                                    error="ValueError: x_0 & 50% off", mode="quick")
+    table = checks_table([crashed], label="tab:x", caption="Checks.")
+    assert r"\texttt{broken\_check}" in table and r"\textbf{ERROR}" in table and r"x\_0 \& 50\% off" in table
+    assert "Incomplete: 2 checks not run yet." in latex_report(_results(), [], "quick", pending=("a", "b"))
