@@ -11,7 +11,7 @@ from theory import DERIVATIONS, derivation
 from theory._latex import bibliography, derivation_family, latex_document
 from verify.cli import main
 
-from conftest import ascii_maths, compile_latex
+from latex_tools import ascii_maths, compile_latex
 
 
 @pytest.fixture(scope="module")

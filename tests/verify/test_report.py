@@ -10,7 +10,7 @@ from verify import CheckResult, Comparison, ErrorBudget
 from verify import _figures
 from verify._report_files import latex_report, markdown_report, write_report
 
-from conftest import ascii_maths, compile_latex
+from latex_tools import ascii_maths, compile_latex
 
 
 def _results():
