@@ -79,3 +79,10 @@ __all__ += [
     "FokkerPlanckGrid", "SurvivalCurve", "fokker_planck_eigenvalues", "fokker_planck_grid", "fokker_planck_mfpt",
     "fokker_planck_survival", "richardson",
 ]
+from ._paths import DEFAULT_IMAGES as DEFAULT_IMAGES
+from ._paths import Hop as Hop
+from ._paths import StringPath as StringPath
+from ._paths import TransitionPath as TransitionPath
+from ._paths import string_method as string_method
+from ._paths import transition_path as transition_path
+__all__ += ["DEFAULT_IMAGES", "Hop", "StringPath", "TransitionPath", "string_method", "transition_path"]
