@@ -219,9 +219,18 @@ def _energy(potential: Potential, point: CriticalPoint) -> float:
 
 
 def _descend(potential: Potential, landscape: _Landscape, seed: Any, what: str, exact: bool) -> CriticalPoint:
-    """The minimum of the basin of ``seed``: quasi-Newton descent, then Newton to 30 digits (index 0)."""
+    """The minimum near ``seed``: Newton's point from it if that is a minimum, else where descent leads.
+
+    Newton's method (30 digits) is tried first, since a quasi-Newton line
+    search may leap into a neighbouring basin; where Newton reaches no
+    minimum, BFGS descends and Newton refines its end point (index 0).
+    """
     from scipy.optimize import minimize
 
+    try:
+        return critical_point(potential, _seed(np.asarray(seed, dtype=float)), what=what, index=0, exact=exact)
+    except KramersError:
+        pass
     x0 = np.asarray(seed, dtype=float)
     result = minimize(lambda x: landscape.energy(x)[0], x0, jac=lambda x: landscape.gradient(x)[0], method="BFGS",
                       options={"gtol": 1e-10, "maxiter": 10000})
@@ -373,8 +382,8 @@ def transition_path(
 ) -> TransitionPath:
     """The minimum-energy path from the basin of ``start`` to the basin of ``target``, and every saddle on it.
 
-    The two ends are the minima that descent from ``start`` and ``target``
-    reaches, refined by Newton's method; the string between them is relaxed,
+    The two ends are the minima near ``start`` and ``target`` (Newton's
+    method, or descent where Newton reaches no minimum); the string between them is relaxed,
     bent off any maximum it is stuck on, and read for its saddles and
     intermediate minima (module docstring).  ``exact`` asks theory for closed
     forms of the points where SymPy solves grad U = 0.

@@ -236,8 +236,9 @@ def _exact_solutions(potential: Potential) -> list[dict] | None:
         for options in per_variable:
             solutions = [{**s, v: root} for s in solutions for v, root in options]
         return solutions
-    if len(variables) > 3 or max(p.total_degree() for p in polynomials) > 3 or potential.parameters:
-        return None  # coupled systems with symbolic parameters: SymPy's solver can take minutes
+    if (len(variables) > 3 or max(p.total_degree() for p in polynomials) > 3 or potential.parameters
+            or any(g.has(sympy.Float) for g in gradient)):
+        return None  # coupled systems with symbolic parameters or float coefficients: SymPy's solver can take minutes
     try:
         return sympy.solve(list(gradient), list(variables), dict=True)
     except (NotImplementedError, sympy.PolynomialError):
