@@ -89,8 +89,11 @@ def chain_escape_time() -> Derivation:
 def chain_mean_first_passage_time(forward: Sequence[Any], backward: Sequence[Any]) -> mpmath.mpf:
     """tau_0 of the chain m_0 -> ... -> m_n with hop rates forward[i] (m_i -> m_{i+1}), backward[i] (m_{i+1} -> m_i).
 
-    Solves the tridiagonal backward equation in mpmath; ``backward`` has one
-    entry per hop (the last, from B back, is not used: B absorbs).
+    The birth-death sum of the module docstring, in mpmath: a sum of positive
+    terms, so no cancellation however far apart the rates are (a linear solve
+    of the backward equation loses its pivots when one barrier is 100 T and
+    another 10 T).  ``backward`` has one entry per hop; the last, from B back,
+    is not used (B absorbs).
     """
     n = len(forward)
     if n == 0 or len(backward) != n:
@@ -99,13 +102,11 @@ def chain_mean_first_passage_time(forward: Sequence[Any], backward: Sequence[Any
     down = [mpmath.mpf(k) for k in backward]
     if any(not k > 0 for k in up) or any(k < 0 for k in down):
         raise InvalidParameter("rates: forward hop rates must be positive and backward ones non-negative")
-    matrix = mpmath.zeros(n, n)
-    for i in range(n):
-        leave_down = down[i - 1] if i > 0 else 0  # from m_i back to m_{i-1} over saddle z_{i-1}
-        matrix[i, i] = up[i] + leave_down
-        if i + 1 < n:
-            matrix[i, i + 1] = -up[i]
-        if i > 0:
-            matrix[i, i - 1] = -leave_down
-    times = mpmath.lu_solve(matrix, mpmath.matrix([1] * n))
-    return times[0]
+    total = mpmath.mpf(0)
+    for j in range(n):
+        term = 1 / up[j]  # i = j
+        total += term
+        for i in range(j - 1, -1, -1):  # (1/k_i^+) prod_{i<m<=j} k_m^-/k_m^+ = term(i + 1) k_{i+1}^- / k_i^+
+            term *= down[i] / up[i]
+            total += term
+    return total

@@ -115,7 +115,7 @@ def path_figure_png(landscape, payload) -> bytes:
     points = np.array([m["point"] for m in payload["minima"]] + [s["point"] for s in payload["saddles"]])
     low, high = points.min(axis=0), points.max(axis=0)
     low, high = np.minimum(low, images.min(axis=0)), np.maximum(high, images.max(axis=0))
-    margin = 0.35 * (high - low) + 0.1
+    margin = np.full(2, 0.35 * float(np.max(high - low)) + 0.1)  # equal on both axes: a path along one shows
     x = np.linspace(low[0] - margin[0], high[0] + margin[0], 240)
     y = np.linspace(low[1] - margin[1], high[1] + margin[1], 240)
     grid_x, grid_y = np.meshgrid(x, y)

@@ -12,7 +12,7 @@ def test_two_hop_formula_is_the_stated_one():
     assert sympy.simplify(chain_escape_time().expression - stated) == 0
 
 
-def test_linear_solve_matches_the_two_hop_formula_and_one_hop_is_kramers():
+def test_the_sum_matches_the_two_hop_formula_and_one_hop_is_kramers():
     assert float(chain_mean_first_passage_time([0.3], [7.0])) == pytest.approx(1 / 0.3, rel=1e-15)
     value = chain_mean_first_passage_time([0.01, 2.0], [5.0, 0.1])
     assert float(value) == pytest.approx((5.0 + 2.0) / (0.01 * 2.0) + 1 / 2.0, rel=1e-14)
@@ -23,6 +23,12 @@ def test_three_hops_by_hand():
     up, down = [1.0, 2.0, 4.0], [3.0, 5.0, 99.0]
     by_hand = 1 / 1 + (1 / 2 + (1 / 1) * 3 / 2) + (1 / 4 + (1 / 2) * 5 / 4 + (1 / 1) * (3 / 2) * (5 / 4))
     assert float(chain_mean_first_passage_time(up, down)) == pytest.approx(by_hand, rel=1e-14)
+
+
+def test_rates_a_hundred_decades_apart_keep_their_digits():
+    # the sum has no cancellation: tau = 1/k_AC (1 + k_CA/k_CB) + 1/k_CB even with k_AC = 1e-46
+    value = chain_mean_first_passage_time([1e-46, 50.0], [2.0, 7.0])
+    assert float(value) == pytest.approx(1e46 * (1 + 2.0 / 50.0) + 1 / 50.0, rel=1e-14)
 
 
 @pytest.mark.parametrize("forward, backward", [([], []), ([1.0], [1.0, 2.0]), ([0.0, 1.0], [1.0, 1.0]),
