@@ -425,7 +425,10 @@ def transition_path(
     if not found:
         # read the first string again to raise its own error
         _read(potential, landscape, candidates[0], a, b, exact=False)
-        raise InvalidParameter("images: the string stays on a maximum of U after bending; give --saddle")
+        raise InvalidParameter(
+            "images: the string stays on a maximum of U after bending it off; seed the saddle directly "
+            "(theory.eyring_kramers_escape with saddle=...)"
+        )
     string, reading = min(found, key=lambda pair: max(_energy(potential, z) for z in pair[1].saddles))
     if exact:  # the closed forms of the points, where SymPy finds them
         reading = _Reading(
