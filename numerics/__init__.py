@@ -94,3 +94,10 @@ from ._quadrature import ExitTimeStatistics as ExitTimeStatistics
 from ._quadrature import exit_time_statistics as exit_time_statistics
 from ._quadrature import exact_escape_time as exact_escape_time
 __all__ += ["ExitTimeStatistics", "exact_escape_time", "exit_time_statistics"]
+from ._paths import DEFAULT_IMAGES as DEFAULT_IMAGES
+from ._paths import Hop as Hop
+from ._paths import StringPath as StringPath
+from ._paths import TransitionPath as TransitionPath
+from ._paths import string_method as string_method
+from ._paths import transition_path as transition_path
+__all__ += ["DEFAULT_IMAGES", "Hop", "StringPath", "TransitionPath", "string_method", "transition_path"]

@@ -95,7 +95,20 @@ def test_rate_in_two_dimensions_has_the_hessian_keys():
     assert out["rate"] == pytest.approx(hand, rel=1e-13)
 
 
-def test_rate_refuses_a_saddle_of_wrong_index():
+def test_rate_refuses_a_saddle_seed_of_wrong_index():
     completed = kramers("rate", "--potential", "(x**2-1)**2 + (y**2-1)**2", "--var", "x,y", "--from", "-1,-1",
-                        "--to", "1,1", check=False)
+                        "--to", "1,1", "--saddle", "0,0", check=False)
     assert completed.returncode == 2 and "index 2" in completed.stderr and completed.stderr.count("\n") == 1
+
+
+def test_rate_on_a_path_through_an_intermediate_minimum_reports_the_hops():
+    # four wells at (+-1, +-1): from (-1,-1) to (1,1) the path turns at a corner well, over saddles (0,-1) or
+    # (-1,0), then (1,0) or (0,1): two hops of barrier 1 each, curvatures 8 (minimum) and -4 (saddle) per axis
+    completed = kramers("rate", "--potential", "(x**2-1)**2 + (y**2-1)**2", "--var", "x,y", "--from", "-1,-1",
+                        "--to", "1,1", "--temperature", "0.2", "--json")
+    out = json.loads(completed.stdout)
+    assert "2 hops" in completed.stderr and out["hop_count"] == 2
+    assert [h["barrier"] for h in out["hops"]] == [pytest.approx(1, abs=1e-14)] * 2
+    hop = 4 / (2 * math.pi) * math.sqrt(64 / 32) * math.exp(-1 / 0.2)  # |lambda_1|/(2 pi) sqrt(det H_a/|det H_z|)
+    assert out["hops"][0]["rate"] == pytest.approx(hop, rel=1e-12)
+    assert out["escape_time"] == pytest.approx(2 / hop + 1 / hop, rel=1e-12)  # (k + k)/(k k) + 1/k

@@ -72,7 +72,11 @@ from ._eyring_kramers import CriticalPoint as CriticalPoint
 from ._eyring_kramers import EyringKramersEscape as EyringKramersEscape
 from ._eyring_kramers import critical_point as critical_point
 from ._eyring_kramers import eyring_kramers_escape as eyring_kramers_escape
+from ._eyring_kramers import escape_over as escape_over
 from ._eyring_kramers import eyring_kramers_rate as eyring_kramers_rate
+from ._chain import CHAIN_FORMULA as CHAIN_FORMULA
+from ._chain import chain_escape_time as chain_escape_time
+from ._chain import chain_mean_first_passage_time as chain_mean_first_passage_time
 from ._ewc import EWCBarrier as EWCBarrier
 from ._ewc import EWCTask as EWCTask
 from ._ewc import QuadraticPenalty as QuadraticPenalty

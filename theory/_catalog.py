@@ -21,6 +21,7 @@ from ._schedules import (
 )
 from ._skills import SKILL_DERIVATIONS
 from ._eyring_kramers import eyring_kramers_rate
+from ._chain import chain_escape_time
 from ._ewc import (
     ewc_barrier_series, ewc_canonical_barrier, ewc_critical_tasks, ewc_penalty_reduction, ewc_plasticity_ratio,
     ewc_rate,
@@ -52,6 +53,7 @@ DERIVATIONS: Mapping[str, Callable[[], Derivation]] = {
     "pulse_tangent_condition": pulse_tangent_condition,
     **SKILL_DERIVATIONS,
     "eyring_kramers_rate": eyring_kramers_rate,
+    "chain_escape_time": chain_escape_time,
     "ewc_penalty_reduction": ewc_penalty_reduction,
     "ewc_barrier_series": ewc_barrier_series,
     "ewc_canonical_barrier": ewc_canonical_barrier,

@@ -36,15 +36,20 @@ with anchors theta*_i and Fisher matrices F_i (symmetric positive semi-definite)
    :func:`theory.kramers_escape` and are closed forms in N (and lambda, F)
    whenever U_N' is a polynomial of degree <= 4; otherwise 30-digit numbers at
    the requested N.  In d dimensions :func:`theory.eyring_kramers_escape`
-   provides the minimum, the index-1 saddle and their Hessians.
+   provides the minimum, the index-1 saddle and their Hessians; the saddle
+   is followed from the saddle of U_0 (seeded by the minimum-energy path of
+   the task landscape, ``numerics.transition_path``) by continuation in N,
+   Newton's method re-solving grad U_N = 0 at each step.
 
 4. Critical task count.  Bistability is lost where the saddle and the new-task
    minimum merge: grad U_N = 0 and det H_N = 0 (a saddle-node).  In 1-D,
    eliminating N = -U'/q' leaves U'' q' - U' q'' = 0, a polynomial equation
    when U is a polynomial: SymPy solves it and the root that the numerical
    continuation reaches is kept, giving N* in closed form.  Otherwise N* is
-   bracketed by bisection on the existence of a barrier and refined by
-   Newton's method on the saddle-node system.  For N >= N* there is no barrier
+   bracketed (1-D: bisection on the existence of a barrier; d >= 2: the
+   continuation of the saddle and the new-task minimum in N, whose step
+   shrinks to nothing where the two merge) and refined by Newton's method on
+   the saddle-node system grad U_N = 0, det H_N = 0 in (theta, N).  For N >= N* there is no barrier
    and no rate: the functions raise :class:`~theory.NoBarrierError`.
 
 5. Rate and plasticity.  k_N is Kramers' rate (1-D) or the Eyring-Kramers
@@ -74,7 +79,7 @@ import sympy
 
 from ._derivation import Derivation, Intermediate, ValidityRegime
 from ._errors import InvalidParameter, KramersError, NoBarrierError
-from ._eyring_kramers import EyringKramersEscape, critical_point, eyring_kramers_escape
+from ._eyring_kramers import EyringKramersEscape, eyring_kramers_escape
 from ._kramers import KramersEscape, kramers_escape
 from ._potential import Potential, parse_number
 from ._kramers import _MEANINGS as _KRAMERS_MEANINGS
@@ -114,6 +119,8 @@ LATEX_NAMES.update({plasticity: r"k_N/k_0", DeltaU_0: r"\Delta U_0", _stiffness:
 MAXIMUM_TASKS = 1e12
 #: Grid points of the 1-D bistability test used to bracket N*.
 BRACKET_GRID = 3000
+#: Newton iterations per continuation step in N (d >= 2).
+CONTINUATION_NEWTON_STEPS = 40
 _REFERENCES = ("Kirkpatrick2017", "Kim2026", "Kramers1940", "Hanggi1990")
 
 
@@ -347,6 +354,7 @@ class EWCBarrier:
     values: Mapping[sympy.Symbol, sympy.Expr]
     start: Any
     target: Any
+    saddle: Any = None  # d >= 2: a seed of the saddle of U_0, or a function U_N -> seed (the path's saddle)
 
     @property
     def tasks(self) -> sympy.Expr:
@@ -371,7 +379,14 @@ class EWCBarrier:
         try:
             if self.dimension == 1:
                 return kramers_escape(potential, _scalar(self.start), _scalar(self.target))
-            return eyring_kramers_escape(potential, self.start, self.target)
+            if callable(self.saddle):  # the saddle on the minimum-energy path of U_N itself
+                return eyring_kramers_escape(potential, self.start, self.target,
+                                             saddle=_saddle_seed(self, float(potential.parameters[N])))
+            reached, saddle, fold = _follow_saddle(self, float(potential.parameters[N]))
+            if fold is not None:
+                raise NoBarrierError(f"the saddle continued from N = 0 merges with the new-task minimum near "
+                                     f"N = {reached:.6g}")
+            return eyring_kramers_escape(potential, self.start, self.target, saddle=saddle)
         except NoBarrierError as error:
             critical = self.critical_tasks_value
             where = f"N* = {critical:.6g}" if critical is not None else "the penalties"
@@ -551,13 +566,19 @@ def ewc_barrier(
     fisher_matrix: Any | None = None,
     anchor: Any | None = None,
     task_list: Sequence[tuple[Any, Any]] | None = None,
+    saddle: Any | None = None,
 ) -> EWCBarrier:
     """EWC on ``potential``: N copies of one task (``anchor``, ``fisher_matrix``) or a list of tasks.
 
     ``task_list`` holds (anchor, Fisher) pairs; the N of the series is then a
     multiple of the list's average task, and ``tasks`` defaults to its length.
     In 1-D with one task the Fisher information stays the symbol F (with its
-    value), so the closed forms read in c = N lambda F.
+    value), so the closed forms read in c = N lambda F.  In d >= 2 ``saddle``
+    is a function from a landscape U_N (a :class:`Potential`) to a seed of
+    the saddle on its minimum-energy path (``numerics.transition_path`` finds
+    it), or a fixed seed of the saddle of U_0; the saddle of U_N and N* follow
+    by continuation in N, re-seeded by the function where the path changes
+    saddles.
     """
     clash = sorted(s.name for s in potential.parameters if s.name in EWC_NAMES)
     if clash:
@@ -590,16 +611,22 @@ def ewc_barrier(
             task = ewc_task(anchor, fisher_matrix, dimension, name="task 1 (--anchor, --fisher)")
             reduced = reduce_penalties([task], lam, variables)
         per_task = sympy.expand(reduced.expression(variables))
-    return EWCBarrier(potential, per_task, values, start, target)
+    return EWCBarrier(potential, per_task, values, start, target, saddle)
 
 
 # ------------------------------------------------------------------ the critical task count
 def _critical_numeric(ewc: EWCBarrier) -> float | None:
-    """N* by bracketing the loss of a barrier and refining the saddle-node system."""
-    if ewc.dimension == 1:
-        bistable = _bistable_1d(ewc)
-    else:
-        bistable = _bistable_nd(ewc)
+    """N* by bracketing the loss of a barrier and refining the saddle-node system.
+
+    In 1-D the bracket comes from bisection on a scan of U_N'; in d >= 2 from
+    continuation of the saddle and the new-task minimum in N (:func:`_follow_saddle`).
+    """
+    if ewc.dimension > 1:
+        low, saddle, high = _follow_saddle(ewc, None)
+        if high is None:
+            return None
+        return _refine_saddle_node(ewc, low, high, saddle)
+    bistable = _bistable_1d(ewc)
     if not bistable(0.0):
         raise NoBarrierError("--potential: there is no barrier between the old-task basin and the target even at N = 0")
     low, high = 0.0, 1.0
@@ -607,7 +634,7 @@ def _critical_numeric(ewc: EWCBarrier) -> float | None:
         low, high = high, 2 * high
         if high > MAXIMUM_TASKS:
             return None
-    for _ in range(60 if ewc.dimension == 1 else 40):
+    for _ in range(60):
         middle = (low + high) / 2
         if bistable(middle):
             low = middle
@@ -649,18 +676,113 @@ def _bistable_1d(ewc: EWCBarrier):
     return bistable
 
 
-def _bistable_nd(ewc: EWCBarrier):
-    def bistable(n: float) -> bool:
-        potential = _numeric_potential(ewc, n)
-        try:
-            escape = eyring_kramers_escape(potential, ewc.start, ewc.target, exact=False)
-            new = critical_point(potential, ewc.target, what="--to", index=0, exact=False)
-        except KramersError:
-            return False
-        distance = max(abs(float(a) - float(b)) for a, b in zip(new.location, escape.minimum.location))
-        return distance > 1e-6
+@functools.lru_cache(maxsize=32)
+def _functions_in_tasks(expression: sympy.Expr, variables: tuple[sympy.Symbol, ...]):
+    """grad U_N and the Hessian of U_N as mpmath functions of (theta, N), built once."""
+    gradient = [sympy.diff(expression, v) for v in variables]
+    hessian = [[sympy.diff(g, v) for v in variables] for g in gradient]
+    return (sympy.lambdify((*variables, N), gradient, modules="mpmath"),
+            sympy.lambdify((*variables, N), hessian, modules="mpmath"))
 
-    return bistable
+
+def _stationary_near(functions, seed, tasks, index: int):
+    """Newton's point of grad U_N = 0 from ``seed`` at N = ``tasks`` if it has ``index`` negative eigenvalues."""
+    gradient, hessian = functions
+    x = mpmath.matrix([mpmath.mpf(c) for c in seed])
+    n = mpmath.mpf(tasks)
+    for _ in range(CONTINUATION_NEWTON_STEPS):
+        g = mpmath.matrix(gradient(*x, n))
+        if mpmath.norm(g) <= mpmath.mpf(10) ** (-20) * (1 + mpmath.norm(x)):
+            break
+        try:
+            x = x - mpmath.lu_solve(mpmath.matrix(hessian(*x, n)), g)
+        except ZeroDivisionError:
+            return None
+    else:
+        return None
+    eigenvalues = mpmath.eigsy(mpmath.matrix(hessian(*x, n)))[0]
+    return x if sum(1 for e in eigenvalues if e < 0) == index else None
+
+
+def _saddle_seed(ewc: EWCBarrier, tasks: float) -> list:
+    """A seed of the saddle of U_N at N = ``tasks``: the finder's answer on U_N, or the given point."""
+    if ewc.saddle is None:
+        raise InvalidParameter(
+            "saddle: in d >= 2 the EWC barrier needs the saddle of the task landscape, a point or a function of "
+            "the landscape U_N (numerics.transition_path finds it on the minimum-energy path)"
+        )
+    seed = ewc.saddle(_numeric_potential(ewc, tasks)) if callable(ewc.saddle) else ewc.saddle
+    return [mpmath.mpf(sympy.N(parse_number(c, what="saddle"), 40)) for c in seed]
+
+
+def _follow_saddle(ewc: EWCBarrier, until: float | None):
+    """Natural-parameter continuation of the saddle z(N) and the new-task minimum m(N) from N = 0.
+
+    Starts from the saddle of U_0 that Newton reaches from the seed (the
+    highest image of the minimum-energy path) and from the minimum near
+    ``ewc.target``; each step in N re-solves grad U_N = 0 by Newton's method
+    from the previous points and accepts them when the indices are 1 and 0,
+    the two are distinct and z moved less than half its distance to m.  A
+    rejected step is halved; a step doubled after each success.  When the
+    step falls below 1e-12 (1 + N) the saddle has met another stationary
+    point.  If that is m (their distance has shrunk below 1e-3 of its value at
+    N = 0), this is the saddle-node where bistability is lost.  If it is not
+    (z met a maximum, and the minimum-energy path now crosses another saddle)
+    the finder of ``ewc.saddle`` is asked for the saddle of U_N just beyond,
+    and the continuation goes on from there; a fixed seed cannot, an error.
+
+    Returns (N reached, z there as floats, None) on reaching ``until`` (or
+    MAXIMUM_TASKS when ``until`` is None), else (low, z(low), high), the
+    bracket of the merger of z and m.
+    """
+    expression, variables = _landscape_functions(ewc)
+    functions = _functions_in_tasks(expression, tuple(variables))
+    dimension = len(variables)
+    with mpmath.workdps(30):
+        saddle = _stationary_near(functions, _saddle_seed(ewc, 0.0), 0, 1)
+        target = [mpmath.mpf(sympy.N(parse_number(c, what="--to"), 40)) for c in ewc.target]
+        minimum = _stationary_near(functions, target, 0, 0)
+        if saddle is None or minimum is None:
+            raise NoBarrierError(
+                "--potential: at N = 0 Newton's method finds no index-1 saddle from the seed, or no minimum "
+                "near the target: no barrier to follow"
+            )
+        initial_separation = mpmath.norm(saddle - minimum)
+        n = mpmath.mpf(0)
+        step = mpmath.mpf(until) / 4 if until else mpmath.mpf(1)
+        while True:
+            if until is not None and n >= until:
+                return float(n), [float(c) for c in saddle], None
+            if until is None and n > MAXIMUM_TASKS:
+                return float(n), [float(c) for c in saddle], None
+            if step <= mpmath.mpf(10) ** -12 * (1 + n):
+                beyond = n + 2 * step
+                if mpmath.norm(saddle - minimum) < mpmath.mpf(10) ** -3 * initial_separation:
+                    return float(n), [float(c) for c in saddle], float(beyond)
+                if not callable(ewc.saddle):
+                    raise KramersError(
+                        f"saddle: the saddle followed from N = 0 vanishes at N = {float(n):.6g} without meeting the "
+                        "new-task minimum (the minimum-energy path moves to another saddle); give a saddle finder "
+                        "instead of a fixed seed"
+                    )
+                switched = _stationary_near(functions, _saddle_seed(ewc, float(beyond)), beyond, 1)
+                if switched is None:
+                    raise NoBarrierError(f"saddle: no index-1 saddle on the path of U_N at N = {float(beyond):.6g}")
+                moved = _stationary_near(functions, minimum, beyond, 0)
+                if moved is None:
+                    return float(n), [float(c) for c in saddle], float(beyond)
+                n, saddle, minimum, step = beyond, switched, moved, mpmath.mpf(1) + beyond / 4
+                continue
+            trial = n + step if until is None else min(n + step, mpmath.mpf(until))
+            separation = mpmath.norm(saddle - minimum)
+            new_saddle = _stationary_near(functions, saddle, trial, 1)
+            new_minimum = _stationary_near(functions, minimum, trial, 0) if new_saddle is not None else None
+            if (new_minimum is not None and mpmath.norm(new_saddle - new_minimum) > mpmath.mpf(10) ** -8 * dimension
+                    and mpmath.norm(new_saddle - saddle) < separation / 2):
+                n, saddle, minimum = trial, new_saddle, new_minimum
+                step *= 2
+            else:
+                step /= 2
 
 
 def _numeric_potential(ewc: EWCBarrier, n: float) -> Potential:
@@ -668,18 +790,17 @@ def _numeric_potential(ewc: EWCBarrier, n: float) -> Potential:
     return Potential(expression.subs(N, sympy.Float(n, 30)), tuple(variables), {})
 
 
-def _refine_saddle_node(ewc: EWCBarrier, low: float, high: float) -> float:
-    """Newton on grad U_N = 0, det H_N = 0 in (x, N), from the last bistable saddle."""
+def _refine_saddle_node(ewc: EWCBarrier, low: float, high: float, saddle: Sequence[float] | None = None) -> float:
+    """Newton on grad U_N = 0, det H_N = 0 in (x, N), from the last bistable saddle (``saddle`` in d >= 2)."""
     expression, variables = _landscape_functions(ewc)
-    try:
-        if ewc.dimension == 1:
+    if saddle is not None:
+        seed = list(saddle)
+    else:
+        try:
             escape = kramers_escape(_numeric_potential(ewc, low), _scalar(ewc.start), _scalar(ewc.target))
             seed = [float(escape.saddle)]
-        else:
-            escape = eyring_kramers_escape(_numeric_potential(ewc, low), ewc.start, ewc.target, exact=False)
-            seed = [float(c) for c in escape.saddle.location]
-    except KramersError:
-        return (low + high) / 2
+        except KramersError:
+            return (low + high) / 2
     gradient = [sympy.diff(expression, v) for v in variables]
     determinant = sympy.hessian(expression, variables).det()
     system = sympy.lambdify((*variables, N), [*gradient, determinant], modules="mpmath")

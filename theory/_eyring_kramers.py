@@ -25,8 +25,11 @@ Stationary points.  In one dimension the points come from
 :func:`theory._stationary.escape_points` (walk downhill, scan the segment).  In
 d >= 2 they are found by Newton's method on the gradient in mpmath arithmetic
 (damped: a step is halved until |grad U| decreases), seeded at ``start`` for
-the minimum and at the highest interior local maximum of U on the straight segment from the
-minimum to ``target`` for the saddle, and classified by the eigenvalues of the Hessian.
+the minimum and at a given seed for the saddle, and classified by the
+eigenvalues of the Hessian.  The seed comes from the minimum-energy path
+(``numerics.transition_path``: string method, then this Newton refinement) or
+from the user; the highest point of the straight segment between the minima is
+no seed where the path bends (there it can be a maximum of U).
 A point of the wrong index, or one with a (numerically) singular Hessian, is an
 error that names the index or the vanishing eigenvalue.  Where SymPy can solve
 the gradient equations (separable landscapes with each partial derivative a
@@ -56,7 +59,7 @@ from ._typeset import Prose, written_product, written_ratio, written_root, writt
 
 __all__ = [
     "lambda_1", "det_minimum", "det_saddle",
-    "eyring_kramers_rate", "CriticalPoint", "EyringKramersEscape", "eyring_kramers_escape", "critical_point",
+    "eyring_kramers_rate", "CriticalPoint", "EyringKramersEscape", "eyring_kramers_escape", "escape_over", "critical_point",
 ]
 
 lambda_1 = sympy.Symbol("lambda_1", positive=True)  # |lambda_1(z)|
@@ -80,8 +83,6 @@ _REFERENCES = ("Langer1969", "Bovier2004", "Berglund2013", "Hanggi1990")
 NEWTON_ITERATIONS = 200
 #: A Hessian eigenvalue smaller than this, relative to the largest, makes a point degenerate.
 DEGENERATE_EIGENVALUE = 1e-9
-#: Points on the segment minimum -> target sampled to seed the saddle search.
-SEGMENT_SAMPLES = 400
 
 
 @functools.lru_cache(maxsize=None)
@@ -165,13 +166,17 @@ def _mp(value: Any) -> mpmath.mpf:
 
 
 def _lambdified(potential: Potential):
-    variables = potential.variables
-    expression = potential.numeric
+    """U, grad U and the Hessian as mpmath functions (built once per landscape)."""
+    return _lambdified_expression(potential.numeric, potential.variables)
+
+
+@functools.lru_cache(maxsize=64)
+def _lambdified_expression(expression: sympy.Expr, variables: tuple[sympy.Symbol, ...]):
     gradient = [sympy.diff(expression, v) for v in variables]
     hessian = [[sympy.diff(g, v) for v in variables] for g in gradient]
     return (sympy.lambdify(variables, expression, modules="mpmath"),
-            sympy.lambdify(variables, gradient, modules="mpmath"),
-            sympy.lambdify(variables, hessian, modules="mpmath"))
+            sympy.lambdify(variables, gradient, modules="mpmath", cse=True),
+            sympy.lambdify(variables, hessian, modules="mpmath", cse=True))
 
 
 def _newton(potential: Potential, seed: tuple[mpmath.mpf, ...], what: str) -> mpmath.matrix:
@@ -238,8 +243,9 @@ def _exact_solutions(potential: Potential) -> list[dict] | None:
         for options in per_variable:
             solutions = [{**s, v: root} for s in solutions for v, root in options]
         return solutions
-    if len(variables) > 3 or max(p.total_degree() for p in polynomials) > 3 or potential.parameters:
-        return None  # coupled systems with symbolic parameters: SymPy's solver can take minutes
+    if (len(variables) > 3 or max(p.total_degree() for p in polynomials) > 3 or potential.parameters
+            or any(g.has(sympy.Float) for g in gradient)):
+        return None  # coupled systems with symbolic parameters or float coefficients: SymPy's solver can take minutes
     try:
         return sympy.solve(list(gradient), list(variables), dict=True)
     except (NotImplementedError, sympy.PolynomialError):
@@ -381,34 +387,41 @@ def _one_dimensional(potential: Potential, start: Any, target: Any) -> EyringKra
     return EyringKramersEscape(potential, lift(points.minimum), lift(points.saddle))
 
 
-def eyring_kramers_escape(potential: Potential, start: Any, target: Any, *, exact: bool = True) -> EyringKramersEscape:
+def eyring_kramers_escape(
+    potential: Potential, start: Any, target: Any, *, saddle: Any = None, exact: bool = True
+) -> EyringKramersEscape:
     """Eyring-Kramers theory for escape from the basin of ``start`` towards ``target``.
 
     In one dimension the points are those of :func:`theory.escape_points`.  In
     d >= 2 the minimum is Newton's point from ``start`` (index 0 required) and
-    the saddle Newton's point from the highest interior local maximum of U on
-    the segment from the minimum to ``target`` (index 1 required).
+    the saddle Newton's point from ``saddle`` (index 1 required): a seed that
+    lies in Newton's basin of the saddle, such as the highest image of the
+    minimum-energy path (``numerics.transition_path`` finds it) or a point the
+    user knows.  A straight segment from the minimum to the target is no such
+    seed where the path bends (its highest point may be a maximum of U).
     """
     if potential.dimension == 1:
         start = start[0] if isinstance(start, (tuple, list)) else start
         target = target[0] if isinstance(target, (tuple, list)) else target
         return _one_dimensional(potential, start, target)
-    minimum = critical_point(potential, start, what="--from", index=0, exact=exact)
-    with mpmath.workdps(ROOT_DIGITS + 10):
-        function, _, _ = _lambdified(potential)
-        a = [_mp(c.subs(potential.values)) for c in minimum.location]
-        b = _seed(target, potential.dimension, "--to")
-        samples = [[ai + (bi - ai) * j / SEGMENT_SAMPLES for ai, bi in zip(a, b)] for j in range(SEGMENT_SAMPLES + 1)]
-        heights = [function(*p) for p in samples]
-        peaks = [j for j in range(1, SEGMENT_SAMPLES) if heights[j - 1] <= heights[j] >= heights[j + 1]]
-        top = max(peaks, key=lambda j: heights[j]) if peaks else None
-    if top is None:
-        raise NoBarrierError(
-            f"--to: U does not rise and fall on the segment from the minimum {_point_text(a)} to the target "
-            f"{_point_text(b)}: no saddle to seed"
+    if saddle is None:
+        raise InvalidParameter(
+            "saddle: in d >= 2 the saddle search needs a seed in Newton's basin of the saddle; "
+            "numerics.transition_path finds one on the minimum-energy path"
         )
-    saddle = critical_point(potential, tuple(samples[top]), what="saddle (seeded on the segment --from -> --to)",
-                            index=1, exact=exact)
+    minimum = critical_point(potential, start, what="--from", index=0, exact=exact)
+    return escape_over(potential, minimum, critical_point(potential, saddle, what="saddle", index=1, exact=exact))
+
+
+def escape_over(potential: Potential, minimum: CriticalPoint, saddle: CriticalPoint) -> EyringKramersEscape:
+    """The escape from ``minimum`` over ``saddle``; a saddle not above the minimum is no barrier."""
     if float(sympy.N((saddle.value - minimum.value).subs(potential.values))) <= 0:
-        raise NoBarrierError("--to: the saddle found is not above the minimum; no barrier")
+        raise NoBarrierError(
+            f"saddle: the saddle at {_point_text(_floats(potential, saddle))} is not above the minimum at "
+            f"{_point_text(_floats(potential, minimum))}; no barrier"
+        )
     return EyringKramersEscape(potential, minimum, saddle)
+
+
+def _floats(potential: Potential, point: CriticalPoint) -> list[float]:
+    return [float(sympy.N(c.subs(potential.values), 17)) for c in point.location]

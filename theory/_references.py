@@ -160,6 +160,36 @@ REFERENCES: Mapping[str, str] = {
   year    = {1981},
   doi     = {10.1214/aos/1176345632}
 }""",
+    "E2007string": """@article{E2007string,
+  author  = {E, Weinan and Ren, Weiqing and Vanden-Eijnden, Eric},
+  title   = {Simplified and improved string method for computing the minimum energy paths in barrier-crossing events},
+  journal = {The Journal of Chemical Physics},
+  volume  = {126},
+  number  = {16},
+  pages   = {164103},
+  year    = {2007},
+  doi     = {10.1063/1.2720838}
+}""",
+    "Henkelman2000": """@article{Henkelman2000,
+  author  = {Henkelman, Graeme and Uberuaga, Blas P. and J{\\'o}nsson, Hannes},
+  title   = {A climbing image nudged elastic band method for finding saddle points and minimum energy paths},
+  journal = {The Journal of Chemical Physics},
+  volume  = {113},
+  number  = {22},
+  pages   = {9901--9904},
+  year    = {2000},
+  doi     = {10.1063/1.1329672}
+}""",
+    "MullerBrown1979": """@article{MullerBrown1979,
+  author  = {M{\\"u}ller, Klaus and Brown, Leo D.},
+  title   = {Location of saddle points and minimum energy paths by a constrained simplex optimization procedure},
+  journal = {Theoretica Chimica Acta},
+  volume  = {53},
+  number  = {1},
+  pages   = {75--93},
+  year    = {1979},
+  doi     = {10.1007/BF00547608}
+}""",
 }
 
 

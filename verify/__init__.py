@@ -27,3 +27,4 @@ from ._statistics import SurvivalEstimate as SurvivalEstimate
 from ._statistics import kaplan_meier as kaplan_meier
 from ._statistics import kolmogorov_smirnov as kolmogorov_smirnov
 from . import _checks_ewc  # noqa: F401,E402  (registers the EWC and Eyring-Kramers checks)
+from . import _checks_paths  # noqa: F401,E402  (registers the transition-path, chain and 2-D EWC checks)

@@ -339,10 +339,10 @@ def _eyring_kramers(mode):
     comparisons = []
     one_d = kramers_escape(Potential.from_string("(x**2-1)**2"), -1, 1)
     reference = float(sympy.N(one_d.rate.expression.subs({symbols.T: temperature, symbols.gamma: 1}), 20))
-    separable = [("(x**2-1)**2 + y**2/2", "x,y", (-1, 0), (1, 0), 1.0),
-                 ("(x**2-1)**2 + y**2/2 + 2*z**2", "x,y,z", (-1, 0, 0), (1, 0, 0), 1.0)]
-    for text, variables, start, target, _ in separable:
-        theory = eyring_kramers_escape(Potential.from_string(text, variables), start, target)
+    separable = [("(x**2-1)**2 + y**2/2", "x,y", (-1, 0), (1, 0), (0, 0)),
+                 ("(x**2-1)**2 + y**2/2 + 2*z**2", "x,y,z", (-1, 0, 0), (1, 0, 0), (0, 0, 0))]
+    for text, variables, start, target, saddle in separable:
+        theory = eyring_kramers_escape(Potential.from_string(text, variables), start, target, saddle=saddle)
         value = float(sympy.N(theory.rate.expression.subs({symbols.T: temperature, symbols.gamma: 1}), 20))
         comparisons.append(Comparison(f"separable {text} vs 1-D (x^2-1)^2", reference, value,
                                       ErrorBudget(quadrature=ROUNDING * reference),
@@ -350,7 +350,7 @@ def _eyring_kramers(mode):
     couplings = (0.2, 0.5) if mode == QUICK else (0.1, 0.2, 0.5, 0.8)
     for c in couplings:
         theory = eyring_kramers_escape(
-            Potential.from_string(f"(x**2-1)**2 + y**2/2 + {c}*x*y", "x,y"), (-1, 0), (1, 0))
+            Potential.from_string(f"(x**2-1)**2 + y**2/2 + {c}*x*y", "x,y"), (-1, 0), (1, 0), saddle=(0, 0))
         value = float(sympy.N(theory.rate.expression.subs({symbols.T: temperature, symbols.gamma: 1}), 20))
         hand = hand_rate_coupled(c, temperature)
         comparisons.append(Comparison(f"coupled c={c:g} vs hand", hand, value, ErrorBudget(quadrature=ROUNDING * hand),

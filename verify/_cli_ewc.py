@@ -58,6 +58,19 @@ def _json_numbers(value):
     return value
 
 
+def _path_saddle(landscape, start, target) -> list[float]:
+    """d >= 2: the saddle on the minimum-energy path of U_N from --from to --to (one hop)."""
+    from numerics import transition_path
+
+    path = transition_path(landscape, start, target, exact=False)
+    if len(path.hops) != 1:
+        raise UsageError(
+            f"--to: the minimum-energy path of U_N from --from to --to makes {len(path.hops)} hops "
+            "(intermediate minima); EWC follows one saddle: choose --to in the neighbouring basin"
+        )
+    return path.numbers()["saddles"][0]["point"]
+
+
 def _command_ewc(arguments) -> int:
     import sympy
 
@@ -87,6 +100,7 @@ def _command_ewc(arguments) -> int:
         fisher_matrix=fisher,
         anchor=anchor,
         task_list=task_list,
+        saddle=(lambda landscape_n: _path_saddle(landscape_n, start, target)) if dimension > 1 else None,
     )
     numbers = ewc.numbers(temperature, friction)
     if numbers["barrier"] is not None and temperature is not None:

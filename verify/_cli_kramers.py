@@ -11,6 +11,7 @@ from ._cli_common import (
     positive, potential,
 )
 from ._cli_ensemble import ensemble_options, replay_command, run_ensemble_command
+from ._cli_path import add_saddle_option, rate_in_dimensions
 
 __all__ = ["register"]
 
@@ -24,7 +25,9 @@ def _command_rate(arguments) -> int:
     friction = positive(arguments.friction, "--friction")
     landscape = potential(arguments)
     if landscape.dimension > 1:
-        return _rate_in_dimensions(arguments, landscape, temperature, friction)
+        return rate_in_dimensions(arguments, landscape, temperature, friction)  # the path's saddle, or --saddle
+    if arguments.saddle is not None or arguments.images is not None:
+        raise UsageError("--saddle and --images apply to d >= 2 (one variable: the saddle is found on the line)")
     theory = kramers_escape(landscape, number(arguments.start, "--from"), number(arguments.target, "--to"))
     numbers = theory.numbers(temperature if temperature is not None else 1, friction)
     derivation = theory.rate
@@ -53,41 +56,6 @@ def _command_rate(arguments) -> int:
         )
     ]
     lines.append(f"{'formula':<18} {derivation.quantity} = {sympy.sstr(derivation.expression)}")
-    emit(arguments, payload, lines)
-    return 0
-
-
-def _rate_in_dimensions(arguments, landscape, temperature, friction) -> int:
-    """Eyring-Kramers: minimum and index-1 saddle by Newton's method, Hessians, determinant ratio."""
-    import sympy
-
-    from theory import eyring_kramers_escape
-
-    dimension = landscape.dimension
-    theory = eyring_kramers_escape(
-        landscape, point(arguments.start, dimension, "--from"), point(arguments.target, dimension, "--to")
-    )
-    numbers = theory.numbers(temperature if temperature is not None else 1, friction)
-    derivation = theory.rate
-    if temperature is None:
-        numbers["rate"] = numbers["escape_time"] = None
-    elif temperature / numbers["barrier"] > derivation.validity.threshold:
-        warnings.warn(
-            f"T/dU = {temperature / numbers['barrier']:.3g} > {derivation.validity.threshold}: "
-            "the Eyring-Kramers law is outside its regime"
-        )
-    payload = {
-        **numbers,
-        "temperature": temperature,
-        "friction": friction,
-        "exact_stationary_points": theory.exact,
-        "latex": derivation.equation_latex(),
-    }
-    lines = [f"potential           U({', '.join(map(str, landscape.variables))}) = {landscape}"]
-    lines += [f"{key:<19} {payload[key]}" for key in (
-        "minimum", "saddle", "barrier", "hessian_minimum", "hessian_saddle", "negative_eigenvalue", "prefactor",
-        "rate", "escape_time")]
-    lines.append(f"{'formula':<19} {derivation.quantity} = {sympy.sstr(derivation.expression)}")
     emit(arguments, payload, lines)
     return 0
 
@@ -250,6 +218,7 @@ def register(commands) -> None:
     rate = commands.add_parser("rate", help="Kramers rate: stationary points, barrier, prefactor")
     landscape_options(rate, temperature_required=False)
     accept_negative_points(rate)
+    add_saddle_option(rate)
     rate.set_defaults(run=_command_rate)
 
     mfpt = commands.add_parser("mfpt", help="exact mean first-passage time by quadrature")

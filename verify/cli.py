@@ -1,6 +1,8 @@
 """The ``kramers`` command line.
 
     kramers rate      --potential EXPR --from X --to X [--temperature T] [--friction G] [--param NAME=VALUE]... [--json]
+                      [--var x,y,... [--saddle X] [--images M]]
+    kramers path      --var x,y,... --potential EXPR --from A --to B [--temperature T] [--images M] [--plot FILE] [--json]
     kramers mfpt      --potential EXPR --from X0 --to B --temperature T [--friction G] [--digits D] [--reflect L] [--json]
     kramers simulate  --potential EXPR --from X0 --to B --temperature T --trajectories N --dt DT --seed S
                       [--threads K] [--max-time TMAX] [--no-bridge] [--json]
@@ -25,7 +27,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from . import _cli_bench, _cli_ewc, _cli_fpe, _cli_kramers, _cli_schedule, _cli_skills, _cli_verify
+from . import _cli_bench, _cli_ewc, _cli_fpe, _cli_kramers, _cli_path, _cli_schedule, _cli_skills, _cli_verify
 from ._cli_common import Parser, UsageError, message_with_flags
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
@@ -33,6 +35,7 @@ __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 #: Modules that each register subcommands (``register(commands)``); add a line to add commands.
 COMMAND_MODULES = (
     _cli_kramers,
+    _cli_path,
     _cli_verify,
     _cli_schedule,
     _cli_skills,

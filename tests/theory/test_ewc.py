@@ -6,7 +6,7 @@ import pytest
 import sympy
 
 from theory import (
-    InvalidParameter, NoBarrierError, Potential, canonical_ewc, ewc_barrier, ewc_barrier_series, ewc_task,
+    InvalidParameter, KramersError, NoBarrierError, Potential, canonical_ewc, ewc_barrier, ewc_barrier_series, ewc_task,
     reduce_penalties, symbols as s,
 )
 from theory._ewc import N, fisher, lam
@@ -126,3 +126,31 @@ def test_indefinite_and_asymmetric_fisher_matrices_are_refused():
         ewc_task([0, 0], [1, 2, 0, 1], 2)
     with pytest.raises(InvalidParameter, match="principal minor"):
         ewc_task([0, 0], [[0, 1], [1, 1]], 2)  # leading minor 0 >= 0, but det -1
+
+
+def test_two_dimensions_need_a_saddle_seed_or_finder():
+    potential = Potential.from_string("(x**2-1)**2 + y**2/2", "x,y")
+    ewc = ewc_barrier(potential, (-1, 0), (1, 0), tasks=1, strength="0.1", fisher_matrix=[1, 2], anchor=(-1, 0))
+    with pytest.raises(InvalidParameter, match="saddle"):
+        ewc.critical_tasks_value
+
+
+def test_continuation_from_a_fixed_seed_on_the_separable_landscape_reaches_the_hand_critical_count():
+    # x sees the canonical case c = N lambda F_x: N* = 1/(lambda F_x) = 10; y only stiffens
+    potential = Potential.from_string("(x**2-1)**2 + y**2/2", "x,y")
+    ewc = ewc_barrier(potential, (-1, 0), (1, 0), tasks=4, strength="0.1", fisher_matrix=[1, 2], anchor=(-1, 0),
+                      saddle=(0.1, 0.1))
+    assert ewc.critical_tasks_value == pytest.approx(10, rel=1e-10)
+    c = 0.4
+    saddle = (1 - (1 - c) ** 0.5) / 2
+    assert ewc.numbers()["barrier"] == pytest.approx((saddle**2 - 1) ** 2 + c / 2 * (saddle + 1) ** 2, rel=1e-12)
+
+
+def test_a_fixed_seed_cannot_follow_the_path_when_it_changes_saddles():
+    # on the ring with a coupled Fisher matrix the upper saddle meets the centre's maximum before N*; the
+    # minimum-energy path moves below the ring, which only a finder (the path itself) can follow
+    potential = Potential.from_string("(x**2 + y**2 - 1)**2 + y**2 - 3/10*y**3", "x,y")
+    ewc = ewc_barrier(potential, (-1, 0), (1, 0), tasks=1, strength="0.1", fisher_matrix=[1, "1/2", "1/2", 1],
+                      anchor=(-1, 0), saddle=(0, 0.83))
+    with pytest.raises(KramersError, match="without meeting the new-task minimum"):
+        ewc.critical_tasks_value

@@ -49,7 +49,7 @@ def test_one_dimension_numeric_points_agree_to_their_precision():
 
 def test_separable_landscape_reduces_to_the_one_dimensional_rate():
     separable = eyring_kramers_escape(Potential.from_string("(x**2-1)**2 + y**2/2 + 3*z**2", "x,y,z"),
-                                      (-1, 0, 0), (1, 0, 0))
+                                      (-1, 0, 0), (1, 0, 0), saddle=(0, 0, 0))
     one = kramers_escape(Potential.from_string("(x**2-1)**2"), -1, 1)
     assert separable.exact
     assert sympy.simplify(separable.rate.expression - one.rate.expression) == 0
@@ -61,7 +61,8 @@ def test_coupled_quadratic_plus_quartic_matches_the_hand_computation():
     # H(z) = [[-4, c], [c, 1]]: det -4 - c^2, eigenvalue (-3 - sqrt(25 + 4c^2))/2;
     # H(x*) = [[8 + 3c^2, c], [c, 1]]: det 8 + 2c^2.
     c = sympy.Rational(3, 10)
-    theory = eyring_kramers_escape(Potential.from_string("(x**2-1)**2 + y**2/2 + 3/10*x*y", "x,y"), (-1, 0), (1, 0))
+    theory = eyring_kramers_escape(Potential.from_string("(x**2-1)**2 + y**2/2 + 3/10*x*y", "x,y"), (-1, 0), (1, 0),
+                                   saddle=(0, 0))
     assert theory.exact
     assert sympy.simplify(theory.barrier - (1 + c**2 / 2 + c**4 / 16)) == 0
     assert sympy.simplify(theory.minimum.determinant - (8 + 2 * c**2)) == 0
@@ -76,7 +77,7 @@ def test_coupled_quadratic_plus_quartic_matches_the_hand_computation():
 def test_numeric_landscape_without_closed_form():
     # a cos coupling: SymPy cannot solve grad U = 0; Newton still finds the index-1 saddle
     potential = Potential.from_string("(x**2-1)**2 + y**2/2 + cos(x*y)/10", "x,y")
-    theory = eyring_kramers_escape(potential, (-1, 0), (1, 0))
+    theory = eyring_kramers_escape(potential, (-1, 0), (1, 0), saddle=(0, 0))
     assert not theory.exact
     numbers = theory.numbers(0.1)
     assert numbers["negative_eigenvalue"] < 0
@@ -87,25 +88,25 @@ def test_numeric_landscape_without_closed_form():
 def test_saddle_of_wrong_index_is_refused_with_its_index():
     potential = Potential.from_string("(x**2-1)**2 + (y**2-1)**2", "x,y")
     with pytest.raises(InvalidParameter, match="index 2"):
-        eyring_kramers_escape(potential, (-1, -1), (1, 1))
+        eyring_kramers_escape(potential, (-1, -1), (1, 1), saddle=(0, 0))
 
 
 def test_start_at_a_saddle_is_refused():
     potential = Potential.from_string("(x**2-1)**2 + y**2", "x,y")
     with pytest.raises(InvalidParameter, match="saddle of index 1.*a minimum is needed"):
-        eyring_kramers_escape(potential, (0, 0), (1, 0))
+        eyring_kramers_escape(potential, (0, 0), (1, 0), saddle=(0, 0))
 
 
 def test_singular_hessian_is_refused():
     potential = Potential.from_string("(x**2-1)**2 + y**4", "x,y")
     with pytest.raises(DegenerateStationaryPoint, match="singular"):
-        eyring_kramers_escape(potential, (-1, 0), (1, 0))
+        eyring_kramers_escape(potential, (-1, 0), (1, 0), saddle=(0, 0))
 
 
 def test_symbolic_parameter_stays_symbolic_and_picks_the_negative_eigenvalue():
     # saddle Hessian diag(-4a, 1/5): with a = 1/100 the unstable direction is the small one
     potential = Potential.from_string("a*(x**2-1)**2 + y**2/10", "x,y", parameters={"a": "1/100"})
-    theory = eyring_kramers_escape(potential, (-1, 0), (1, 0))
+    theory = eyring_kramers_escape(potential, (-1, 0), (1, 0), saddle=(0, 0))
     a = next(iter(potential.parameters))
     assert theory.exact and sympy.simplify(theory.saddle.negative_eigenvalue + 4 * a) == 0
     assert sympy.simplify(theory.rate.expression - 2 * sympy.sqrt(2) * a * sympy.exp(-a / s.T) / (sympy.pi * s.gamma)) == 0
