@@ -31,6 +31,7 @@ import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import sympy
 
 from theory._errors import InvalidParameter
@@ -73,6 +74,10 @@ class AbsorbingSet(abc.ABC):
     @abc.abstractmethod
     def nearest_point(self, start: Sequence[float]) -> tuple[float, ...]:
         """A point of the set's boundary near ``start`` (the end of the stability segment)."""
+
+    @abc.abstractmethod
+    def mask(self, coordinates: Sequence[np.ndarray]) -> np.ndarray:
+        """Membership of many points at once: ``coordinates[k]`` holds the k-th coordinate (arrays of one shape)."""
 
     def geometry(self) -> tuple[float, ...]:
         """Numbers the kernel reads (normal and offset, centre and squared radius)."""
@@ -130,6 +135,14 @@ class HalfSpace(AbsorbingSet):
     def geometry(self):
         return (*self.normal, self.offset)
 
+    def mask(self, coordinates):
+        return sum(n * np.asarray(x, dtype=float) for n, x in zip(self.normal, coordinates)) >= self.offset
+
+    def axis(self) -> int | None:
+        """The coordinate axis the normal points along (+ or -), or None for an oblique half-space."""
+        nonzero = [k for k, n in enumerate(self.normal) if n != 0.0]
+        return nonzero[0] if len(nonzero) == 1 else None
+
     @property
     def bridge_applies(self) -> bool:
         return True
@@ -169,6 +182,9 @@ class Ball(AbsorbingSet):
     def geometry(self):
         return (*self.center, self.radius**2)
 
+    def mask(self, coordinates):
+        return sum((np.asarray(x, dtype=float) - c) ** 2 for c, x in zip(self.center, coordinates)) <= self.radius**2
+
     def __str__(self):
         return f"|x - ({', '.join(f'{c:g}' for c in self.center)})| <= {self.radius:g}"
 
@@ -202,6 +218,11 @@ class Condition(AbsorbingSet):
 
     def nearest_point(self, start):
         return tuple(start)
+
+    def mask(self, coordinates):
+        function = sympy.lambdify(self.variables, self.condition, modules="numpy")
+        shape = np.broadcast_shapes(*(np.shape(x) for x in coordinates))
+        return np.broadcast_to(np.asarray(function(*coordinates), dtype=bool), shape)
 
     def __str__(self):
         return str(self.condition)

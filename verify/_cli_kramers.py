@@ -125,7 +125,7 @@ def _absorbing_set(arguments, landscape, start):
     from numerics import Ball, absorbing_set_from_condition, half_line
 
     if (arguments.absorb is None) == (arguments.target is None):
-        raise UsageError("simulate: give exactly one of --to (a point) and --absorb (a condition)")
+        raise UsageError(f"{arguments.command}: give exactly one of --to (a point) and --absorb (a condition)")
     if arguments.absorb is not None:
         if arguments.radius is not None:
             raise UsageError("--radius goes with --to, not with --absorb")

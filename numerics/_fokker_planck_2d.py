@@ -1,0 +1,464 @@
+"""The Fokker-Planck equation in two dimensions on a tensor grid: the oracle for 2-D ensembles.
+
+Overdamped dynamics in U(x, y) with friction gamma and temperature T(t) has the
+density p(x, y, t) with (Risken 1989, ch. 6; Gardiner 2009, sec. 6.1)
+
+    dp/dt = -div J,        J = -(1/gamma) (grad U p + T(t) grad p),
+
+in a box with zero flux through its walls (reflecting) and p = 0 on the
+absorbing set A.  S(t) = int p, the outflux into A, the hazard J_A/S and
+H = -ln S follow as in one dimension (:mod:`numerics._fokker_planck`).
+
+Discretisation (cell-centred finite volumes).  The box [x_0, x_1] x [y_0, y_1]
+is cut into n_x x n_y cells of sides h_x, h_y with centres c_ij.  A cell whose
+centre lies in A is absorbing (p = 0, Dirichlet); every other cell is an
+unknown.  The flux through the face between neighbours along x is the
+one-dimensional Scharfetter-Gummel flux (the same function as the 1-D solver,
+:func:`numerics._fokker_planck.scharfetter_gummel`) times the face length h_y:
+
+    F_{i+1/2,j} = h_y (T / (gamma h_x)) [B(dU/T) p_ij - B(-dU/T) p_{i+1,j}],
+
+dU = U(c_{i+1,j}) - U(c_ij), and likewise along y.  It vanishes on the
+Boltzmann density and gives an M-matrix, so the density stays positive; the
+semi-discrete system M dp/dt = K(T) p (M = h_x h_y) is sparse
+(scipy.sparse), five-point.  A face between an unknown and an absorbing cell
+carries the flux with p = 0 on the absorbing side; summed, those fluxes are
+the outflux.  Faces on the box walls carry none.
+
+Where the boundary of A lies.  The Dirichlet value sits at the centre of the
+first absorbing cell, so for a general condition the boundary is resolved to
+O(h) and the scheme is first order.  For a half-plane normal to an axis
+(``x >= b``) the grid is placed so that b is a cell centre: the boundary is
+then exact and the scheme second order in h, like the 1-D vertex scheme; the
+wall on the far side moves by up to half a cell to make room, which matters
+only if the density there is not negligible.  The measured grid-convergence
+order is reported by ``kramers fpe``.
+
+The box.  Given, or chosen from the potential: starting from a square around
+the start, each side is pushed out while unknown cells of a coarse probe grid
+on it have U - U_min below ``confinement`` T (U_min over the unknowns); the box
+is then the bounding box of those low cells plus two probe cells each side.
+The mass so neglected is about e^{-confinement}.
+
+Time stepping (:func:`numerics._fokker_planck.march`, shared with 1-D):
+Rannacher start-up and Crank-Nicolson, second order in dt.  Each step solves
+(M - dt/2 K(T)) p = r; the LU factorisation (scipy.sparse.linalg.splu) of one
+step's matrix serves the next ones by defect correction (iterative
+refinement to a relative residual of 1e-12), and is renewed when the
+correction stops converging within a few sweeps, so a schedule T(t) costs one
+factorisation per appreciable change of T rather than one per step.
+
+Stationary problems (constant T).  The mean first-passage time u solves the
+discrete backward equation K^T u = -M 1 (a sparse direct solve), interpolated
+bilinearly to the start (u = 0 on absorbing cells).  The escape rate is the
+lowest eigenvalue of -K v = lambda M v, from the matrix symmetrised by detailed
+balance and shift-invert Lanczos at sigma = 0 (shared with 1-D).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import sympy
+
+from theory._errors import InvalidParameter
+from theory._potential import Potential
+
+from ._absorbing import AbsorbingSet, HalfSpace
+from ._fokker_planck import (
+    MAXIMUM_EXPONENT, SemiDiscrete, _count, _positive, _real, lowest_eigenvalues, march, output_stride,
+    scharfetter_gummel, survival_from_absorbed, temperature_function,
+)
+
+__all__ = [
+    "TensorGrid",
+    "TensorSurvival",
+    "tensor_grid",
+    "fokker_planck_2d_survival",
+    "fokker_planck_2d_mfpt",
+    "fokker_planck_2d_eigenvalues",
+    "DEFAULT_CELLS_2D",
+    "DEFAULT_CONFINEMENT_2D",
+]
+
+#: Default cells per axis.
+DEFAULT_CELLS_2D = 128
+#: The automatic box ends where U exceeds its minimum over the unknowns by this many T.
+DEFAULT_CONFINEMENT_2D = 30.0
+#: Probe points per axis when the box is chosen from the potential.
+_PROBE = 129
+#: Defect correction: target relative residual and sweeps before the LU is renewed.
+_RESIDUAL = 1e-12
+_SWEEPS = 12
+
+
+@dataclasses.dataclass(frozen=True)
+class TensorGrid:
+    """Cell centres, spacings, the box, U at the centres and which cells are absorbing."""
+
+    centres: tuple[np.ndarray, np.ndarray]
+    spacing: tuple[float, float]
+    box: tuple[tuple[float, float], tuple[float, float]]
+    potential: np.ndarray        # U at the centres, shape (n_x, n_y)
+    absorbed: np.ndarray         # True where the centre is in the absorbing set
+    start: tuple[float, float]
+    aligned: bool                # the boundary of A is on cell centres (half-plane normal to an axis)
+
+    @property
+    def cells(self) -> tuple[int, int]:
+        return self.potential.shape
+
+    @property
+    def unknowns(self) -> np.ndarray:
+        """Flat indices (C order) of the cells that are not absorbing."""
+        return np.flatnonzero(~self.absorbed.ravel())
+
+    @property
+    def volumes(self) -> np.ndarray:
+        return np.full(self.unknowns.size, self.spacing[0] * self.spacing[1])
+
+    def as_dict(self) -> dict:
+        return {
+            "cells": list(self.cells),
+            "box": [list(side) for side in self.box],
+            "spacing": list(self.spacing),
+            "unknowns": int(self.unknowns.size),
+            "absorbing_cells": int(self.absorbed.sum()),
+            "boundary_on_cell_centres": self.aligned,
+        }
+
+    def _bilinear(self, point) -> list[tuple[int, int, float]]:
+        """(i, j, weight) of the four centres around ``point`` (weights sum to 1)."""
+        corners = []
+        for axis in range(2):
+            centres = self.centres[axis]
+            position = (point[axis] - centres[0]) / self.spacing[axis]
+            low = min(max(int(math.floor(position)), 0), centres.size - 2)
+            weight = min(max(position - low, 0.0), 1.0)
+            corners.append(((low, 1.0 - weight), (low + 1, weight)))
+        return [(i, j, wi * wj) for i, wi in corners[0] for j, wj in corners[1] if wi * wj > 0]
+
+    def initial_density(self) -> np.ndarray:
+        """A point mass at the start spread bilinearly over the surrounding unknown cells (unit mass)."""
+        full = np.zeros(self.cells)
+        for i, j, weight in self._bilinear(self.start):
+            if not self.absorbed[i, j]:
+                full[i, j] += weight
+        total = full.sum()
+        if total == 0:
+            raise InvalidParameter("start: every cell around the start is absorbing; refine the grid")
+        return (full / total).ravel()[self.unknowns] / (self.spacing[0] * self.spacing[1])
+
+    def interpolate(self, values: np.ndarray) -> float:
+        """Bilinear interpolation at the start of values on the unknowns (0 on absorbing cells)."""
+        full = np.zeros(self.cells).ravel()
+        full[self.unknowns] = values
+        full = full.reshape(self.cells)
+        return float(sum(weight * full[i, j] for i, j, weight in self._bilinear(self.start)))
+
+
+def _numpy_potential(potential: Potential):
+    if not isinstance(potential, Potential):
+        raise InvalidParameter(f"potential must be a theory.Potential, got {type(potential).__name__}")
+    if potential.dimension != 2:
+        raise InvalidParameter(f"potential: the tensor-grid solver is two-dimensional, got {potential.dimension} "
+                               "variables")
+    function = sympy.lambdify(potential.variables, potential.numeric, modules="numpy")
+
+    def evaluate(x, y):
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(np.asarray(function(x, y), dtype=float), np.shape(x)).copy()
+
+    return evaluate
+
+
+def _automatic_box(U, absorbing: AbsorbingSet, start, temperature: float, confinement: float):
+    """The box where U - U_min < confinement T on the unknowns, from a growing probe grid."""
+    near = absorbing.nearest_point(start)
+    reach = max(1.0, 2 * math.dist(start, near))
+    box = [[s - reach, s + reach] for s in start]
+    for _ in range(60):
+        axes = [np.linspace(low, high, _PROBE) for low, high in box]
+        X, Y = np.meshgrid(*axes, indexing="ij")
+        values = U(X, Y)
+        live = ~absorbing.mask((X, Y)) & np.isfinite(values)
+        if not live.any():
+            raise InvalidParameter("absorbing set: it covers every probed point around the start")
+        low = live & (values - values[live].min() < confinement * temperature)
+        edges = ((0, 0, low[0, :]), (0, 1, low[-1, :]), (1, 0, low[:, 0]), (1, 1, low[:, -1]))
+        grow = [(axis, side) for axis, side, edge in edges if edge.any()]
+        if not grow:
+            break
+        for axis, side in grow:
+            width = box[axis][1] - box[axis][0]
+            box[axis][side] += (width / 2) * (1 if side else -1)
+    else:
+        raise InvalidParameter(f"box: U does not rise by {confinement:g} T around the start; give a finite box")
+    rows, columns = np.nonzero(low)
+    result = []
+    for axis, indices in ((0, rows), (1, columns)):
+        step = axes[axis][1] - axes[axis][0]
+        result.append((axes[axis][indices.min()] - 2 * step, axes[axis][indices.max()] + 2 * step))
+    return tuple(result)
+
+
+def tensor_grid(
+    potential: Potential,
+    start: Sequence[Any],
+    absorbing: AbsorbingSet,
+    temperature: float,
+    *,
+    box: Sequence[Sequence[Any]] | None = None,
+    cells: int | Sequence[int] = DEFAULT_CELLS_2D,
+    confinement: float = DEFAULT_CONFINEMENT_2D,
+) -> TensorGrid:
+    """The tensor grid of a 2-D first-passage problem; ``temperature`` sets the automatic box.
+
+    ``box`` is ((x_0, x_1), (y_0, y_1)) or None (chosen from the potential);
+    ``cells`` is a count per axis or a pair.  A half-plane normal to an axis puts
+    its boundary on a cell centre (the far wall moves by up to half a cell).
+    """
+    U = _numpy_potential(potential)
+    if not isinstance(absorbing, AbsorbingSet):
+        raise InvalidParameter(f"absorbing must be an AbsorbingSet, got {type(absorbing).__name__}")
+    absorbing.check_dimension(2)
+    if isinstance(start, (str, bytes)) or len(start) != 2:
+        raise InvalidParameter(f"start must be a point (x, y), got {start!r}")
+    start = (_real("start", start[0]), _real("start", start[1]))
+    if absorbing.contains(start):
+        raise InvalidParameter(f"start {start} is already in the absorbing set {absorbing}")
+    counts = (cells, cells) if isinstance(cells, (int, np.integer)) and not isinstance(cells, bool) else tuple(cells)
+    if len(counts) != 2:
+        raise InvalidParameter(f"cells must be one count or a pair of counts, got {cells!r}")
+    counts = tuple(_count("cells", n, 8) for n in counts)
+    if box is None:
+        box = _automatic_box(U, absorbing, start, _positive("temperature", temperature), confinement)
+    else:
+        try:
+            box = tuple((_real("box", low), _real("box", high)) for low, high in box)
+        except (TypeError, ValueError):
+            raise InvalidParameter(f"box must be ((x0, x1), (y0, y1)), got {box!r}") from None
+        if len(box) != 2 or not all(low < high for low, high in box):
+            raise InvalidParameter(f"box must be ((x0, x1), (y0, y1)) with x0 < x1 and y0 < y1, got {box!r}")
+    aligned_axis = absorbing.axis() if isinstance(absorbing, HalfSpace) else None
+    centres, spacing, edges = [], [], []
+    aligned = False
+    for axis, ((low, high), n) in enumerate(zip(box, counts)):
+        h = (high - low) / n
+        boundary = None
+        if axis == aligned_axis:
+            sign = 1.0 if absorbing.normal[axis] > 0 else -1.0
+            boundary = sign * absorbing.offset
+            if not low < boundary < high:
+                boundary = None
+        if boundary is None:
+            axis_centres = low + (np.arange(n) + 0.5) * h
+            edges.append((low, high))
+        elif sign > 0:  # absorbing beyond the upper end: the last centre is the boundary
+            aligned = True
+            axis_centres = boundary - (n - 1 - np.arange(n)) * h
+            axis_centres[-1] = boundary
+            edges.append((boundary - (n - 0.5) * h, boundary + h / 2))
+        else:
+            aligned = True
+            axis_centres = boundary + np.arange(n) * h
+            axis_centres[0] = boundary
+            edges.append((boundary - h / 2, boundary + (n - 0.5) * h))
+        centres.append(axis_centres)
+        spacing.append(float(h))
+    X, Y = np.meshgrid(*centres, indexing="ij")
+    absorbed = np.asarray(absorbing.mask((X, Y)), dtype=bool)
+    values = U(X, Y)
+    if not np.all(np.isfinite(values[~absorbed])):
+        raise InvalidParameter("potential: U is not finite at every cell centre of the box")
+    grid_box = tuple(edges)
+    if not all(low <= s <= high for s, (low, high) in zip(start, grid_box)):
+        raise InvalidParameter(f"box: the start {start} lies outside the box {grid_box}")
+    return TensorGrid(tuple(centres), tuple(spacing), grid_box, values, absorbed, start, aligned)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Faces:
+    """Neighbouring cell pairs (first -> second, along one axis) with U differences and face factors."""
+
+    first: np.ndarray      # unknown index of the first cell, or -1 if absorbing
+    second: np.ndarray
+    difference: np.ndarray
+    spacing: float
+    length: float
+
+
+def _faces(grid: TensorGrid) -> list[_Faces]:
+    index = -np.ones(grid.cells, dtype=np.int64)
+    index.ravel()[grid.unknowns] = np.arange(grid.unknowns.size)
+    faces = []
+    for axis in range(2):
+        lower = (slice(None, -1), slice(None)) if axis == 0 else (slice(None), slice(None, -1))
+        upper = (slice(1, None), slice(None)) if axis == 0 else (slice(None), slice(1, None))
+        first, second = index[lower].ravel(), index[upper].ravel()
+        keep = (first >= 0) | (second >= 0)
+        difference = (grid.potential[upper] - grid.potential[lower]).ravel()
+        faces.append(_Faces(first[keep], second[keep], difference[keep], grid.spacing[axis],
+                            grid.spacing[1 - axis]))
+    return faces
+
+
+def _generator(grid: TensorGrid, faces: list[_Faces], temperature: float, friction: float):
+    """(K, e): the sparse generator on the unknowns and the outflux coefficients (outflux = e . p)."""
+    import scipy.sparse
+
+    n = grid.unknowns.size
+    rows, columns, entries = [], [], []
+    exit_rate = np.zeros(n)
+    for face in faces:
+        forward, backward = scharfetter_gummel(face.difference, temperature, friction, face.spacing)
+        forward, backward = forward * face.length, backward * face.length
+        a, b = face.first, face.second
+        both = (a >= 0) & (b >= 0)
+        # flux a -> b is forward p_a - backward p_b: it leaves a and enters b
+        rows += [a[both], b[both], b[both], a[both]]
+        columns += [a[both], a[both], b[both], b[both]]
+        entries += [-forward[both], forward[both], -backward[both], backward[both]]
+        into_absorbing = (a >= 0) & (b < 0)
+        rows.append(a[into_absorbing]); columns.append(a[into_absorbing])  # noqa: E702
+        entries.append(-forward[into_absorbing])
+        np.add.at(exit_rate, a[into_absorbing], forward[into_absorbing])
+        from_absorbing = (a < 0) & (b >= 0)
+        rows.append(b[from_absorbing]); columns.append(b[from_absorbing])  # noqa: E702
+        entries.append(-backward[from_absorbing])
+        np.add.at(exit_rate, b[from_absorbing], backward[from_absorbing])
+    K = scipy.sparse.coo_matrix((np.concatenate(entries), (np.concatenate(rows), np.concatenate(columns))),
+                                shape=(n, n)).tocsr()
+    return K, exit_rate
+
+
+class _ReusedFactorisation:
+    """Solves (M - factor K) q = r by the LU of an earlier such matrix and defect correction."""
+
+    def __init__(self, volumes: np.ndarray):
+        self.volumes = volumes
+        self.lu = None
+        self.factorisations = 0
+
+    def _factorise(self, A):
+        import scipy.sparse.linalg
+
+        self.lu = scipy.sparse.linalg.splu(A.tocsc(), permc_spec="MMD_AT_PLUS_A")
+        self.factorisations += 1
+
+    def __call__(self, K, factor: float):
+        import scipy.sparse
+
+        A = (scipy.sparse.diags(self.volumes) - factor * K).tocsr()
+        if self.lu is None:
+            self._factorise(A)
+
+        def solve(right: np.ndarray) -> np.ndarray:
+            scale = np.max(np.abs(right)) or 1.0
+            q = self.lu.solve(right)
+            for _ in range(_SWEEPS):
+                residual = right - A @ q
+                if np.max(np.abs(residual)) <= _RESIDUAL * scale:
+                    return q
+                q = q + self.lu.solve(residual)
+            self._factorise(A)
+            return self.lu.solve(right)
+
+        return solve
+
+
+def _sparse_problem(grid: TensorGrid, friction: float) -> SemiDiscrete:
+    faces = _faces(grid)
+    volumes = grid.volumes
+    return SemiDiscrete(
+        volumes,
+        generator=lambda T: _generator(grid, faces, T, friction),
+        apply=lambda K, p: K[0] @ p,
+        solver=lambda K, factor, _reuse=_ReusedFactorisation(volumes): _reuse(K[0], factor),
+        outflux=lambda K, p: float(K[1] @ p),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class TensorSurvival:
+    """Survival, cumulative hazard and hazard rate on a time grid, from the 2-D Fokker-Planck equation."""
+
+    times: np.ndarray
+    survival: np.ndarray
+    hazard: np.ndarray
+    hazard_rate: np.ndarray
+    temperatures: np.ndarray
+    grid: TensorGrid
+    steps: int
+
+
+def _grid_for(potential, start, absorbing, T0, box, cells, confinement):
+    return tensor_grid(potential, start, absorbing, T0, box=box, cells=cells, confinement=confinement)
+
+
+def fokker_planck_2d_survival(
+    potential: Potential,
+    start: Sequence[Any],
+    absorbing: AbsorbingSet,
+    temperature: Any,
+    horizon: Any,
+    *,
+    friction: Any = 1,
+    box=None,
+    cells: int | Sequence[int] = DEFAULT_CELLS_2D,
+    steps: int = 1000,
+    outputs: int | None = None,
+    confinement: float = DEFAULT_CONFINEMENT_2D,
+) -> TensorSurvival:
+    """Solve the 2-D Fokker-Planck equation from a point mass at ``start`` up to ``horizon``.
+
+    ``temperature`` is a positive number or a SymPy expression in
+    :data:`theory.symbols.t`; the automatic box is set by T(0) (give ``box``
+    when T(t) rises far above T(0)).
+    """
+    T_of, constant = temperature_function(temperature)
+    friction = _positive("friction", friction)
+    horizon = _positive("horizon", horizon)
+    steps = _count("steps", steps, 8)
+    stride = output_stride(steps, outputs)
+    grid = _grid_for(potential, start, absorbing, T_of(0.0), box, cells, confinement)
+    times, absorbed, rates, temperatures = march(_sparse_problem(grid, friction), grid.initial_density(), T_of,
+                                                 constant, horizon, steps, stride)
+    times, survival, hazard, hazard_rate = survival_from_absorbed(times, absorbed, rates)
+    return TensorSurvival(times, survival, hazard, hazard_rate, np.array(temperatures), grid, steps)
+
+
+def fokker_planck_2d_mfpt(
+    potential: Potential, start: Sequence[Any], absorbing: AbsorbingSet, temperature: Any, *,
+    friction: Any = 1, box=None, cells: int | Sequence[int] = DEFAULT_CELLS_2D,
+    confinement: float = DEFAULT_CONFINEMENT_2D,
+) -> float:
+    """Mean first-passage time from ``start`` into ``absorbing`` from the backward equation K^T u = -M 1."""
+    import scipy.sparse.linalg
+
+    temperature, friction = _positive("temperature", temperature), _positive("friction", friction)
+    grid = _grid_for(potential, start, absorbing, temperature, box, cells, confinement)
+    K, _ = _generator(grid, _faces(grid), temperature, friction)
+    u = scipy.sparse.linalg.spsolve(K.T.tocsc(), -grid.volumes)
+    return grid.interpolate(u)
+
+
+def fokker_planck_2d_eigenvalues(
+    potential: Potential, start: Sequence[Any], absorbing: AbsorbingSet, temperature: Any, *,
+    friction: Any = 1, box=None, cells: int | Sequence[int] = DEFAULT_CELLS_2D, count: int = 1,
+    confinement: float = DEFAULT_CONFINEMENT_2D,
+) -> np.ndarray:
+    """The ``count`` lowest eigenvalues of -K v = lambda M v (lambda_1: the exact escape rate), ascending."""
+    temperature, friction = _positive("temperature", temperature), _positive("friction", friction)
+    count = _count("count", count, 1)
+    grid = _grid_for(potential, start, absorbing, temperature, box, cells, confinement)
+    values = grid.potential.ravel()[grid.unknowns]
+    if (values.max() - values.min()) / temperature > MAXIMUM_EXPONENT:
+        raise InvalidParameter(
+            f"temperature: (U_max - U_min)/T on the grid exceeds {MAXIMUM_EXPONENT:g}; raise T or give a smaller box")
+    K, _ = _generator(grid, _faces(grid), temperature, friction)
+    return lowest_eigenvalues(K, grid.volumes, values, temperature, count)
