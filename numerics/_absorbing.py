@@ -138,11 +138,6 @@ class HalfSpace(AbsorbingSet):
     def mask(self, coordinates):
         return sum(n * np.asarray(x, dtype=float) for n, x in zip(self.normal, coordinates)) >= self.offset
 
-    def axis(self) -> int | None:
-        """The coordinate axis the normal points along (+ or -), or None for an oblique half-space."""
-        nonzero = [k for k, n in enumerate(self.normal) if n != 0.0]
-        return nonzero[0] if len(nonzero) == 1 else None
-
     @property
     def bridge_applies(self) -> bool:
         return True

@@ -68,7 +68,7 @@ import sympy
 from theory._errors import InvalidParameter
 from theory._potential import Potential
 
-from ._absorbing import AbsorbingSet, HalfSpace
+from ._absorbing import AbsorbingSet
 from ._fokker_planck import (
     MAXIMUM_EXPONENT, SemiDiscrete, _count, _positive, _real, lowest_eigenvalues, march, output_stride,
     scharfetter_gummel, survival_from_absorbed, temperature_function,
@@ -106,7 +106,8 @@ class TensorGrid:
     potential: np.ndarray        # U at the centres, shape (n_x, n_y)
     absorbed: np.ndarray         # True where the centre is in the absorbing set
     start: tuple[float, float]
-    aligned: bool                # the boundary of A is on cell centres (half-plane normal to an axis)
+    absorbing: AbsorbingSet = dataclasses.field(repr=False)
+    function: Any = dataclasses.field(repr=False, compare=False)   # U(x, y) on arrays
 
     @property
     def cells(self) -> tuple[int, int]:
@@ -128,7 +129,6 @@ class TensorGrid:
             "spacing": list(self.spacing),
             "unknowns": int(self.unknowns.size),
             "absorbing_cells": int(self.absorbed.sum()),
-            "boundary_on_cell_centres": self.aligned,
         }
 
     def _bilinear(self, point) -> list[tuple[int, int, float]]:
@@ -198,11 +198,21 @@ def _automatic_box(U, absorbing: AbsorbingSet, start, temperature: float, confin
             box[axis][side] += (width / 2) * (1 if side else -1)
     else:
         raise InvalidParameter(f"box: U does not rise by {confinement:g} T around the start; give a finite box")
-    rows, columns = np.nonzero(low)
+    near = np.zeros_like(low)  # probe points next to a low one
+    near[1:] |= low[:-1]; near[:-1] |= low[1:]; near[:, 1:] |= low[:, :-1]; near[:, :-1] |= low[:, 1:]  # noqa: E702
+    border = near & ~live      # absorbing points bordering the low region
     result = []
-    for axis, indices in ((0, rows), (1, columns)):
+    for axis in range(2):
+        low_indices = np.nonzero(low.any(axis=1 - axis))[0]
+        border_indices = np.nonzero(border.any(axis=1 - axis))[0]
+        first, last = low_indices.min(), low_indices.max()
         step = axes[axis][1] - axes[axis][0]
-        result.append((axes[axis][indices.min()] - 2 * step, axes[axis][indices.max()] + 2 * step))
+        reach = 0.1 * (axes[axis][last] - axes[axis][first])
+        # where the absorbing set borders the low region, reach a tenth of the width into it, so that
+        # even a coarse grid (8 cells per axis) has absorbing cells there
+        below = max(2 * step, reach if border_indices.size and border_indices.min() < first else 0.0)
+        above = max(2 * step, reach if border_indices.size and border_indices.max() > last else 0.0)
+        result.append((axes[axis][first] - below, axes[axis][last] + above))
     return tuple(result)
 
 
@@ -219,8 +229,7 @@ def tensor_grid(
     """The tensor grid of a 2-D first-passage problem; ``temperature`` sets the automatic box.
 
     ``box`` is ((x_0, x_1), (y_0, y_1)) or None (chosen from the potential);
-    ``cells`` is a count per axis or a pair.  A half-plane normal to an axis puts
-    its boundary on a cell centre (the far wall moves by up to half a cell).
+    ``cells`` is a count per axis or a pair.
     """
     U = _numpy_potential(potential)
     if not isinstance(absorbing, AbsorbingSet):
@@ -244,66 +253,82 @@ def tensor_grid(
             raise InvalidParameter(f"box must be ((x0, x1), (y0, y1)), got {box!r}") from None
         if len(box) != 2 or not all(low < high for low, high in box):
             raise InvalidParameter(f"box must be ((x0, x1), (y0, y1)) with x0 < x1 and y0 < y1, got {box!r}")
-    aligned_axis = absorbing.axis() if isinstance(absorbing, HalfSpace) else None
-    centres, spacing, edges = [], [], []
-    aligned = False
-    for axis, ((low, high), n) in enumerate(zip(box, counts)):
-        h = (high - low) / n
-        boundary = None
-        if axis == aligned_axis:
-            sign = 1.0 if absorbing.normal[axis] > 0 else -1.0
-            boundary = sign * absorbing.offset
-            if not low < boundary < high:
-                boundary = None
-        if boundary is None:
-            axis_centres = low + (np.arange(n) + 0.5) * h
-            edges.append((low, high))
-        elif sign > 0:  # absorbing beyond the upper end: the last centre is the boundary
-            aligned = True
-            axis_centres = boundary - (n - 1 - np.arange(n)) * h
-            axis_centres[-1] = boundary
-            edges.append((boundary - (n - 0.5) * h, boundary + h / 2))
-        else:
-            aligned = True
-            axis_centres = boundary + np.arange(n) * h
-            axis_centres[0] = boundary
-            edges.append((boundary - h / 2, boundary + (n - 0.5) * h))
-        centres.append(axis_centres)
-        spacing.append(float(h))
+    centres = [low + (np.arange(n) + 0.5) * (high - low) / n for (low, high), n in zip(box, counts)]
+    spacing = [(high - low) / n for (low, high), n in zip(box, counts)]
     X, Y = np.meshgrid(*centres, indexing="ij")
     absorbed = np.asarray(absorbing.mask((X, Y)), dtype=bool)
     values = U(X, Y)
     if not np.all(np.isfinite(values[~absorbed])):
         raise InvalidParameter("potential: U is not finite at every cell centre of the box")
-    grid_box = tuple(edges)
-    if not all(low <= s <= high for s, (low, high) in zip(start, grid_box)):
-        raise InvalidParameter(f"box: the start {start} lies outside the box {grid_box}")
-    return TensorGrid(tuple(centres), tuple(spacing), grid_box, values, absorbed, start, aligned)
+    if absorbed.all() or not absorbed.any():
+        raise InvalidParameter(f"cells: {'every' if absorbed.all() else 'no'} cell centre of the box lies in the "
+                               f"absorbing set {absorbing}; refine the grid or change the box")
+    if not all(low <= s <= high for s, (low, high) in zip(start, box)):
+        raise InvalidParameter(f"box: the start {start} lies outside the box {box}")
+    return TensorGrid(tuple(centres), tuple(spacing), tuple(box), values, absorbed, start, absorbing, U)
 
 
 @dataclasses.dataclass(frozen=True)
 class _Faces:
-    """Neighbouring cell pairs (first -> second, along one axis) with U differences and face factors."""
+    """Neighbouring cells (first -> second, along one axis): unknown indices (-1: absorbing), U differences,
+    distances between the points the flux joins, and the face length."""
 
-    first: np.ndarray      # unknown index of the first cell, or -1 if absorbing
+    first: np.ndarray
     second: np.ndarray
     difference: np.ndarray
-    spacing: float
+    distance: np.ndarray
     length: float
 
 
+#: Bisection steps locating the boundary of A on a cut face (2^-40 of a cell), and the least cut fraction.
+_BISECTIONS = 40
+_LEAST_FRACTION = 1e-3
+
+
+def _boundary_fraction(absorbing: AbsorbingSet, inside: np.ndarray, outside: np.ndarray) -> np.ndarray:
+    """theta in (0, 1]: the boundary of A at inside + theta (outside - inside), by bisection (vectorised)."""
+    low, high = np.zeros(inside.shape[0]), np.ones(inside.shape[0])
+    for _ in range(_BISECTIONS):
+        middle = (low + high) / 2
+        points = inside + middle[:, None] * (outside - inside)
+        hit = np.asarray(absorbing.mask((points[:, 0], points[:, 1])), dtype=bool)
+        high, low = np.where(hit, middle, high), np.where(hit, low, middle)
+    return np.maximum(high, _LEAST_FRACTION)
+
+
 def _faces(grid: TensorGrid) -> list[_Faces]:
+    """The faces of the grid; a face between an unknown and an absorbing cell is cut at the boundary of A.
+
+    On a cut face the flux runs from the unknown's centre to the boundary point
+    a fraction theta of the way to the absorbing centre, where p = 0
+    (Shortley-Weller): distance theta h, and U at the boundary point.  This keeps
+    the scheme second order for any absorbing set, not only for boundaries
+    through cell centres.
+    """
     index = -np.ones(grid.cells, dtype=np.int64)
     index.ravel()[grid.unknowns] = np.arange(grid.unknowns.size)
+    X, Y = np.meshgrid(*grid.centres, indexing="ij")
+    centres = np.stack([X, Y], axis=-1)
     faces = []
     for axis in range(2):
         lower = (slice(None, -1), slice(None)) if axis == 0 else (slice(None), slice(None, -1))
         upper = (slice(1, None), slice(None)) if axis == 0 else (slice(None), slice(1, None))
         first, second = index[lower].ravel(), index[upper].ravel()
         keep = (first >= 0) | (second >= 0)
-        difference = (grid.potential[upper] - grid.potential[lower]).ravel()
-        faces.append(_Faces(first[keep], second[keep], difference[keep], grid.spacing[axis],
-                            grid.spacing[1 - axis]))
+        first, second = first[keep], second[keep]
+        first_point, second_point = centres[lower].reshape(-1, 2)[keep], centres[upper].reshape(-1, 2)[keep]
+        difference = (grid.potential[upper] - grid.potential[lower]).ravel()[keep]
+        distance = np.full(first.size, grid.spacing[axis])
+        for cut, live, dead in (((first >= 0) & (second < 0), first_point, second_point),
+                                ((first < 0) & (second >= 0), second_point, first_point)):
+            theta = _boundary_fraction(grid.absorbing, live[cut], dead[cut])
+            boundary = live[cut] + theta[:, None] * (dead[cut] - live[cut])
+            at_boundary = grid.function(boundary[:, 0], boundary[:, 1])
+            at_live = grid.function(live[cut][:, 0], live[cut][:, 1])
+            # difference is U(second) - U(first); the boundary point replaces the absorbing cell's centre
+            difference[cut] = (at_boundary - at_live) * (1 if dead is second_point else -1)
+            distance[cut] = theta * grid.spacing[axis]
+        faces.append(_Faces(first, second, difference, distance, grid.spacing[1 - axis]))
     return faces
 
 
@@ -315,7 +340,7 @@ def _generator(grid: TensorGrid, faces: list[_Faces], temperature: float, fricti
     rows, columns, entries = [], [], []
     exit_rate = np.zeros(n)
     for face in faces:
-        forward, backward = scharfetter_gummel(face.difference, temperature, friction, face.spacing)
+        forward, backward = scharfetter_gummel(face.difference, temperature, friction, face.distance)
         forward, backward = forward * face.length, backward * face.length
         a, b = face.first, face.second
         both = (a >= 0) & (b >= 0)
