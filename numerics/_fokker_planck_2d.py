@@ -44,8 +44,8 @@ Time stepping (:func:`numerics._fokker_planck.march`, shared with 1-D):
 Rannacher start-up and Crank-Nicolson, second order in dt.  Each step solves
 (M - dt/2 K(T)) p = r; the LU factorisation (scipy.sparse.linalg.splu) of one
 step's matrix serves the next ones by defect correction (iterative
-refinement to a relative residual of 1e-12), and is renewed when the
-correction stops converging within a few sweeps, so a schedule T(t) costs one
+refinement to a relative residual of 1e-10), and is renewed when the
+correction needs more than a few sweeps, so a schedule T(t) costs one
 factorisation per appreciable change of T rather than one per step.
 
 Stationary problems (constant T).  The mean first-passage time u solves the
@@ -92,8 +92,9 @@ DEFAULT_CONFINEMENT_2D = 30.0
 #: Probe points per axis when the box is chosen from the potential.
 _PROBE = 129
 #: Defect correction: target relative residual and sweeps before the LU is renewed.
-_RESIDUAL = 1e-12
+_RESIDUAL = 1e-10
 _SWEEPS = 12
+_RENEW_AFTER = 8
 
 
 @dataclasses.dataclass(frozen=True)
@@ -332,39 +333,68 @@ def _faces(grid: TensorGrid) -> list[_Faces]:
     return faces
 
 
-def _generator(grid: TensorGrid, faces: list[_Faces], temperature: float, friction: float):
-    """(K, e): the sparse generator on the unknowns and the outflux coefficients (outflux = e . p)."""
-    import scipy.sparse
+class _Assembly:
+    """The generator's sparsity pattern, built once per grid; K(T) then only fills in numbers.
 
-    n = grid.unknowns.size
-    rows, columns, entries = [], [], []
-    exit_rate = np.zeros(n)
-    for face in faces:
-        forward, backward = scharfetter_gummel(face.difference, temperature, friction, face.distance)
-        forward, backward = forward * face.length, backward * face.length
-        a, b = face.first, face.second
-        both = (a >= 0) & (b >= 0)
-        # flux a -> b is forward p_a - backward p_b: it leaves a and enters b
-        rows += [a[both], b[both], b[both], a[both]]
-        columns += [a[both], a[both], b[both], b[both]]
-        entries += [-forward[both], forward[both], -backward[both], backward[both]]
-        into_absorbing = (a >= 0) & (b < 0)
-        rows.append(a[into_absorbing]); columns.append(a[into_absorbing])  # noqa: E702
-        entries.append(-forward[into_absorbing])
-        np.add.at(exit_rate, a[into_absorbing], forward[into_absorbing])
-        from_absorbing = (a < 0) & (b >= 0)
-        rows.append(b[from_absorbing]); columns.append(b[from_absorbing])  # noqa: E702
-        entries.append(-backward[from_absorbing])
-        np.add.at(exit_rate, b[from_absorbing], backward[from_absorbing])
-    K = scipy.sparse.coo_matrix((np.concatenate(entries), (np.concatenate(rows), np.concatenate(columns))),
-                                shape=(n, n)).tocsr()
-    return K, exit_rate
+    Each face contributes up to four entries (a -> b: -forward at (a, a), +forward at
+    (b, a), -backward at (b, b), +backward at (a, b)); a cut face contributes its
+    diagonal entry and its outflux coefficient only.  Entries of one position are
+    summed into CSR order by ``bincount`` over a precomputed inverse index.
+    """
+
+    def __init__(self, grid: TensorGrid, faces: list[_Faces]):
+        n = grid.unknowns.size
+        rows, columns = [], []
+        self.faces, self.masks = faces, []
+        for face in faces:
+            a, b = face.first, face.second
+            both, into, out_of = (a >= 0) & (b >= 0), (a >= 0) & (b < 0), (a < 0) & (b >= 0)
+            self.masks.append((both, into, out_of))
+            rows += [a[both], b[both], b[both], a[both], a[into], b[out_of]]
+            columns += [a[both], a[both], b[both], b[both], a[into], b[out_of]]
+        rows, columns = np.concatenate(rows), np.concatenate(columns)
+        keys, self.inverse = np.unique(rows * n + columns, return_inverse=True)
+        self.indices = (keys % n).astype(np.int32)
+        self.indptr = np.searchsorted(keys // n, np.arange(n + 1)).astype(np.int32)
+        self.diagonal = np.searchsorted(keys, np.arange(n) * (n + 1))
+        self.size = n
+
+    def __call__(self, temperature: float, friction: float):
+        """(K, e): the sparse generator on the unknowns and the outflux coefficients (outflux = e . p)."""
+        import scipy.sparse
+
+        entries = []
+        exit_rate = np.zeros(self.size)
+        for face, (both, into, out_of) in zip(self.faces, self.masks):
+            forward, backward = scharfetter_gummel(face.difference, temperature, friction, face.distance)
+            forward, backward = forward * face.length, backward * face.length
+            # flux a -> b is forward p_a - backward p_b: it leaves a and enters b
+            entries += [-forward[both], forward[both], -backward[both], backward[both],
+                        -forward[into], -backward[out_of]]
+            np.add.at(exit_rate, face.first[into], forward[into])
+            np.add.at(exit_rate, face.second[out_of], backward[out_of])
+        data = np.bincount(self.inverse, weights=np.concatenate(entries), minlength=self.indices.size)
+        return scipy.sparse.csr_matrix((data, self.indices, self.indptr), shape=(self.size, self.size)), exit_rate
+
+    def shifted(self, K, volumes: np.ndarray, factor: float):
+        """M - factor K on the same pattern (every unknown has a diagonal entry)."""
+        import scipy.sparse
+
+        data = -factor * K.data
+        data[self.diagonal] += volumes
+        return scipy.sparse.csr_matrix((data, self.indices, self.indptr), shape=K.shape)
+
+
+def _generator(grid: TensorGrid, temperature: float, friction: float):
+    """(K, e) of a grid at one temperature."""
+    return _Assembly(grid, _faces(grid))(temperature, friction)
 
 
 class _ReusedFactorisation:
     """Solves (M - factor K) q = r by the LU of an earlier such matrix and defect correction."""
 
-    def __init__(self, volumes: np.ndarray):
+    def __init__(self, assembly: _Assembly, volumes: np.ndarray):
+        self.assembly = assembly
         self.volumes = volumes
         self.lu = None
         self.factorisations = 0
@@ -376,18 +406,18 @@ class _ReusedFactorisation:
         self.factorisations += 1
 
     def __call__(self, K, factor: float):
-        import scipy.sparse
-
-        A = (scipy.sparse.diags(self.volumes) - factor * K).tocsr()
+        A = self.assembly.shifted(K, self.volumes, factor)
         if self.lu is None:
             self._factorise(A)
 
         def solve(right: np.ndarray) -> np.ndarray:
             scale = np.max(np.abs(right)) or 1.0
             q = self.lu.solve(right)
-            for _ in range(_SWEEPS):
+            for sweep in range(_SWEEPS):
                 residual = right - A @ q
                 if np.max(np.abs(residual)) <= _RESIDUAL * scale:
+                    if sweep > _RENEW_AFTER:  # converging slowly: renew the LU for the steps to come
+                        self._factorise(A)
                     return q
                 q = q + self.lu.solve(residual)
             self._factorise(A)
@@ -397,13 +427,13 @@ class _ReusedFactorisation:
 
 
 def _sparse_problem(grid: TensorGrid, friction: float) -> SemiDiscrete:
-    faces = _faces(grid)
+    assembly = _Assembly(grid, _faces(grid))
     volumes = grid.volumes
     return SemiDiscrete(
         volumes,
-        generator=lambda T: _generator(grid, faces, T, friction),
+        generator=lambda T: assembly(T, friction),
         apply=lambda K, p: K[0] @ p,
-        solver=lambda K, factor, _reuse=_ReusedFactorisation(volumes): _reuse(K[0], factor),
+        solver=lambda K, factor, _reuse=_ReusedFactorisation(assembly, volumes): _reuse(K[0], factor),
         outflux=lambda K, p: float(K[1] @ p),
     )
 
@@ -467,7 +497,7 @@ def fokker_planck_2d_mfpt(
 
     temperature, friction = _positive("temperature", temperature), _positive("friction", friction)
     grid = _grid_for(potential, start, absorbing, temperature, box, cells, confinement)
-    K, _ = _generator(grid, _faces(grid), temperature, friction)
+    K, _ = _generator(grid, temperature, friction)
     u = scipy.sparse.linalg.spsolve(K.T.tocsc(), -grid.volumes)
     return grid.interpolate(u)
 
@@ -485,5 +515,5 @@ def fokker_planck_2d_eigenvalues(
     if (values.max() - values.min()) / temperature > MAXIMUM_EXPONENT:
         raise InvalidParameter(
             f"temperature: (U_max - U_min)/T on the grid exceeds {MAXIMUM_EXPONENT:g}; raise T or give a smaller box")
-    K, _ = _generator(grid, _faces(grid), temperature, friction)
+    K, _ = _generator(grid, temperature, friction)
     return lowest_eigenvalues(K, grid.volumes, values, temperature, count)
