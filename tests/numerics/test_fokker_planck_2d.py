@@ -92,7 +92,8 @@ def test_mass_is_conserved_and_positive_with_a_ball_condition():
     (dict(start=(-1,)), "start must be a point"),
     (dict(cells=4), "cells must be an integer of at least 8"),
     (dict(box=((0, -1), (-1, 1))), "x0 < x1"),
-    (dict(box=((-3, -2), (-1, 1))), "outside the box"),
+    (dict(box=((-0.5, 1), (-1, 1))), "outside the box"),
+    (dict(box=((-3, -0.5), (-1, 1))), "no cell centre of the box lies in the absorbing set"),
 ])
 def test_bad_input_names_the_parameter(arguments, fragment):
     options = dict(start=(-1, 0), cells=16, box=None, **{})
