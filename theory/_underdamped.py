@@ -216,7 +216,7 @@ def mel_nikov_meshkov_rate() -> Derivation:
 
 # ---------------------------------------------------------------- a landscape
 #: Steps of the walk from the minimum to the far turning point, and the longest walk (in |b - a|).
-_WALK_STEPS, _WALK_LIMIT = 64, 1000
+_WALK_STEPS, _WALK_LIMIT = 64, 100
 
 
 @dataclasses.dataclass(frozen=True)
@@ -242,7 +242,8 @@ class UnderdampedEscape:
         for index in range(1, _WALK_STEPS * _WALK_LIMIT):
             probe = a + index * step
             if U(probe) >= barrier_energy:
-                return mpmath.findroot(lambda x: U(x) - barrier_energy, (previous, probe), solver="anderson")
+                with mpmath.workdps(30):
+                    return mpmath.findroot(lambda x: U(x) - barrier_energy, (previous, probe), solver="anderson")
             previous = probe
         raise InvalidParameter("potential: U does not rise back to the barrier energy beyond the minimum; "
                                "the well's orbit at the barrier energy is not closed")
