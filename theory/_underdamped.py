@@ -230,13 +230,18 @@ class UnderdampedEscape:
         return self.overdamped.potential
 
     @functools.cached_property
-    def turning_point(self) -> mpmath.mpf:
-        """x_t: where U rises back to the barrier energy on the far side of the minimum."""
+    def _orbit(self):
+        """(U as an mpmath function, a, b, E_b = U(b)) at 30 digits."""
         U = self.potential.mpmath_function(0)
         values = self.potential.values
         a = mpmath.mpf(sympy.N(self.overdamped.minimum.subs(values), 30))
         b = mpmath.mpf(sympy.N(self.overdamped.saddle.subs(values), 30))
-        barrier_energy = U(b)
+        return U, a, b, U(b)
+
+    @functools.cached_property
+    def turning_point(self) -> mpmath.mpf:
+        """x_t: where U rises back to the barrier energy on the far side of the minimum."""
+        U, a, b, barrier_energy = self._orbit
         step = (a - b) / _WALK_STEPS
         previous = a
         for index in range(1, _WALK_STEPS * _WALK_LIMIT):
@@ -251,11 +256,7 @@ class UnderdampedEscape:
     @functools.cached_property
     def reduced_action(self) -> mpmath.mpf:
         """J = I(E_b)/sqrt(m) = 2 int_{x_t}^{b} sqrt(2 (E_b - U(x))) dx (tanh-sinh quadrature)."""
-        U = self.potential.mpmath_function(0)
-        values = self.potential.values
-        a = mpmath.mpf(sympy.N(self.overdamped.minimum.subs(values), 30))
-        b = mpmath.mpf(sympy.N(self.overdamped.saddle.subs(values), 30))
-        barrier_energy = U(b)
+        U, a, b, barrier_energy = self._orbit
         with mpmath.workdps(30):
             integrand = lambda x: mpmath.sqrt(2 * max(barrier_energy - U(x), 0))  # noqa: E731
             ends = sorted([self.turning_point, a, b])

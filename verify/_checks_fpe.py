@@ -321,7 +321,7 @@ def _fpe_2d_vs_exact(mode):
     absorbing = absorbing_set_from_condition("x >= 0", potential.variables)
     start = (-1.0, 0.0)
     temperatures = (0.2,) if mode == QUICK else (0.35, 0.2, 0.15)
-    cells = 32 if mode == QUICK else 64
+    cells = 16 if mode == QUICK else 64
     comparisons = []
     for temperature in temperatures:
         box = tensor_grid(potential, start, absorbing, temperature).box
@@ -335,10 +335,10 @@ def _fpe_2d_vs_exact(mode):
             details={"observed_order": order, "ladder": values, "box": [list(side) for side in box]},
         ))
     temperature = 0.1
-    lowest, second = fokker_planck_2d_eigenvalues(potential, start, absorbing, temperature, cells=2 * cells, count=2)
-    mfpt = fokker_planck_2d_mfpt(potential, start, absorbing, temperature, cells=2 * cells)
+    lowest, second = fokker_planck_2d_eigenvalues(potential, start, absorbing, temperature, cells=4 * cells, count=2)
+    mfpt = fokker_planck_2d_mfpt(potential, start, absorbing, temperature, cells=4 * cells)
     comparisons.append(Comparison(
-        f"T/dU=0.1: lambda_1 tau (2-D, {2 * cells}^2 cells)", 1.0, lowest * mfpt,
+        f"T/dU=0.1: lambda_1 tau (2-D, {4 * cells}^2 cells)", 1.0, lowest * mfpt,
         ErrorBudget(asymptotic=lowest / second * math.log(second / lowest)),
         details={"lambda_1": float(lowest), "lambda_2": float(second), "mfpt": mfpt},
     ))

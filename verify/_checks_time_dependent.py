@@ -108,7 +108,7 @@ def _ensemble_vs_fpe_2d(mode):
     temperature = parse_schedule(SPIKE_2D["schedule"], sympy.Rational(SPIKE_2D["baseline"])).temperature
     horizon, start = SPIKE_2D["horizon"], SPIKE_2D["start"]
     if mode == QUICK:
-        trajectories, dt, cells, steps, cases = 6000, 8e-3, 24, 60, SPIKE_2D["absorbing"][:1]
+        trajectories, dt, cells, steps, cases = 6000, 8e-3, 16, 60, SPIKE_2D["absorbing"][:1]
     else:
         trajectories, dt, cells, steps, cases = 200_000, 2e-3, 48, 240, SPIKE_2D["absorbing"]
     gradient = tuple(g.subs(potential.values) for g in potential.gradient)

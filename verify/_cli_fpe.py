@@ -92,13 +92,7 @@ def _command_fpe(arguments) -> int:
         rate = float(fokker_planck_eigenvalues(landscape, start, target, temperature, **options)[0])
         mfpt = fokker_planck_mfpt(landscape, start, target, temperature, **options)
     payload = {
-        "times": curve.times.tolist(),
-        "survival": curve.survival.tolist(),
-        "hazard": curve.hazard.tolist(),
-        "hazard_rate": curve.hazard_rate.tolist(),
-        "temperatures": curve.temperatures.tolist(),
-        "rate": rate,
-        "mfpt": mfpt,
+        **_curve_keys(curve, rate, mfpt),
         "reflect": curve.reflect,
         "cells": curve.cells,
         "steps": curve.steps,
@@ -110,6 +104,19 @@ def _command_fpe(arguments) -> int:
     lines.append(f"grid: {curve.cells} cells from reflecting end {curve.reflect:.6g}; {curve.steps} time steps")
     emit(arguments, payload, lines)
     return 0
+
+
+def _curve_keys(curve, rate, mfpt) -> dict:
+    """The keys both solvers report: the curve on its time grid, and the rate and MFPT (constant T, else None)."""
+    return {
+        "times": curve.times.tolist(),
+        "survival": curve.survival.tolist(),
+        "hazard": curve.hazard.tolist(),
+        "hazard_rate": curve.hazard_rate.tolist(),
+        "temperatures": curve.temperatures.tolist(),
+        "rate": rate,
+        "mfpt": mfpt,
+    }
 
 
 def _table(curve) -> list[str]:
@@ -167,13 +174,7 @@ def _fpe_in_two_dimensions(arguments, landscape, temperature, horizon, friction,
         mfpt = value
     final = curve.grid
     payload = {
-        "times": curve.times.tolist(),
-        "survival": curve.survival.tolist(),
-        "hazard": curve.hazard.tolist(),
-        "hazard_rate": curve.hazard_rate.tolist(),
-        "temperatures": curve.temperatures.tolist(),
-        "rate": rate,
-        "mfpt": mfpt,
+        **_curve_keys(curve, rate, mfpt),
         "grid": final.as_dict(),
         "grid_convergence": {
             "quantity": quantity,
