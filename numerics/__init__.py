@@ -79,3 +79,13 @@ __all__ += [
     "FokkerPlanckGrid", "SurvivalCurve", "fokker_planck_eigenvalues", "fokker_planck_grid", "fokker_planck_mfpt",
     "fokker_planck_survival", "richardson",
 ]
+from ._fokker_planck_2d import TensorGrid as TensorGrid  # noqa: E402
+from ._fokker_planck_2d import TensorSurvival as TensorSurvival  # noqa: E402
+from ._fokker_planck_2d import fokker_planck_2d_eigenvalues as fokker_planck_2d_eigenvalues  # noqa: E402
+from ._fokker_planck_2d import fokker_planck_2d_mfpt as fokker_planck_2d_mfpt  # noqa: E402
+from ._fokker_planck_2d import fokker_planck_2d_survival as fokker_planck_2d_survival  # noqa: E402
+from ._fokker_planck_2d import tensor_grid as tensor_grid  # noqa: E402
+__all__ += [
+    "TensorGrid", "TensorSurvival", "fokker_planck_2d_eigenvalues", "fokker_planck_2d_mfpt", "fokker_planck_2d_survival",
+    "tensor_grid",
+]
