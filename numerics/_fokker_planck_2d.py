@@ -82,11 +82,13 @@ __all__ = [
     "fokker_planck_2d_mfpt",
     "fokker_planck_2d_eigenvalues",
     "DEFAULT_CELLS_2D",
+    "DEFAULT_STEPS_2D",
     "DEFAULT_CONFINEMENT_2D",
 ]
 
-#: Default cells per axis.
+#: Default cells per axis, and time steps over the horizon.
 DEFAULT_CELLS_2D = 128
+DEFAULT_STEPS_2D = 400
 #: The automatic box ends where U exceeds its minimum over the unknowns by this many T.
 DEFAULT_CONFINEMENT_2D = 30.0
 #: Probe points per axis when the box is chosen from the potential.
@@ -465,7 +467,7 @@ def fokker_planck_2d_survival(
     friction: Any = 1,
     box=None,
     cells: int | Sequence[int] = DEFAULT_CELLS_2D,
-    steps: int = 1000,
+    steps: int = DEFAULT_STEPS_2D,
     outputs: int | None = None,
     confinement: float = DEFAULT_CONFINEMENT_2D,
 ) -> TensorSurvival:

@@ -17,7 +17,8 @@ from ._cli_common import (
 __all__ = ["register"]
 
 
-#: Defaults by dimension: cells (per axis in 2-D) and time steps.
+#: Defaults by dimension: cells (per axis in 2-D) and time steps; 2-D as numerics._fokker_planck_2d's
+#: DEFAULT_CELLS_2D and DEFAULT_STEPS_2D (written out here so that `kramers --help` imports no numerics).
 DEFAULT_CELLS = {1: 1000, 2: 128}
 DEFAULT_STEPS = {1: 2000, 2: 400}
 
