@@ -264,8 +264,9 @@ def tensor_grid(
     if not np.all(np.isfinite(values[~absorbed])):
         raise InvalidParameter("potential: U is not finite at every cell centre of the box")
     if absorbed.all() or not absorbed.any():
-        raise InvalidParameter(f"cells: {'every' if absorbed.all() else 'no'} cell centre of the box lies in the "
-                               f"absorbing set {absorbing}; refine the grid or change the box")
+        raise InvalidParameter(f"cells: on {counts[0]} x {counts[1]} cells {'every' if absorbed.all() else 'no'} "
+                               f"cell centre of the box lies in the absorbing set {absorbing}; refine the grid or "
+                               "change the box")
     if not all(low <= s <= high for s, (low, high) in zip(start, box)):
         raise InvalidParameter(f"box: the start {start} lies outside the box {box}")
     return TensorGrid(tuple(centres), tuple(spacing), tuple(box), values, absorbed, start, absorbing, U)

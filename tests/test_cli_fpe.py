@@ -139,3 +139,10 @@ def test_absorb_with_one_variable_is_refused():
     completed = kramers("fpe", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--absorb", "x > 1",
                         "--temperature", "0.5", "--horizon", "1")
     assert completed.returncode == 2 and "--absorb" in completed.stderr
+
+
+def test_a_disc_too_small_for_the_coarsest_rung_is_refused_before_running():
+    completed = kramers("fpe", "--var", "x,y", "--potential", SEPARABLE, "--from", "-1,0", "--to", "1,0",
+                        "--temperature", "0.3", "--horizon", "1", "--cells", "32", "--steps", "8", "--outputs", "1")
+    assert completed.returncode == 2 and "coarsest grid" in completed.stderr and "8 x 8" in completed.stderr
+    assert completed.stdout == ""

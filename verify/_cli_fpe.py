@@ -152,6 +152,10 @@ def _fpe_in_two_dimensions(arguments, landscape, temperature, horizon, friction,
     box = grid.box if box is None else box
     options = dict(friction=friction, box=box)
     rungs = lambda level: tuple(n * level // 4 for n in cells)  # noqa: E731  (level 1, 2, 4: cells/4, /2, /1)
+    try:  # the coarsest rung of the convergence ladder must resolve the absorbing set too
+        tensor_grid(landscape, start, absorbing, T0, box=box, cells=rungs(1))
+    except InvalidParameter as error:
+        raise UsageError(f"--cells: the convergence ladder's coarsest grid (cells/4) fails: {error}") from None
     curve = fokker_planck_2d_survival(landscape, start, absorbing, temperature, horizon, cells=cells, steps=steps,
                                       outputs=arguments.outputs, **options)
     rate = mfpt = None
