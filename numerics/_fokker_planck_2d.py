@@ -49,7 +49,7 @@ Rannacher start-up and Crank-Nicolson, second order in dt.  Each step solves
 (M - dt/2 K(T)) p = r; the LU factorisation (scipy.sparse.linalg.splu) of one
 step's matrix serves the next ones by defect correction (iterative
 refinement to a relative residual of 1e-10), and is renewed when the
-correction does not converge in a dozen sweeps, so a schedule T(t) costs a
+correction needs more than eight sweeps, so a schedule T(t) costs a
 few factorisations rather than one per step (measured on 64^2 cells, 300
 steps through a spike: 10 factorisations instead of 153, half the time).
 
