@@ -78,7 +78,7 @@ from ._derivation import Derivation, ValidityRegime
 from ._errors import InvalidParameter, OutOfRegimeWarning
 from ._kramers import KramersEscape, kramers_escape
 from ._potential import Potential
-from ._symbols import Delta, DeltaU, I_b, T, gamma, k, kappa_a, kappa_b, m
+from ._symbols import DeltaU, I_b, T, gamma, k, kappa_a, kappa_b, m
 
 __all__ = [
     "depopulation_factor",
