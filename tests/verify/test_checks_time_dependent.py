@@ -21,3 +21,18 @@ def test_a_kernel_that_ignored_the_spike_would_be_caught():
     with_spike, stderr = _ensemble_survival(potential, spike, horizon, 4e-3, 4000, 1)
     without, _ = _ensemble_survival(potential, baseline, horizon, 4e-3, 4000, 1)
     assert without - with_spike > 5 * Z * stderr
+
+
+def test_two_dimensional_quick_check_passes_and_its_budget_would_catch_a_missed_spike():
+    from numerics import absorbing_set_from_condition, fokker_planck_2d_survival
+    from verify._checks_time_dependent import SPIKE_2D
+
+    (result,) = run_checks(["ensemble_vs_fpe_2d_under_spike"], QUICK)
+    assert result.passed, [c.as_dict() for c in result.comparisons]
+    (comparison,) = result.comparisons
+    # without the spike (T = T0 throughout) the oracle's survival is far outside the check's tolerance
+    potential = Potential.from_string(SPIKE_2D["potential"], variables=["x", "y"])
+    absorbing = absorbing_set_from_condition("x >= 0", potential.variables)
+    baseline = fokker_planck_2d_survival(potential, SPIKE_2D["start"], absorbing, float(SPIKE_2D["baseline"]),
+                                         SPIKE_2D["horizon"], cells=32, steps=60, outputs=1).survival[-1]
+    assert baseline - comparison.predicted > 3 * comparison.budget.tolerance
