@@ -8,6 +8,10 @@ omega_0 = sqrt(8), omega_b = 2, I(E_b) = 8/3, so Delta = gamma I(E_b)/(m T)
 
 Each formula is compared inside its regime:
 * Mel'nikov-Meshkov turnover: at every friction;
+* the exact weak-friction limit, tau_ED from the energy-diffusion equation
+  (UnderdampedEscape.energy_diffusion_time, quadrature over the action I(E)),
+  where Delta <= 0.05: it has no finite-barrier error, only the finite-friction
+  one of A(Delta)/Delta;
 * spatial diffusion: where 1 - A(Delta) < 3% (Delta >= 10, gamma >= 0.75);
 * energy diffusion: where Delta <= 0.05 (full mode only, gamma = 0.001: tau ~ 3e4 there).
 
@@ -15,9 +19,12 @@ Budget of the measured rate k_ens = 1/tau (relative):
   z x stderr (exponential times: stderr(tau)/tau = 1/sqrt(N_escaped))
   + the dt bias, the difference between the rungs dt and dt/2
   + the declared asymptotic error of the formula:
-    - O(T/dU) for all three, declared as 2 |C_1| T with C_1 = 3/8 the first
-      Laplace correction of the overdamped time on this landscape (the size of
-      the T/dU terms; the underdamped corrections themselves are not derived);
+    - O(T/dU) for all three.  Where Delta >= 1 it is declared as 2 |C_1| T
+      with C_1 = 3/8 the first Laplace correction of the overdamped time on
+      this landscape (the strong-friction end of the ladder); where Delta < 1
+      as |1 - k_exact/k_ed|, the finite-barrier error of the energy-diffusion
+      rate against the exact weak-friction limit (below): 0.30 at T = 0.2,
+      (1 - r)/T -> 1.73 as T -> 0, so larger than at strong friction;
     - energy diffusion: in addition 2 |zeta(1/2)|/sqrt(pi) sqrt(Delta), twice
       the next term of A(Delta)/Delta;
     - spatial diffusion: in addition 1 - A(Delta);
@@ -54,6 +61,8 @@ NEXT_TERM_ENERGY_DIFFUSION = float(mpmath.zeta(0.5) / mpmath.sqrt(mpmath.pi))
 FRICTION_LADDER = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 #: Regime limits in Delta.
 SPATIAL_REGIME, ENERGY_REGIME = 10.0, 0.05
+#: Energy steps of the exact weak-friction quadrature (and twice as many for its error).
+EXACT_NODES = 200
 
 
 def _ensemble(potential, friction, dt, trajectories, seed, max_time):
@@ -72,6 +81,11 @@ def friction_study(frictions, trajectories, dt, seed=5100):
     potential = Potential.from_string(QUARTIC)
     theory = underdamped_escape(potential, -1, 1)
     first = abs(float(kramers_escape(potential, -1, 1).correction_coefficient(1)))
+    exact_weak = None
+    if any(40 * f / 3 < 1 for f in frictions):  # the exact weak-friction limit: gamma tau_ED does not depend on gamma
+        tau, error = theory.energy_diffusion_time(TEMPERATURE, 1, MASS, nodes=EXACT_NODES)
+        exact_weak = {"gamma_tau": tau, "gamma_tau_error": error,
+                      "ratio": 1 / (tau * theory.numbers(TEMPERATURE, 1, MASS)["rate_energy_diffusion"])}
     rows = []
     for index, friction in enumerate(frictions):
         numbers = theory.numbers(TEMPERATURE, friction, MASS)
@@ -87,8 +101,13 @@ def friction_study(frictions, trajectories, dt, seed=5100):
             "rate": rate, "rate_spatial_diffusion": numbers["rate_spatial_diffusion"],
             "rate_energy_diffusion": numbers["rate_energy_diffusion"], "rate_turnover": numbers["rate_turnover"],
             "depopulation_factor": float(depopulation_factor(numbers["energy_loss"])),
-            "finite_barrier": ASYMPTOTIC_SAFETY * first * TEMPERATURE,
+            "finite_barrier": (ASYMPTOTIC_SAFETY * first * TEMPERATURE if numbers["energy_loss"] >= 1
+                               else abs(1 - exact_weak["ratio"])),
             "start": rate / relaxation * math.log(relaxation / rate),
+            **({} if exact_weak is None else {
+                "rate_energy_diffusion_exact": friction / exact_weak["gamma_tau"],
+                "rate_energy_diffusion_exact_error": exact_weak["gamma_tau_error"] / exact_weak["gamma_tau"],
+                "exact_over_asymptotic": exact_weak["ratio"]}),
         })
     return rows
 
@@ -104,9 +123,11 @@ def _comparisons(rows):
             candidates.append(("spatial diffusion", row["rate_spatial_diffusion"],
                                declared + 1 - row["depopulation_factor"]))
         if row["energy_loss"] <= ENERGY_REGIME:
-            candidates.append(("energy diffusion", row["rate_energy_diffusion"],
-                               declared + ASYMPTOTIC_SAFETY * abs(NEXT_TERM_ENERGY_DIFFUSION)
-                               * math.sqrt(row["energy_loss"])))
+            depopulation = ASYMPTOTIC_SAFETY * abs(NEXT_TERM_ENERGY_DIFFUSION) * math.sqrt(row["energy_loss"])
+            candidates.append(("energy diffusion", row["rate_energy_diffusion"], declared + depopulation))
+            # the exact weak-friction limit has no finite-barrier error: only the finite-friction one
+            candidates.append(("energy diffusion exact", row["rate_energy_diffusion_exact"],
+                               row["start"] + depopulation + row["rate_energy_diffusion_exact_error"]))
         for label, predicted, asymptotic in candidates:
             # compared as k_ens / k_formula against 1, every term relative
             comparisons.append(Comparison(

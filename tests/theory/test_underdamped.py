@@ -90,3 +90,30 @@ def test_a_well_that_does_not_close_at_the_barrier_energy_is_refused():
     potential = Potential.from_string("(x**2-1)**2/(1+x**4)")
     with pytest.raises(InvalidParameter, match="barrier energy"):
         underdamped_escape(potential, -1, 1).turning_point
+
+
+def test_exact_weak_friction_time_against_an_independent_scipy_quadrature_and_its_scalings():
+    # tau_ED = (m/(gamma T)) int dE [1 + e^{E/T}/(T I) int I e^{-E'/T}], I(E) by scipy on 800 energy steps
+    import numpy as np
+    from scipy import integrate, optimize
+
+    def action(energy):
+        if energy <= 0:
+            return 0.0
+        left = optimize.brentq(lambda x: (x * x - 1) ** 2 - energy, -math.sqrt(2) - 1e-12, -1)
+        right = optimize.brentq(lambda x: (x * x - 1) ** 2 - energy, -1, 0)
+        return 2 * integrate.quad(lambda x: math.sqrt(max(2 * (energy - (x * x - 1) ** 2), 0)), left, right)[0]
+
+    temperature = 0.2
+    energies = np.linspace(0, 1, 801)
+    actions = np.array([action(e) for e in energies[:-1]] + [8 / 3])
+    inner = integrate.cumulative_trapezoid(actions * np.exp(-(energies - 1) / temperature), energies, initial=0)
+    outer = np.ones_like(energies)
+    outer[1:] += np.exp((energies[1:] - 1) / temperature) / (temperature * actions[1:]) * inner[1:]
+    reference = integrate.trapezoid(outer, energies) / temperature
+    theory = underdamped_escape(QUARTIC, -1, 1)
+    tau, error = theory.energy_diffusion_time(temperature, 1, 1, nodes=50)
+    assert tau == pytest.approx(reference, abs=2 * error + 1e-4 * reference)
+    assert theory.energy_diffusion_time(temperature, 0.5, 2, nodes=50)[0] == pytest.approx(4 * tau, rel=1e-12)
+    # it tends to 1/k_ed only as T/dU -> 0: at T = 0.2 the asymptotic rate is 1/0.696 too fast
+    assert 1 / (tau * theory.numbers(temperature, 1, 1)["rate_energy_diffusion"]) == pytest.approx(0.696, abs=2e-3)
