@@ -45,6 +45,12 @@ with the frequencies omega_0^2 = U''(a)/m and omega_b^2 = |U''(b)|/m.  Kramers
   gamma -> 0 the product tends to k_ed; for Delta -> infinity A -> 1
   exponentially and k -> k_sd.  Both limits are tests.
 
+The exact weak-friction limit.  The energy-diffusion equation itself (not
+only its Arrhenius asymptote) has a mean first-passage time in closed
+quadrature form, exact for gamma -> 0 at any barrier:
+:meth:`UnderdampedEscape.energy_diffusion_time`.  On (x^2 - 1)^2 it shows the
+finite-barrier error of k_ed: 1/(tau_ED k_ed) = 1 - 1.7 T/dU + ...
+
 What "rate" means here.  Every rate is 1/tau for the mean first-passage time
 from the well to a point well past the saddle (in a double well: the other
 well's minimum), which is also the decay rate of the well's population when
