@@ -73,7 +73,7 @@ import sympy
 from theory._errors import InvalidParameter
 from theory._potential import Potential
 
-from ._absorbing import AbsorbingSet
+from theory._absorbing import AbsorbingSet, Ball, Condition, HalfSpace
 from ._fokker_planck import (
     MAXIMUM_EXPONENT, SemiDiscrete, _count, _positive, _real, lowest_eigenvalues, march, output_stride,
     scharfetter_gummel, survival_from_absorbed, temperature_function,
@@ -169,6 +169,20 @@ class TensorGrid:
         return float(sum(weight * full[i, j] for i, j, weight in self._bilinear(self.start)))
 
 
+def absorbing_mask(absorbing: AbsorbingSet, coordinates) -> np.ndarray:
+    """Membership in ``absorbing`` of many points at once (``coordinates[k]``: the k-th coordinates, one shape)."""
+    coordinates = [np.asarray(x, dtype=float) for x in coordinates]
+    shape = np.broadcast_shapes(*(x.shape for x in coordinates))
+    if isinstance(absorbing, HalfSpace):
+        return sum(n * x for n, x in zip(absorbing.normal, coordinates)) >= absorbing.offset
+    if isinstance(absorbing, Ball):
+        return sum((x - c) ** 2 for c, x in zip(absorbing.center, coordinates)) <= absorbing.radius**2
+    if isinstance(absorbing, Condition):
+        function = sympy.lambdify(absorbing.variables, absorbing.condition, modules="numpy")
+        return np.broadcast_to(np.asarray(function(*coordinates), dtype=bool), shape)
+    raise InvalidParameter(f"absorbing: a {type(absorbing).__name__} has no two-dimensional grid form")
+
+
 def _numpy_potential(potential: Potential):
     if not isinstance(potential, Potential):
         raise InvalidParameter(f"potential must be a theory.Potential, got {type(potential).__name__}")
@@ -193,7 +207,7 @@ def _automatic_box(U, absorbing: AbsorbingSet, start, temperature: float, confin
         axes = [np.linspace(low, high, _PROBE) for low, high in box]
         X, Y = np.meshgrid(*axes, indexing="ij")
         values = U(X, Y)
-        live = ~absorbing.mask((X, Y)) & np.isfinite(values)
+        live = ~absorbing_mask(absorbing, (X, Y)) & np.isfinite(values)
         if not live.any():
             raise InvalidParameter("absorbing set: it covers every probed point around the start")
         low = live & (values - values[live].min() < confinement * temperature)
@@ -264,7 +278,7 @@ def tensor_grid(
     centres = [low + (np.arange(n) + 0.5) * (high - low) / n for (low, high), n in zip(box, counts)]
     spacing = [(high - low) / n for (low, high), n in zip(box, counts)]
     X, Y = np.meshgrid(*centres, indexing="ij")
-    absorbed = np.asarray(absorbing.mask((X, Y)), dtype=bool)
+    absorbed = np.asarray(absorbing_mask(absorbing, (X, Y)), dtype=bool)
     values = U(X, Y)
     if not np.all(np.isfinite(values[~absorbed])):
         raise InvalidParameter("potential: U is not finite at every cell centre of the box")
@@ -300,7 +314,7 @@ def _boundary_fraction(absorbing: AbsorbingSet, inside: np.ndarray, outside: np.
     for _ in range(_BISECTIONS):
         middle = (low + high) / 2
         points = inside + middle[:, None] * (outside - inside)
-        hit = np.asarray(absorbing.mask((points[:, 0], points[:, 1])), dtype=bool)
+        hit = np.asarray(absorbing_mask(absorbing, (points[:, 0], points[:, 1])), dtype=bool)
         high, low = np.where(hit, middle, high), np.where(hit, low, middle)
     return np.maximum(high, _LEAST_FRACTION)
 

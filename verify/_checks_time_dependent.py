@@ -33,9 +33,9 @@ import math
 import numpy as np
 import sympy
 
-from numerics import absorbing_set_from_condition, fokker_planck_survival, half_line, langevin_first_passage
+from numerics import fokker_planck_survival, langevin_first_passage
 from numerics._fokker_planck_2d import fokker_planck_2d_survival
-from theory import Potential, parse_schedule
+from theory import EscapeProblem, Potential, absorbing_set_from_condition, parse_schedule
 
 from ._budget import Comparison, ErrorBudget
 from ._check import QUICK, register
@@ -52,12 +52,8 @@ SCHEDULES = (
 )
 
 
-def _ensemble_survival(potential, temperature, horizon, dt, trajectories, seed):
-    sample = langevin_first_passage(
-        tuple(g.subs(potential.values) for g in potential.gradient), potential.variables,
-        start=(-1.0,), absorbing=half_line(-1.0, 1.0), temperature=temperature, dt=dt,
-        trajectories=trajectories, seed=seed, max_time=horizon,
-    )
+def _ensemble_survival(problem, horizon, dt, trajectories, seed):
+    sample = langevin_first_passage(problem, dt=dt, trajectories=trajectories, seed=seed, max_time=horizon)
     survival = 1.0 - np.count_nonzero(sample.escaped) / trajectories
     return survival, math.sqrt(max(survival * (1 - survival), 1.0 / trajectories) / trajectories)
 
@@ -73,16 +69,18 @@ def _ensembles_under_schedules(mode):
     comparisons = []
     for index, (label, baseline, spec, horizon) in enumerate(SCHEDULES):
         temperature = parse_schedule(spec, sympy.Rational(str(baseline))).temperature
-        coarse_grid, fine_grid = (fokker_planck_survival(potential, -1, 1, temperature, horizon, cells=cells,
-                                                          steps=6000, outputs=1).survival[-1]
+        problem = EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=temperature)
+        coarse_grid, fine_grid = (fokker_planck_survival(problem, horizon=horizon, cells=cells, steps=6000,
+                                                          outputs=1).survival[-1]
                                   for cells in (1000, 2000))
-        coarse, _ = _ensemble_survival(potential, temperature, horizon, dt, trajectories, 4100 + index)
-        fine, stderr = _ensemble_survival(potential, temperature, horizon, dt / 2, trajectories, 4200 + index)
+        coarse, _ = _ensemble_survival(problem, horizon, dt, trajectories, 4100 + index)
+        fine, stderr = _ensemble_survival(problem, horizon, dt / 2, trajectories, 4200 + index)
         comparisons.append(Comparison(
             f"{label}: S({horizon:g}), N={trajectories}, dt={dt / 2:g}",
             float(fine_grid), fine,
             ErrorBudget(z=Z, stderr=stderr, bias=coarse - fine, quadrature=abs(float(coarse_grid - fine_grid))),
             details={"coarse_dt": dt, "coarse_survival": coarse, "fpe_cells_1000": float(coarse_grid)},
+            problem=problem,
         ))
     return comparisons
 
@@ -112,7 +110,6 @@ def _ensemble_vs_fpe_2d(mode):
         trajectories, dt, cells, steps, cases = 6000, 8e-3, 16, 60, SPIKE_2D["absorbing"][:1]
     else:
         trajectories, dt, cells, steps, cases = 200_000, 2e-3, 48, 240, SPIKE_2D["absorbing"]
-    gradient = tuple(g.subs(potential.values) for g in potential.gradient)
     comparisons = []
     for index, (label, condition, bridged) in enumerate(cases):
         absorbing = absorbing_set_from_condition(condition, potential.variables)
@@ -123,8 +120,8 @@ def _ensemble_vs_fpe_2d(mode):
             oracle[key] = float(curve.survival[-1])
         survivals = []
         for rung, step in enumerate((dt, dt / 2)):
-            sample = langevin_first_passage(gradient, potential.variables, start=start, absorbing=absorbing,
-                                            temperature=temperature, dt=step, trajectories=trajectories,
+            problem = EscapeProblem(potential, start=start, absorbing=absorbing, temperature=temperature)
+            sample = langevin_first_passage(problem, dt=step, trajectories=trajectories,
                                             seed=4300 + 10 * index + rung, max_time=horizon)
             survivals.append(1.0 - np.count_nonzero(sample.escaped) / trajectories)
         coarse, fine = survivals

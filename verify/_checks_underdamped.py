@@ -42,8 +42,8 @@ import math
 import mpmath
 import numpy as np
 
-from numerics import half_line, langevin_first_passage
-from theory import Potential, depopulation_factor, kramers_escape, underdamped_escape
+from numerics import langevin_first_passage
+from theory import EscapeProblem, Potential, depopulation_factor, kramers_escape, underdamped_escape
 
 from ._budget import Comparison, ErrorBudget
 from ._check import QUICK, register
@@ -66,10 +66,10 @@ EXACT_NODES = 200
 
 
 def _ensemble(potential, friction, dt, trajectories, seed, max_time):
-    sample = langevin_first_passage(
-        potential.derivative(1, numeric=True), potential.variable, start=-1.0, absorbing=half_line(-1.0, 1.0),
-        temperature=TEMPERATURE, dt=dt, trajectories=trajectories, seed=seed, friction=friction, mass=MASS,
-        integrator="baoab", max_time=max_time)
+    problem = EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=TEMPERATURE, friction=friction,
+                            mass=MASS)
+    sample = langevin_first_passage(problem, dt=dt, trajectories=trajectories, seed=seed, integrator="baoab",
+                                    max_time=max_time)
     escaped = np.count_nonzero(sample.escaped)
     if escaped < trajectories:
         raise RuntimeError(f"{trajectories - escaped} trajectories censored at gamma={friction}; raise max_time")

@@ -10,8 +10,7 @@ and the grid-convergence order measured on cells/4, cells/2, cells.
 from __future__ import annotations
 
 from ._cli_common import (
-    UsageError, accept_negative_points, emit, landscape_options, number, point, positive, potential,
-    temperature_of_time,
+    UsageError, accept_negative_points, emit, escape_problem, landscape_options, number, positive, potential,
 )
 
 __all__ = ["register"]
@@ -61,9 +60,7 @@ def _box(text: str | None):
 def _command_fpe(arguments) -> int:
     from numerics import fokker_planck_eigenvalues, fokker_planck_mfpt, fokker_planck_survival
 
-    friction = positive(arguments.friction, "--friction")
     horizon = positive(arguments.horizon, "--horizon")
-    temperature = temperature_of_time(arguments, horizon)
     landscape = potential(arguments)
     if landscape.dimension > 2:
         raise UsageError(f"--var: `kramers fpe` handles one or two variables, got {landscape.dimension}")
@@ -73,31 +70,32 @@ def _command_fpe(arguments) -> int:
         raise UsageError(f"--steps must be at least 8, got {steps}")
     if not 1 <= arguments.outputs <= steps or steps % arguments.outputs:
         raise UsageError(f"--outputs must divide --steps = {steps}, got {arguments.outputs}")
+    if landscape.dimension == 1:
+        for flag, value in (("--absorb", arguments.absorb), ("--radius", arguments.radius), ("--box", arguments.box)):
+            if value is not None:
+                raise UsageError(f"{flag} is for two variables; in 1-D give --to and --reflect")
+        if arguments.target is None:
+            raise UsageError("--to is required with one variable")
+    elif arguments.reflect is not None:
+        raise UsageError("--reflect is for one variable; in 2-D the walls of --box reflect")
+    problem = escape_problem(arguments, horizon=horizon)
     if landscape.dimension == 2:
-        return _fpe_in_two_dimensions(arguments, landscape, temperature, horizon, friction, cells, steps)
-    for flag, value in (("--absorb", arguments.absorb), ("--radius", arguments.radius), ("--box", arguments.box)):
-        if value is not None:
-            raise UsageError(f"{flag} is for two variables; in 1-D give --to and --reflect")
-    if arguments.target is None:
-        raise UsageError("--to is required with one variable")
-    start, target = number(arguments.start, "--from"), number(arguments.target, "--to")
+        return _fpe_in_two_dimensions(arguments, problem, horizon, cells, steps)
     reflect = None if arguments.reflect is None else number(arguments.reflect, "--reflect")
-    curve = fokker_planck_survival(
-        landscape, start, target, temperature, horizon, friction=friction, reflect=reflect,
-        cells=cells[0], steps=steps, outputs=arguments.outputs,
-    )
-    constant = isinstance(temperature, float)
+    curve = fokker_planck_survival(problem, horizon=horizon, reflect=reflect, cells=cells[0], steps=steps,
+                                   outputs=arguments.outputs)
+    constant = problem.schedule is None
     rate = mfpt = None
     if constant:
-        options = dict(friction=friction, reflect=curve.reflect, cells=cells[0])
-        rate = float(fokker_planck_eigenvalues(landscape, start, target, temperature, **options)[0])
-        mfpt = fokker_planck_mfpt(landscape, start, target, temperature, **options)
+        options = dict(reflect=curve.reflect, cells=cells[0])
+        rate = float(fokker_planck_eigenvalues(problem, **options)[0])
+        mfpt = fokker_planck_mfpt(problem, **options)
     payload = {
         **_curve_keys(curve, rate, mfpt),
         "reflect": curve.reflect,
         "cells": curve.cells,
         "steps": curve.steps,
-        "friction": friction,
+        "friction": problem.friction,
     }
     lines = _table(curve)
     if constant:
@@ -129,7 +127,7 @@ def _table(curve) -> list[str]:
     return lines
 
 
-def _fpe_in_two_dimensions(arguments, landscape, temperature, horizon, friction, cells, steps) -> int:
+def _fpe_in_two_dimensions(arguments, problem, horizon, cells, steps) -> int:
     """The tensor-grid oracle: survival under T(t); MFPT and lowest eigenvalue at constant T; grid order."""
     from numerics._fokker_planck import temperature_function
     from numerics._fokker_planck_2d import (
@@ -138,14 +136,11 @@ def _fpe_in_two_dimensions(arguments, landscape, temperature, horizon, friction,
     from theory import InvalidParameter
 
     from ._checks_fpe import grid_ladder
-    from ._cli_kramers import _absorbing_set
 
-    if arguments.reflect is not None:
-        raise UsageError("--reflect is for one variable; in 2-D the walls of --box reflect")
-    start = point(arguments.start, 2, "--from")
-    absorbing = _absorbing_set(arguments, landscape, start)
+    landscape, start, absorbing = problem.potential, problem.start, problem.absorbing
+    temperature, friction = problem.temperature, problem.friction
     box = _box(arguments.box)
-    constant = isinstance(temperature, float)
+    constant = problem.schedule is None
     T0 = temperature_function(temperature)[0](0.0)
     # one box for every rung of the ladder: the automatic box at the finest grid's T(0)
     grid = tensor_grid(landscape, start, absorbing, T0, box=box, cells=cells)
