@@ -205,20 +205,26 @@ class FokkerPlanckGrid:
         return float(np.interp(self.start, self.nodes, np.append(values, 0.0)))
 
 
-def _problem_arguments(potential, start, target, temperature, friction):
-    """``(potential, start, target, temperature, friction)`` from an EscapeProblem or as given."""
+def _problem_arguments(potential, start, target, temperature, friction, *, target_name="target"):
+    """``(potential, start, target, temperature, friction)`` from an EscapeProblem or as given.
+
+    One dimension: ``start`` a number, ``target`` the absorbing point.  The tensor-grid
+    solver passes ``target_name="absorbing"`` and gets the start point and the absorbing set.
+    """
     from theory._problem import EscapeProblem
 
     if isinstance(potential, EscapeProblem):
         problem = potential
         if start is not None or target is not None or temperature is not None or friction is not None:
-            raise InvalidParameter("give an EscapeProblem or a potential with start, target and temperature, "
+            raise InvalidParameter(f"give an EscapeProblem or a potential with start, {target_name} and temperature, "
                                    "not both", parameter="problem")
         if not problem.overdamped:
             raise InvalidParameter("problem: the Fokker-Planck solver is for overdamped dynamics (mass None).",
                                    parameter="mass")
+        if target_name == "absorbing":
+            return problem.potential, problem.start, problem.absorbing, problem.temperature, problem.friction
         return problem.potential, problem.start[0], problem.target, problem.temperature, problem.friction
-    for name, value in (("start", start), ("target", target), ("temperature", temperature)):
+    for name, value in (("start", start), (target_name, target), ("temperature", temperature)):
         if value is None:
             raise InvalidParameter(f"{name} is needed with a potential (or give an EscapeProblem).", parameter=name)
     return potential, start, target, temperature, 1 if friction is None else friction

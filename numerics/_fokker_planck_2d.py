@@ -75,7 +75,7 @@ from theory._potential import Potential
 
 from theory._absorbing import AbsorbingSet, Ball, Condition, HalfSpace
 from ._fokker_planck import (
-    MAXIMUM_EXPONENT, SemiDiscrete, _count, _positive, _real, lowest_eigenvalues, march, output_stride,
+    MAXIMUM_EXPONENT, SemiDiscrete, _count, _positive, _problem_arguments, _real, lowest_eigenvalues, march, output_stride,
     scharfetter_gummel, survival_from_absorbed, temperature_function,
 )
 
@@ -478,13 +478,13 @@ def _grid_for(potential, start, absorbing, T0, box, cells, confinement):
 
 
 def fokker_planck_2d_survival(
-    potential: Potential,
-    start: Sequence[Any],
-    absorbing: AbsorbingSet,
-    temperature: Any,
-    horizon: Any,
+    potential,
+    start: Sequence[Any] | None = None,
+    absorbing: AbsorbingSet | None = None,
+    temperature: Any = None,
+    horizon: Any = None,
     *,
-    friction: Any = 1,
+    friction: Any = None,
     box=None,
     cells: int | Sequence[int] = DEFAULT_CELLS_2D,
     steps: int = DEFAULT_STEPS_2D,
@@ -495,8 +495,14 @@ def fokker_planck_2d_survival(
 
     ``temperature`` is a positive number or a SymPy expression in
     :data:`theory.symbols.t`; the automatic box is set by T(0) (give ``box``
-    when T(t) rises far above T(0)).
+    when T(t) rises far above T(0)).  ``potential`` may be an overdamped
+    two-dimensional :class:`theory.EscapeProblem` instead (then give only ``horizon``
+    and the grid options).
     """
+    potential, start, absorbing, temperature, friction = _problem_arguments(
+        potential, start, absorbing, temperature, friction, target_name="absorbing")
+    if horizon is None:
+        raise InvalidParameter("horizon is needed: the time up to which the survival is solved.", parameter="horizon")
     T_of, constant = temperature_function(temperature)
     friction = _positive("friction", friction)
     horizon = _positive("horizon", horizon)
@@ -510,13 +516,15 @@ def fokker_planck_2d_survival(
 
 
 def fokker_planck_2d_mfpt(
-    potential: Potential, start: Sequence[Any], absorbing: AbsorbingSet, temperature: Any, *,
-    friction: Any = 1, box=None, cells: int | Sequence[int] = DEFAULT_CELLS_2D,
+    potential, start: Sequence[Any] | None = None, absorbing: AbsorbingSet | None = None, temperature: Any = None,
+    *, friction: Any = None, box=None, cells: int | Sequence[int] = DEFAULT_CELLS_2D,
     confinement: float = DEFAULT_CONFINEMENT_2D,
 ) -> float:
     """Mean first-passage time from ``start`` into ``absorbing`` from the backward equation K^T u = -M 1."""
     import scipy.sparse.linalg
 
+    potential, start, absorbing, temperature, friction = _problem_arguments(
+        potential, start, absorbing, temperature, friction, target_name="absorbing")
     temperature, friction = _positive("temperature", temperature), _positive("friction", friction)
     grid = _grid_for(potential, start, absorbing, temperature, box, cells, confinement)
     K, _ = _generator(grid, temperature, friction)
@@ -525,11 +533,13 @@ def fokker_planck_2d_mfpt(
 
 
 def fokker_planck_2d_eigenvalues(
-    potential: Potential, start: Sequence[Any], absorbing: AbsorbingSet, temperature: Any, *,
-    friction: Any = 1, box=None, cells: int | Sequence[int] = DEFAULT_CELLS_2D, count: int = 1,
+    potential, start: Sequence[Any] | None = None, absorbing: AbsorbingSet | None = None, temperature: Any = None,
+    *, friction: Any = None, box=None, cells: int | Sequence[int] = DEFAULT_CELLS_2D, count: int = 1,
     confinement: float = DEFAULT_CONFINEMENT_2D,
 ) -> np.ndarray:
     """The ``count`` lowest eigenvalues of -K v = lambda M v (lambda_1: the exact escape rate), ascending."""
+    potential, start, absorbing, temperature, friction = _problem_arguments(
+        potential, start, absorbing, temperature, friction, target_name="absorbing")
     temperature, friction = _positive("temperature", temperature), _positive("friction", friction)
     count = _count("count", count, 1)
     grid = _grid_for(potential, start, absorbing, temperature, box, cells, confinement)

@@ -145,26 +145,24 @@ def _fpe_in_two_dimensions(arguments, problem, horizon, cells, steps) -> int:
     # one box for every rung of the ladder: the automatic box at the finest grid's T(0)
     grid = tensor_grid(landscape, start, absorbing, T0, box=box, cells=cells)
     box = grid.box if box is None else box
-    options = dict(friction=friction, box=box)
+    options = dict(box=box)
     rungs = lambda level: tuple(n * level // 4 for n in cells)  # noqa: E731  (level 1, 2, 4: cells/4, /2, /1)
     try:  # the coarsest rung of the convergence ladder must resolve the absorbing set too
         tensor_grid(landscape, start, absorbing, T0, box=box, cells=rungs(1))
     except InvalidParameter as error:
         raise UsageError(f"--cells: the convergence ladder's coarsest grid (cells/4) fails: {error}") from None
-    curve = fokker_planck_2d_survival(landscape, start, absorbing, temperature, horizon, cells=cells, steps=steps,
-                                      outputs=arguments.outputs, **options)
+    curve = fokker_planck_2d_survival(problem, horizon=horizon, cells=cells, steps=steps, outputs=arguments.outputs,
+                                      **options)
     rate = mfpt = None
     if constant:
-        rate = float(fokker_planck_2d_eigenvalues(landscape, start, absorbing, temperature, cells=cells,
-                                                  **options)[0])
+        rate = float(fokker_planck_2d_eigenvalues(problem, cells=cells, **options)[0])
         quantity = "mfpt"
-        solve = lambda level: fokker_planck_2d_mfpt(  # noqa: E731
-            landscape, start, absorbing, temperature, cells=rungs(level), **options)
+        solve = lambda level: fokker_planck_2d_mfpt(problem, cells=rungs(level), **options)  # noqa: E731
     else:
         quantity = "survival at the horizon"
         solve = lambda level: float(curve.survival[-1]) if level == 4 else float(  # noqa: E731
-            fokker_planck_2d_survival(landscape, start, absorbing, temperature, horizon, cells=rungs(level),
-                                      steps=steps, outputs=1, **options).survival[-1])
+            fokker_planck_2d_survival(problem, horizon=horizon, cells=rungs(level), steps=steps, outputs=1,
+                                      **options).survival[-1])
     try:
         value, order, grid_index, values = grid_ladder(solve, 1)
     except InvalidParameter:  # differences change sign: not yet in the asymptotic range

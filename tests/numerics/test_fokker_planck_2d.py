@@ -106,3 +106,14 @@ def test_bad_input_names_the_parameter(arguments, fragment):
 def test_one_dimensional_potential_is_refused():
     with pytest.raises(InvalidParameter, match="two-dimensional"):
         tensor_grid(QUARTIC, (-1, 0), _half_plane(SEPARABLE, "x >= 0"), 0.2)
+
+
+def test_an_escape_problem_gives_the_same_numbers_and_an_underdamped_one_is_refused():
+    from theory import EscapeProblem
+
+    absorbing = _half_plane(SEPARABLE, "x >= 0")
+    problem = EscapeProblem(SEPARABLE, (-1.0, 0.0), absorbing, 0.2)
+    assert fokker_planck_2d_mfpt(problem, cells=32) == fokker_planck_2d_mfpt(SEPARABLE, (-1, 0), absorbing, 0.2,
+                                                                              cells=32)
+    with pytest.raises(InvalidParameter, match="overdamped"):
+        fokker_planck_2d_mfpt(EscapeProblem(SEPARABLE, (-1.0, 0.0), absorbing, 0.2, mass=1.0), cells=32)
