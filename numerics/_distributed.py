@@ -106,6 +106,8 @@ class DaskBackend:
             threads_per_worker=1,
             processes=self.processes,
             dashboard_address=None,
+            # no dashboard, and its HTTP server on a free port rather than 8787, which another cluster may hold
+            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
             silence_logs=logging.ERROR,
         )
         self.cluster = self._stack.enter_context(cluster)
