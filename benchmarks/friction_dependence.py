@@ -1,47 +1,77 @@
-"""Mean escape time against friction with underdamped BAOAB: the Kramers turnover.
+"""Escape rate against friction with underdamped BAOAB: the Kramers turnover, with the three formulas.
 
-Quartic double well U = (x^2 - 1)^2, T = 1/2, mass 1, from the minimum x = -1
-(Maxwell-Boltzmann velocities) until x >= 0 (the saddle), for a ladder of
-frictions gamma.  In the overdamped limit the time grows like gamma times the
-exact overdamped MFPT at gamma = 1 (numerics.exit_time_statistics), so the
-last column, tau / (gamma tau_exact), tends to 1 for large gamma; at small
-gamma, energy diffusion limits the escape and the time grows again (Kramers
-1940; Hanggi, Talkner & Borkovec 1990).
+Quartic double well U = (x^2 - 1)^2, T = 1/5 (dU/T = 5), mass 1, from the minimum
+x = -1 (Maxwell-Boltzmann velocities) until x >= +1 (the other minimum), for a
+ladder of frictions gamma.  The ensemble rate 1/tau is printed next to the
+spatial-diffusion rate (Kramers 1940), the energy-diffusion rate and the
+Mel'nikov-Meshkov turnover (theory._underdamped), with the error budget of
+``kramers verify underdamped_kramers_vs_baoab --full`` (the study is that
+check's, verify._checks_underdamped.friction_study).  ``--figure FILE`` draws
+the rates against gamma.
 
-Run:  .venv/bin/python benchmarks/friction_dependence.py [--trajectories 20000]
+Run:  .venv/bin/python benchmarks/friction_dependence.py [--trajectories 2000] [--figure docs/figures/turnover.png]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 
-from numerics import exact_escape_time, langevin_first_passage
-from theory import EscapeProblem, Potential
+from verify._checks_underdamped import FRICTION_LADDER, friction_study
+
+
+def _figure(rows, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    frictions = [row["friction"] for row in rows]
+    figure, axes = plt.subplots(figsize=(6.4, 4.2))
+    axes.errorbar(frictions, [row["rate"] for row in rows],
+                  yerr=[4 * row["stderr"] / row["mean"] * row["rate"] for row in rows],
+                  fmt="o", color="black", label="BAOAB ensemble (4 stderr)")
+    dense = sorted({*frictions, *[f * s for f in frictions for s in (0.5, 0.7, 1.4, 2.0)]})
+    from theory import Potential, underdamped_escape
+
+    theory = underdamped_escape(Potential.from_string("(x**2-1)**2"), -1, 1)
+    numbers = [theory.numbers(0.2, friction, 1) for friction in dense]
+    for key, label, style in (("rate_spatial_diffusion", "spatial diffusion (Kramers)", "--"),
+                              ("rate_energy_diffusion", "energy diffusion", ":"),
+                              ("rate_turnover", "Mel'nikov-Meshkov turnover", "-")):
+        axes.plot(dense, [n[key] for n in numbers], style, label=label)
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_ylim(min(row["rate"] for row in rows) / 3, max(n["rate_spatial_diffusion"] for n in numbers) * 2)
+    axes.set_xlabel("friction gamma (m = 1)")
+    axes.set_ylabel("escape rate 1/tau")
+    axes.set_title("(x^2-1)^2, T = 0.2: the Kramers turnover")
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trajectories", type=int, default=20_000)
-    parser.add_argument("--dt", type=float, default=0.005)
-    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--trajectories", type=int, default=2000)
+    parser.add_argument("--dt", type=float, default=0.04, help="coarse rung (the fine rung is half; gamma <= 0.1: "
+                                                                "a quarter and a half)")
+    parser.add_argument("--seed", type=int, default=5100)
+    parser.add_argument("--frictions", type=str, default=",".join(map(str, FRICTION_LADDER)))
+    parser.add_argument("--figure", metavar="FILE")
     arguments = parser.parse_args()
-    potential = Potential.from_string("(x**2-1)**2")
-    overdamped = EscapeProblem(potential, start=-1.0, absorbing=0.0, temperature=0.5)
-    exact = exact_escape_time(overdamped).mfpt
-    rows = []
-    for friction in (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0):
-        problem = EscapeProblem(potential, -1.0, 0.0, 0.5, friction=friction, mass=1.0)
-        sample = langevin_first_passage(problem, dt=arguments.dt, trajectories=arguments.trajectories,
-                                        seed=arguments.seed, integrator="baoab")
-        mean = float(sample.times.mean())
-        stderr = float(sample.times.std(ddof=1)) / math.sqrt(sample.trajectories)
-        rows.append({"friction": friction, "mean": mean, "stderr": stderr, "censored": sample.censored,
-                     "ratio_to_overdamped": mean / (friction * exact)})
-        print(f"gamma {friction:7.3f}  tau {mean:9.3f} +- {stderr:.3f}  tau/(gamma tau_exact) "
-              f"{mean / (friction * exact):.3f}", flush=True)
-    print(json.dumps({"exact_overdamped_mfpt_gamma_1": exact, "dt": arguments.dt, "rows": rows}))
+    frictions = [float(value) for value in arguments.frictions.split(",")]
+    rows = friction_study(frictions, arguments.trajectories, arguments.dt, arguments.seed)
+    print(f"{'gamma':>7} {'Delta':>8} {'1/tau':>11} {'rel.err':>8} {'k_sd':>11} {'k_ed':>11} {'k_MM':>11} "
+          f"{'ens/k_MM':>8}")
+    for row in rows:
+        print(f"{row['friction']:7.3g} {row['energy_loss']:8.3g} {row['rate']:11.4e} "
+              f"{row['stderr'] / row['mean']:8.3f} {row['rate_spatial_diffusion']:11.4e} "
+              f"{row['rate_energy_diffusion']:11.4e} {row['rate_turnover']:11.4e} "
+              f"{row['rate'] / row['rate_turnover']:8.3f}", flush=True)
+    print(json.dumps({"trajectories": arguments.trajectories, "rows": rows}))
+    if arguments.figure:
+        _figure(rows, arguments.figure)
 
 
 if __name__ == "__main__":

@@ -101,3 +101,13 @@ from ._paths import TransitionPath as TransitionPath
 from ._paths import string_method as string_method
 from ._paths import transition_path as transition_path
 __all__ += ["DEFAULT_IMAGES", "Hop", "StringPath", "TransitionPath", "string_method", "transition_path"]
+from ._fokker_planck_2d import TensorGrid as TensorGrid  # noqa: E402
+from ._fokker_planck_2d import TensorSurvival as TensorSurvival  # noqa: E402
+from ._fokker_planck_2d import fokker_planck_2d_eigenvalues as fokker_planck_2d_eigenvalues  # noqa: E402
+from ._fokker_planck_2d import fokker_planck_2d_mfpt as fokker_planck_2d_mfpt  # noqa: E402
+from ._fokker_planck_2d import fokker_planck_2d_survival as fokker_planck_2d_survival  # noqa: E402
+from ._fokker_planck_2d import tensor_grid as tensor_grid  # noqa: E402
+__all__ += [
+    "TensorGrid", "TensorSurvival", "fokker_planck_2d_eigenvalues", "fokker_planck_2d_mfpt", "fokker_planck_2d_survival",
+    "tensor_grid",
+]

@@ -205,20 +205,26 @@ class FokkerPlanckGrid:
         return float(np.interp(self.start, self.nodes, np.append(values, 0.0)))
 
 
-def _problem_arguments(potential, start, target, temperature, friction):
-    """``(potential, start, target, temperature, friction)`` from an EscapeProblem or as given."""
+def _problem_arguments(potential, start, target, temperature, friction, *, target_name="target"):
+    """``(potential, start, target, temperature, friction)`` from an EscapeProblem or as given.
+
+    One dimension: ``start`` a number, ``target`` the absorbing point.  The tensor-grid
+    solver passes ``target_name="absorbing"`` and gets the start point and the absorbing set.
+    """
     from theory._problem import EscapeProblem
 
     if isinstance(potential, EscapeProblem):
         problem = potential
         if start is not None or target is not None or temperature is not None or friction is not None:
-            raise InvalidParameter("give an EscapeProblem or a potential with start, target and temperature, "
+            raise InvalidParameter(f"give an EscapeProblem or a potential with start, {target_name} and temperature, "
                                    "not both", parameter="problem")
         if not problem.overdamped:
             raise InvalidParameter("problem: the Fokker-Planck solver is for overdamped dynamics (mass None).",
                                    parameter="mass")
+        if target_name == "absorbing":
+            return problem.potential, problem.start, problem.absorbing, problem.temperature, problem.friction
         return problem.potential, problem.start[0], problem.target, problem.temperature, problem.friction
-    for name, value in (("start", start), ("target", target), ("temperature", temperature)):
+    for name, value in (("start", start), (target_name, target), ("temperature", temperature)):
         if value is None:
             raise InvalidParameter(f"{name} is needed with a potential (or give an EscapeProblem).", parameter=name)
     return potential, start, target, temperature, 1 if friction is None else friction
@@ -288,11 +294,25 @@ def fokker_planck_grid(
     return FokkerPlanckGrid(nodes, values, volumes, spacing, u_start, sign < 0)
 
 
+def scharfetter_gummel(difference: np.ndarray, temperature: float, friction: float,
+                       spacing: float) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients (forward, backward) of the Scharfetter-Gummel flux across faces of width ``spacing``.
+
+    For neighbours i -> j along one axis with U_j - U_i = ``difference``, the flux
+    per unit face area is J = forward p_i - backward p_j with
+    forward = T/(gamma h) B(dU/T) and backward = T/(gamma h) B(-dU/T).  Both are
+    positive for every dU (an M-matrix), and J vanishes on p ∝ e^{-U/T}.  The 1-D
+    solver here and the tensor-grid solver of :mod:`numerics._fokker_planck_2d`
+    both build their generators from it.
+    """
+    z = difference / temperature
+    scale = temperature / (friction * spacing)
+    return scale * _bernoulli(z), scale * _bernoulli(-z)
+
+
 def _fluxes(grid: FokkerPlanckGrid, temperature: float, friction: float) -> tuple[np.ndarray, np.ndarray]:
     """Coefficients (forward, backward) of J_{j+1/2} = forward_j p_j - backward_j p_{j+1}, j = 0..N-1."""
-    z = np.diff(grid.potential) / temperature
-    scale = temperature / (friction * grid.spacing)
-    return scale * _bernoulli(z), scale * _bernoulli(-z)
+    return scharfetter_gummel(np.diff(grid.potential), temperature, friction, grid.spacing)
 
 
 def _generator_bands(grid: FokkerPlanckGrid, temperature: float, friction: float) -> np.ndarray:
@@ -363,17 +383,35 @@ def _inverse_iteration(grid: FokkerPlanckGrid, temperature: float, friction: flo
     return estimate
 
 
+def lowest_eigenvalues(K, volumes: np.ndarray, potential: np.ndarray, temperature: float, count: int) -> np.ndarray:
+    """The ``count`` lowest eigenvalues of -K v = lambda M v for a generator K in detailed balance.
+
+    With pi = e^{-(U - U_min)/T} at the unknowns, K diag(pi) is symmetric, so
+    -D^{-1/2} K diag(pi) D^{-1/2} with D = M diag(pi), i.e.
+    -diag(1/(sqrt(pi) sqrt(M))) K diag(sqrt(pi)/sqrt(M)), is symmetric with the
+    same eigenvalues; they come from shift-invert Lanczos at sigma = 0
+    (scipy.sparse.linalg.eigsh), ascending.
+    """
+    import scipy.sparse
+    import scipy.sparse.linalg
+
+    shift = potential - potential.min()
+    root = np.exp(-shift / (2 * temperature))
+    left = scipy.sparse.diags(1.0 / (root * np.sqrt(volumes)))
+    right = scipy.sparse.diags(root / np.sqrt(volumes))
+    symmetric = -(left @ K @ right)
+    symmetric = (symmetric + symmetric.T) / 2
+    return np.sort(scipy.sparse.linalg.eigsh(symmetric.tocsc(), k=count, sigma=0, which="LM",
+                                             return_eigenvectors=False))
+
+
 def fokker_planck_eigenvalues(
     potential, start: Any = None, target: Any = None, temperature: Any = None, *,
     friction: Any = None, reflect: Any = None, cells: int = DEFAULT_CELLS, count: int = 1,
 ) -> np.ndarray:
     """The ``count`` lowest eigenvalues of -K v = lambda M v (lambda_1: the exact escape rate), ascending."""
-    import scipy.sparse
-    import scipy.sparse.linalg
-
     potential, start, target, temperature, friction = _problem_arguments(potential, start, target, temperature,
                                                                          friction)
-
     temperature, friction = _positive("temperature", temperature), _positive("friction", friction)
     count = _count("count", count, 1)
     grid = fokker_planck_grid(potential, start, target, temperature, reflect=reflect, cells=cells)
@@ -381,16 +419,7 @@ def fokker_planck_eigenvalues(
     if count == 1:
         return np.array([lowest])
     K = _generator_sparse(grid, temperature, friction)
-    # Symmetrise: with D = M diag(pi), -D^{-1/2} K diag(pi) D^{-1/2} is symmetric (detailed balance)
-    # and has the eigenvalues of -K v = lambda M v.
-    shift = grid.potential[:-1] - grid.potential[:-1].min()
-    root = np.exp(-shift / (2 * temperature))
-    left = scipy.sparse.diags(1.0 / (root * np.sqrt(grid.volumes)))
-    right = scipy.sparse.diags(root / np.sqrt(grid.volumes))
-    symmetric = -(left @ K @ right)
-    symmetric = (symmetric + symmetric.T) / 2
-    values = np.sort(scipy.sparse.linalg.eigsh(symmetric.tocsc(), k=count, sigma=0, which="LM",
-                                               return_eigenvectors=False))
+    values = lowest_eigenvalues(K, grid.volumes, grid.potential[:-1], temperature, count)
     values[0] = lowest
     return values
 
@@ -421,6 +450,112 @@ class SurvivalCurve:
         }
 
 
+@dataclasses.dataclass(frozen=True)
+class SemiDiscrete:
+    """A semi-discrete Fokker-Planck problem M dp/dt = K(T) p, as the time stepper sees it.
+
+    ``volumes`` is the diagonal of M; ``generator(T)`` builds K(T) in whatever
+    storage the spatial scheme uses (bands in 1-D, a sparse matrix on a tensor
+    grid); ``apply(K, p)`` is K p, ``solver(K, factor)`` returns a function
+    solving (M - factor K) q = r for q, and ``outflux(K, p)`` is the flux into
+    the absorbing set.  :func:`march` steps any such problem.
+    """
+
+    volumes: np.ndarray
+    generator: Callable[[float], Any]
+    apply: Callable[[Any, np.ndarray], np.ndarray]
+    solver: Callable[[Any, float], Callable[[np.ndarray], np.ndarray]]
+    outflux: Callable[[Any, np.ndarray], float]
+
+
+def march(problem: SemiDiscrete, density: np.ndarray, temperature_of: Callable[[float], float], constant: bool,
+          horizon: float, steps: int, stride: int):
+    """Rannacher start-up and Crank-Nicolson from ``density`` to ``horizon``.
+
+    Returns (times, absorbed, outfluxes, temperatures) every ``stride`` steps,
+    t = 0 included.  The absorbed mass is the trapezoidal integral of the
+    outflux with the weights of the scheme, so 1 - S is conservative.
+    """
+    dt = horizon / steps
+    volumes = problem.volumes
+    T0 = temperature_of(0.0)
+    K0 = problem.generator(T0)
+    times, absorbed_list, rates, temperatures = [0.0], [0.0], [problem.outflux(K0, density)], [T0]
+    absorbed = 0.0
+    now = 0.0
+    # Rannacher start-up: backward-Euler half steps, then Crank-Nicolson
+    half = dt / 2
+    start_up = min(RANNACHER_HALF_STEPS, 2 * steps)
+    step_index = 0
+    for index in range(start_up):
+        T_new = temperature_of(now + half)
+        K = problem.generator(T_new)
+        density = problem.solver(K, half)(volumes * density)
+        absorbed += half * problem.outflux(K, density)
+        now += half
+        if index % 2 == 1:
+            step_index += 1
+            if step_index % stride == 0:
+                times.append(now); absorbed_list.append(absorbed)  # noqa: E702
+                rates.append(problem.outflux(K, density)); temperatures.append(T_new)  # noqa: E702
+    T_old = temperature_of(now)
+    K_old = problem.generator(T_old)
+    constant_solve = problem.solver(K_old, dt / 2) if constant else None
+    while step_index < steps:
+        T_new = temperature_of(now + dt)
+        if constant:
+            solve, K_new = constant_solve, K_old
+        else:
+            K_new = problem.generator(T_new)
+            solve = problem.solver(K_new, dt / 2)
+        right = volumes * density + dt / 2 * problem.apply(K_old, density)
+        flux_old = problem.outflux(K_old, density)
+        density = solve(right)
+        flux_new = problem.outflux(K_new, density)
+        absorbed += dt / 2 * (flux_old + flux_new)
+        now += dt
+        step_index += 1
+        T_old, K_old = T_new, K_new
+        if step_index % stride == 0:
+            times.append(now); absorbed_list.append(absorbed)  # noqa: E702
+            rates.append(flux_new); temperatures.append(T_new)  # noqa: E702
+    return times, absorbed_list, rates, temperatures
+
+
+def survival_from_absorbed(times, absorbed_list, rates):
+    """(times, S, H = -ln S, hazard rate = outflux / S) as arrays, from :func:`march`'s lists."""
+    times = np.array(times)
+    absorbed_array = np.clip(np.array(absorbed_list), 0.0, 1.0)
+    survival = 1.0 - absorbed_array
+    with np.errstate(divide="ignore"):
+        hazard = -np.log1p(-absorbed_array)
+        hazard_rate = np.array(rates) / np.where(survival > 0, survival, np.nan)
+    return times, survival, hazard, hazard_rate
+
+
+def _banded_problem(grid: FokkerPlanckGrid, friction: float) -> SemiDiscrete:
+    """The vertex-centred 1-D scheme: K as solve_banded bands, with the outflux coefficient of the last node."""
+    import scipy.linalg
+
+    def generator(T):
+        forward, _ = _fluxes(grid, T, friction)
+        return _generator_bands(grid, T, friction), forward[-1]
+
+    def apply(K, p):
+        bands = K[0]
+        result = bands[1] * p
+        result[:-1] += bands[0, 1:] * p[1:]
+        result[1:] += bands[2, :-1] * p[:-1]
+        return result
+
+    def solver(K, factor):
+        A = -factor * K[0]
+        A[1] += grid.volumes
+        return lambda right: scipy.linalg.solve_banded((1, 1), A, right, check_finite=False)
+
+    return SemiDiscrete(grid.volumes, generator, apply, solver, lambda K, p: K[1] * p[-1])
+
+
 def fokker_planck_survival(
     potential,
     start: Any = None,
@@ -441,8 +576,6 @@ def fokker_planck_survival(
     (pass ``reflect`` when T(t) rises far above T(0)).  ``outputs`` time points
     (default: every step) are returned, equally spaced, including t = 0.
     """
-    import scipy.linalg
-
     potential, start, target, temperature, friction = _problem_arguments(potential, start, target, temperature,
                                                                          friction)
     if horizon is None:
@@ -451,77 +584,21 @@ def fokker_planck_survival(
     friction = _positive("friction", friction)
     horizon = _positive("horizon", horizon)
     steps = _count("steps", steps, 8)
+    stride = output_stride(steps, outputs)
+    grid = fokker_planck_grid(potential, start, target, T_of(0.0), reflect=reflect, cells=cells)
+    density = grid.initial_masses() / grid.volumes
+    times, absorbed, rates, temperatures = march(_banded_problem(grid, friction), density, T_of, constant,
+                                                 horizon, steps, stride)
+    times, survival, hazard, hazard_rate = survival_from_absorbed(times, absorbed, rates)
+    return SurvivalCurve(times, survival, hazard, hazard_rate, np.array(temperatures), grid.cells, steps, grid.reflect)
+
+
+def output_stride(steps: int, outputs: int | None) -> int:
+    """Steps between reported time points: ``outputs`` (default: every step) must divide ``steps``."""
     outputs = steps if outputs is None else _count("outputs", outputs, 1)
     if steps % outputs:
         raise InvalidParameter(f"outputs must divide steps = {steps}, got {outputs}")
-    stride = steps // outputs
-    grid = fokker_planck_grid(potential, start, target, T_of(0.0), reflect=reflect, cells=cells)
-    masses = grid.initial_masses()
-    density = masses / grid.volumes
-    dt = horizon / steps
-
-    def outflux(p, T):
-        forward, _ = _fluxes(grid, T, friction)
-        return forward[-1] * p[-1]
-
-    def system(T, factor):
-        """(M - factor K(T)) in banded form, and K(T)."""
-        K = _generator_bands(grid, T, friction)
-        A = -factor * K
-        A[1] += grid.volumes
-        return A, K
-
-    def apply(K, p):
-        result = K[1] * p
-        result[:-1] += K[0, 1:] * p[1:]
-        result[1:] += K[2, :-1] * p[:-1]
-        return result
-
-    times, absorbed_list, rates, temperatures = [0.0], [0.0], [outflux(density, T_of(0.0))], [T_of(0.0)]
-    absorbed = 0.0
-    now = 0.0
-    # Rannacher start-up: backward-Euler half steps, then Crank-Nicolson
-    half = dt / 2
-    start_up = min(RANNACHER_HALF_STEPS, 2 * steps)
-    step_index = 0
-    for index in range(start_up):
-        T_new = T_of(now + half)
-        A, _ = system(T_new, half)
-        density = scipy.linalg.solve_banded((1, 1), A, grid.volumes * density, check_finite=False)
-        absorbed += half * outflux(density, T_new)
-        now += half
-        if index % 2 == 1:
-            step_index += 1
-            if step_index % stride == 0:
-                times.append(now); absorbed_list.append(absorbed)  # noqa: E702
-                rates.append(outflux(density, T_new)); temperatures.append(T_new)  # noqa: E702
-    T_old = T_of(now)
-    K_old = _generator_bands(grid, T_old, friction)
-    constant_system = system(T_old, dt / 2)[0] if constant else None
-    while step_index < steps:
-        T_new = T_of(now + dt)
-        if constant:
-            A, K_new = constant_system, K_old
-        else:
-            A, K_new = system(T_new, dt / 2)
-        right = grid.volumes * density + dt / 2 * apply(K_old, density)
-        flux_old = outflux(density, T_old)
-        density = scipy.linalg.solve_banded((1, 1), A, right, check_finite=False)
-        flux_new = outflux(density, T_new)
-        absorbed += dt / 2 * (flux_old + flux_new)
-        now += dt
-        step_index += 1
-        T_old, K_old = T_new, K_new
-        if step_index % stride == 0:
-            times.append(now); absorbed_list.append(absorbed)  # noqa: E702
-            rates.append(flux_new); temperatures.append(T_new)  # noqa: E702
-    times = np.array(times)
-    absorbed_array = np.clip(np.array(absorbed_list), 0.0, 1.0)
-    survival = 1.0 - absorbed_array
-    with np.errstate(divide="ignore"):
-        hazard = -np.log1p(-absorbed_array)
-        hazard_rate = np.array(rates) / np.where(survival > 0, survival, np.nan)
-    return SurvivalCurve(times, survival, hazard, hazard_rate, np.array(temperatures), grid.cells, steps, grid.reflect)
+    return steps // outputs
 
 
 def richardson(coarse: float, medium: float, fine: float, ratio: float = 2.0) -> tuple[float, float, float]:

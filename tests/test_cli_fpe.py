@@ -89,3 +89,60 @@ def test_schedule_below_zero_is_refused():
     completed = kramers("fpe", "--potential", "(x**2-1)**2", "--from", "-1", "--to", "1", "--horizon", "40",
                         "--temperature", "0.1", "--schedule", "spike:A=-0.2,t0=20,sigma=2")
     assert completed.returncode == 2 and "T > 0" in completed.stderr and completed.stderr.count("\n") == 1
+
+
+# ------------------------------------------------------------------ two variables
+SEPARABLE = "(x**2-1)**2 + y**2"
+
+
+def test_two_variables_report_grid_order_and_the_one_dimensional_mfpt():
+    out = fpe("--var", "x,y", "--potential", SEPARABLE, "--from", "-1,0", "--absorb", "x >= 0",
+              "--temperature", "0.2", "--horizon", "50", "--cells", "128", "--steps", "40", "--outputs", "4")
+    for key in ("times", "survival", "hazard", "hazard_rate", "rate", "mfpt", "grid", "grid_convergence",
+                "grid_convergence_order"):
+        assert key in out
+    assert out["grid"]["cells"] == [128, 128]
+    assert out["grid_convergence"]["cells"] == [[32, 32], [64, 64], [128, 128]]
+    assert 1.7 < out["grid_convergence_order"] < 2.3
+    # the y motion never matters: the exact 1-D MFPT of (x^2-1)^2 from -1 to 0 at T = 0.2 is 90.476 (quadrature
+    # with the box's reflecting wall); the 128-cell grid is 0.03 below it (second order, tests/numerics)
+    assert out["mfpt"] == pytest.approx(90.476, abs=1.25 * out["grid_convergence"]["error_estimate"] + 0.03)
+    assert out["rate"] * out["mfpt"] == pytest.approx(1, abs=0.02)
+
+
+def test_two_variables_under_a_schedule_measure_the_order_on_the_final_survival():
+    out = fpe("--var", "x,y", "--potential", SEPARABLE, "--from=-1,0", "--to", "1,0", "--radius", "0.5",
+              "--temperature", "0.15", "--schedule", "spike:A=0.2,t0=6,sigma=1", "--horizon", "12", "--cells", "48",
+              "--steps", "100", "--outputs", "4", "--box=-2:2,-2:2")
+    assert out["rate"] is None and out["mfpt"] is None
+    assert out["grid"]["box"] == [[-2, 2], [-2, 2]]
+    assert out["grid_convergence"]["quantity"] == "survival at the horizon"
+    assert 0 < out["survival"][-1] < 1
+
+
+@pytest.mark.parametrize("arguments, fragment", [
+    (("--cells", "34"), "multiples of 4"),
+    (("--cells", "16"), "at least 32"),
+    (("--box", "1:0,-1:1"), "--box"),
+    (("--box", "-2:2"), "--box"),
+    (("--reflect", "-2"), "--reflect"),
+])
+def test_two_variable_bad_input_is_one_line_with_status_2(arguments, fragment):
+    completed = kramers("fpe", "--var", "x,y", "--potential", SEPARABLE, "--from", "-1,0", "--absorb", "x >= 0",
+                        "--temperature", "0.2", "--horizon", "1", *arguments)
+    assert completed.returncode == 2, completed.stderr
+    assert fragment in completed.stderr
+    assert len(completed.stderr.strip().splitlines()) == 1 and "Traceback" not in completed.stderr
+
+
+def test_absorb_with_one_variable_is_refused():
+    completed = kramers("fpe", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--absorb", "x > 1",
+                        "--temperature", "0.5", "--horizon", "1")
+    assert completed.returncode == 2 and "--absorb" in completed.stderr
+
+
+def test_a_disc_too_small_for_the_coarsest_rung_is_refused_before_running():
+    completed = kramers("fpe", "--var", "x,y", "--potential", SEPARABLE, "--from", "-1,0", "--to", "1,0",
+                        "--temperature", "0.3", "--horizon", "1", "--cells", "32", "--steps", "8", "--outputs", "1")
+    assert completed.returncode == 2 and "coarsest grid" in completed.stderr and "8 x 8" in completed.stderr
+    assert completed.stdout == ""

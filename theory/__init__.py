@@ -91,6 +91,12 @@ from ._ewc import ewc_rate as ewc_rate
 from ._ewc import ewc_task as ewc_task
 from ._ewc import reduce_penalties as reduce_penalties
 from ._parse import parse_condition as parse_condition
+from ._underdamped import UnderdampedEscape as UnderdampedEscape
+from ._underdamped import depopulation_factor as depopulation_factor
+from ._underdamped import mel_nikov_meshkov_rate as mel_nikov_meshkov_rate
+from ._underdamped import underdamped_energy_diffusion_rate as underdamped_energy_diffusion_rate
+from ._underdamped import underdamped_escape as underdamped_escape
+from ._underdamped import underdamped_spatial_diffusion_rate as underdamped_spatial_diffusion_rate
 from ._absorbing import AbsorbingSet as AbsorbingSet
 from ._absorbing import Ball as Ball
 from ._absorbing import Condition as Condition

@@ -157,8 +157,8 @@ class HalfSpace(AbsorbingSet):
     def __str__(self):
         if self.dimension == 1:
             return f"x >= {self.offset:g}" if self.normal[0] > 0 else f"x <= {-self.offset:g}"
-        terms = " + ".join(f"{n:g} x_{k}" for k, n in enumerate(self.normal))
-        return f"{terms} >= {self.offset:g}"
+        terms = " + ".join(f"{n:g} x_{k}" for k, n in enumerate(self.normal) if n != 0.0)
+        return f"{terms} >= {self.offset + 0.0:g}"
 
 
 @dataclasses.dataclass(frozen=True)

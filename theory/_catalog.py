@@ -22,6 +22,7 @@ from ._schedules import (
 from ._skills import SKILL_DERIVATIONS
 from ._eyring_kramers import eyring_kramers_rate
 from ._chain import chain_escape_time
+from ._underdamped import mel_nikov_meshkov_rate, underdamped_energy_diffusion_rate, underdamped_spatial_diffusion_rate
 from ._ewc import (
     ewc_barrier_series, ewc_canonical_barrier, ewc_critical_tasks, ewc_penalty_reduction, ewc_plasticity_ratio,
     ewc_rate,
@@ -54,6 +55,9 @@ DERIVATIONS: Mapping[str, Callable[[], Derivation]] = {
     **SKILL_DERIVATIONS,
     "eyring_kramers_rate": eyring_kramers_rate,
     "chain_escape_time": chain_escape_time,
+    "underdamped_spatial_diffusion_rate": underdamped_spatial_diffusion_rate,
+    "underdamped_energy_diffusion_rate": underdamped_energy_diffusion_rate,
+    "mel_nikov_meshkov_rate": mel_nikov_meshkov_rate,
     "ewc_penalty_reduction": ewc_penalty_reduction,
     "ewc_barrier_series": ewc_barrier_series,
     "ewc_canonical_barrier": ewc_canonical_barrier,

@@ -14,7 +14,7 @@ import sympy
 __all__ = [
     "T", "gamma", "DeltaU", "kappa_a", "kappa_b", "k", "tau", "tau_K",
     "U3_a", "U4_a", "U5_a", "U6_a", "U3_b", "U4_b", "U5_b", "U6_b",
-    "c_a", "c_b", "t", "x0", "b", "L", "LATEX_NAMES", "RESERVED_NAMES",
+    "c_a", "c_b", "t", "x0", "b", "L", "m", "I_b", "LATEX_NAMES", "RESERVED_NAMES",
 ]
 
 T = sympy.Symbol("T", positive=True)
@@ -33,9 +33,12 @@ t = sympy.Symbol("t", real=True)  # time, the argument of temperature schedules 
 x0 = sympy.Symbol("x_0", real=True)
 b = sympy.Symbol("b", real=True)
 L = sympy.Symbol("L", real=True)
+m = sympy.Symbol("m", positive=True)          # mass (underdamped dynamics)
+I_b = sympy.Symbol("I_b", positive=True)      # action of the well's orbit at the barrier energy
 
 LATEX_NAMES = {
     DeltaU: r"\Delta U",
+    I_b: r"I(E_b)",
     kappa_a: r"U''(a)",
     kappa_b: r"|U''(b)|",
     tau_K: r"\tau_{\mathrm{K}}",

@@ -22,6 +22,7 @@ from ._statistics import mean_first_passage as mean_first_passage
 from . import _checks_schedules  # noqa: F401,E402  (registers the temperature-schedule checks)
 from . import _checks_fpe  # noqa: F401  (registers the Fokker-Planck checks)
 from . import _checks_time_dependent  # noqa: F401,E402  (ensembles under T(t) vs Fokker-Planck)
+from . import _checks_underdamped  # noqa: F401,E402  (BAOAB friction ladder vs underdamped Kramers)
 from ._statistics import KolmogorovSmirnov as KolmogorovSmirnov
 from ._statistics import SurvivalEstimate as SurvivalEstimate
 from ._statistics import kaplan_meier as kaplan_meier

@@ -12,6 +12,18 @@ the grid error measured by halving the cells (second order, so the
 difference bounds the finer grid's error).  Schedules: an insight-like
 Gaussian spike and a practice-like plateau of equal thermal budget on
 (x^2 - 1)^2 above T0 = 0.12 (docs/reports.md, figure ``survival_schedules``).
+
+In two dimensions (``ensemble_vs_fpe_2d_under_spike``) the oracle is the
+tensor-grid solver of numerics._fokker_planck_2d on the coupled landscape
+U = (x^2 - 1)^2 + (y - x/2)^2 (minimum (-1, -1/2), saddle at the origin), with
+the half-plane x >= 0 (the engine applies the Brownian-bridge correction: dt
+bias O(dt), so the bias of the fine rung is about the rung difference) and, in
+full mode, the disc |(x, y) - (1, 1/2)| < 0.8 around the other minimum (a
+general condition: no bridge, bias O(sqrt dt), so the fine rung's bias is
+(S(dt) - S(dt/2)) / (sqrt 2 - 1)).  The FPE's own error is measured twice:
+halving the cells (measured order 1.3-1.6 for S(6) from a point mass,
+docs/fokker-planck.md: any order above 1 makes the difference a bound on the
+finer grid's error) and halving the time step.
 """
 
 from __future__ import annotations
@@ -22,12 +34,13 @@ import numpy as np
 import sympy
 
 from numerics import fokker_planck_survival, langevin_first_passage
-from theory import EscapeProblem, Potential, parse_schedule
+from numerics._fokker_planck_2d import fokker_planck_2d_survival
+from theory import EscapeProblem, Potential, absorbing_set_from_condition, parse_schedule
 
 from ._budget import Comparison, ErrorBudget
 from ._check import QUICK, register
 
-__all__ = ["SCHEDULES"]
+__all__ = ["SCHEDULES", "SPIKE_2D"]
 
 QUARTIC = "(x**2-1)**2"
 Z = 4.0
@@ -68,5 +81,59 @@ def _ensembles_under_schedules(mode):
             ErrorBudget(z=Z, stderr=stderr, bias=coarse - fine, quadrature=abs(float(coarse_grid - fine_grid))),
             details={"coarse_dt": dt, "coarse_survival": coarse, "fpe_cells_1000": float(coarse_grid)},
             problem=problem,
+        ))
+    return comparisons
+
+
+# ------------------------------------------------------------------ two dimensions
+#: The 2-D spike study: landscape, start, baseline, schedule, horizon, and absorbing sets (the second: full mode).
+SPIKE_2D = {
+    "potential": "(x**2-1)**2 + (y - x/2)**2",
+    "start": (-1.0, -0.5),
+    "baseline": "0.15",
+    "schedule": "spike:A=0.25,t0=3,sigma=0.75",
+    "horizon": 6.0,
+    "absorbing": (("half-plane x >= 0", "x >= 0", True), ("disc around (1, 1/2)", "(x-1)**2 + (y-1/2)**2 < 0.64", False)),
+}
+
+
+@register(
+    "ensemble_vs_fpe_2d_under_spike",
+    derivations=(),
+    description="2-D Langevin kernel under a temperature spike vs the tensor-grid Fokker-Planck survival",
+)
+def _ensemble_vs_fpe_2d(mode):
+    potential = Potential.from_string(SPIKE_2D["potential"], variables=["x", "y"])
+    temperature = parse_schedule(SPIKE_2D["schedule"], sympy.Rational(SPIKE_2D["baseline"])).temperature
+    horizon, start = SPIKE_2D["horizon"], SPIKE_2D["start"]
+    if mode == QUICK:
+        trajectories, dt, cells, steps, cases = 6000, 8e-3, 16, 60, SPIKE_2D["absorbing"][:1]
+    else:
+        trajectories, dt, cells, steps, cases = 200_000, 2e-3, 48, 240, SPIKE_2D["absorbing"]
+    comparisons = []
+    for index, (label, condition, bridged) in enumerate(cases):
+        absorbing = absorbing_set_from_condition(condition, potential.variables)
+        oracle = {}
+        for key, (n, m) in {"fine": (2 * cells, steps), "coarse": (cells, steps), "half_dt": (2 * cells, 2 * steps)}.items():
+            curve = fokker_planck_2d_survival(potential, start, absorbing, temperature, horizon, cells=n, steps=m,
+                                              outputs=1)
+            oracle[key] = float(curve.survival[-1])
+        survivals = []
+        for rung, step in enumerate((dt, dt / 2)):
+            problem = EscapeProblem(potential, start=start, absorbing=absorbing, temperature=temperature)
+            sample = langevin_first_passage(problem, dt=step, trajectories=trajectories,
+                                            seed=4300 + 10 * index + rung, max_time=horizon)
+            survivals.append(1.0 - np.count_nonzero(sample.escaped) / trajectories)
+        coarse, fine = survivals
+        stderr = math.sqrt(max(fine * (1 - fine), 1.0 / trajectories) / trajectories)
+        bias = (coarse - fine) if bridged else (coarse - fine) / (math.sqrt(2) - 1)
+        grid_error = abs(oracle["fine"] - oracle["coarse"]) + abs(oracle["fine"] - oracle["half_dt"])
+        comparisons.append(Comparison(
+            f"{label}: S({horizon:g}), N={trajectories}, dt={dt / 2:g}, {2 * cells}^2 cells",
+            oracle["fine"], fine,
+            ErrorBudget(z=Z, stderr=stderr, bias=bias, quadrature=grid_error),
+            details={"coarse_dt": dt, "coarse_survival": coarse, "fpe_coarse_grid": oracle["coarse"],
+                     "fpe_half_time_step": oracle["half_dt"], "bridge": bridged, "absorbing": str(absorbing),
+                     "curve_box": [list(side) for side in curve.grid.box]},
         ))
     return comparisons

@@ -23,8 +23,11 @@ def _command_rate(arguments) -> int:
 
     temperature = positive(arguments.temperature, "--temperature")
     friction = positive(arguments.friction, "--friction")
+    mass = positive(arguments.mass, "--mass")
     landscape = potential(arguments)
     if landscape.dimension > 1:
+        if mass is not None:
+            raise UsageError("--mass: the underdamped rates are derived in one dimension")
         return rate_in_dimensions(arguments, landscape, temperature, friction)  # the path's saddle, or --saddle
     if arguments.saddle is not None or arguments.images is not None:
         raise UsageError("--saddle and --images apply to d >= 2 (one variable: the saddle is found on the line)")
@@ -56,8 +59,31 @@ def _command_rate(arguments) -> int:
         )
     ]
     lines.append(f"{'formula':<18} {derivation.quantity} = {sympy.sstr(derivation.expression)}")
+    if mass is not None:
+        lines += _underdamped_rates(landscape, arguments, temperature, friction, mass, payload)
     emit(arguments, payload, lines)
     return 0
+
+
+def _underdamped_rates(landscape, arguments, temperature, friction, mass, payload) -> list[str]:
+    """``--mass``: the spatial-diffusion, energy-diffusion and Mel'nikov-Meshkov rates (theory._underdamped).
+
+    Adds the keys to ``payload`` and returns the text lines.  Each rate is 1/tau
+    for reaching a point well past the saddle; the regimes are named by
+    Delta = gamma I(E_b)/(m T) (energy diffusion for Delta << 1, spatial
+    diffusion for Delta >> 1, the turnover for any Delta).
+    """
+    from theory import underdamped_escape
+
+    theory = underdamped_escape(landscape, number(arguments.start, "--from"), number(arguments.target, "--to"))
+    numbers = theory.numbers(temperature if temperature is not None else 1, friction, mass)
+    if temperature is None:
+        for key in ("energy_loss", "rate_spatial_diffusion", "rate_energy_diffusion", "rate_turnover"):
+            numbers[key] = None
+    payload.update({"mass": mass, **numbers})
+    keys = ("mass", "omega_0", "omega_b", "action", "energy_loss", "rate_spatial_diffusion", "rate_energy_diffusion",
+            "rate_turnover")
+    return [f"{key:<22} {payload[key]}" for key in keys]
 
 
 def _command_mfpt(arguments) -> int:
@@ -219,6 +245,8 @@ def register(commands) -> None:
     landscape_options(rate, temperature_required=False)
     accept_negative_points(rate)
     add_saddle_option(rate)
+    rate.add_argument("--mass", metavar="M", help="mass: also report the underdamped rates rate_spatial_diffusion, "
+                                                  "rate_energy_diffusion and rate_turnover (Mel'nikov-Meshkov)")
     rate.set_defaults(run=_command_rate)
 
     mfpt = commands.add_parser("mfpt", help="exact mean first-passage time by quadrature")

@@ -2,7 +2,7 @@
 
 import sympy
 
-from theory import Potential, parse_schedule
+from theory import EscapeProblem, Potential, parse_schedule
 from verify import QUICK, run_checks
 from verify._checks_time_dependent import SCHEDULES, Z, _ensemble_survival
 
@@ -18,6 +18,22 @@ def test_a_kernel_that_ignored_the_spike_would_be_caught():
     label, baseline, spec, horizon = SCHEDULES[0]
     potential = Potential.from_string("(x**2-1)**2")
     spike = parse_schedule(spec, sympy.Rational(str(baseline))).temperature
-    with_spike, stderr = _ensemble_survival(potential, spike, horizon, 4e-3, 4000, 1)
-    without, _ = _ensemble_survival(potential, baseline, horizon, 4e-3, 4000, 1)
+    problem = lambda temperature: EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=temperature)  # noqa: E731
+    with_spike, stderr = _ensemble_survival(problem(spike), horizon, 4e-3, 4000, 1)
+    without, _ = _ensemble_survival(problem(baseline), horizon, 4e-3, 4000, 1)
     assert without - with_spike > 5 * Z * stderr
+
+
+def test_two_dimensional_quick_check_passes_and_its_budget_would_catch_a_missed_spike():
+    from numerics import absorbing_set_from_condition, fokker_planck_2d_survival
+    from verify._checks_time_dependent import SPIKE_2D
+
+    (result,) = run_checks(["ensemble_vs_fpe_2d_under_spike"], QUICK)
+    assert result.passed, [c.as_dict() for c in result.comparisons]
+    (comparison,) = result.comparisons
+    # without the spike (T = T0 throughout) the oracle's survival is far outside the check's tolerance
+    potential = Potential.from_string(SPIKE_2D["potential"], variables=["x", "y"])
+    absorbing = absorbing_set_from_condition("x >= 0", potential.variables)
+    baseline = fokker_planck_2d_survival(potential, SPIKE_2D["start"], absorbing, float(SPIKE_2D["baseline"]),
+                                         SPIKE_2D["horizon"], cells=32, steps=60, outputs=1).survival[-1]
+    assert baseline - comparison.predicted > 3 * comparison.budget.tolerance
