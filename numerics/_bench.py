@@ -32,7 +32,7 @@ import time
 
 import numpy as np
 
-__all__ = ["numpy_first_passage", "benchmark"]
+__all__ = ["numpy_first_passage", "benchmark", "normals_per_second"]
 
 START, TARGET, TEMPERATURE, DT = -1.0, 1.0, 0.5, 1e-3
 
@@ -176,4 +176,60 @@ def benchmark(
         "load_average_before": load_before,
         "load_average_after": load_after,
         "cpu_count": os.cpu_count(),
+    }
+
+
+def normals_per_second(normals: int = 10_000_000, repeats: int = 5, seed: int = 1) -> dict:
+    """Standard normals per second of one core: the kernels' Philox block fill against NumPy's ``standard_normal``.
+
+    The Philox side is what a kernel does for its noise: :func:`numerics._random.fill_normal_block`
+    called again and again on the same two buffers of ``NORMAL_BLOCK`` pairs (in
+    cache).  The baseline is ``Generator.standard_normal(out=...)`` (ziggurat,
+    PCG64) into a buffer of 2**20, NumPy's best case.  The two are timed in
+    alternation, ``repeats`` times each, and the best run of each is kept; rates
+    per CPU-second of the process (``time.process_time``) are reported too.
+    Compilation is excluded.
+    """
+    from . import _random
+
+    kernels = _random._random_module()
+    cosines, sines = np.empty(_random.NORMAL_BLOCK), np.empty(_random.NORMAL_BLOCK)
+    blocks = max(1, normals // (2 * _random.NORMAL_BLOCK))
+    drawn = 2 * _random.NORMAL_BLOCK * blocks
+    kernels.draw_normal_blocks(seed, 0, 1, cosines, sines)  # compile or load
+    generator = np.random.default_rng(seed)
+    buffer = np.empty(2**20)
+    chunks = max(1, drawn // buffer.size)
+    load_before = os.getloadavg()[0]
+    best = {"philox": (math.inf, math.inf), "numpy": (math.inf, math.inf)}
+
+    def timed(name, work, count):
+        wall, cpu = time.perf_counter(), time.process_time()
+        work()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        best[name] = (min(best[name][0], wall / count), min(best[name][1], cpu / count))
+
+    def numpy_normals():
+        for _ in range(chunks):
+            generator.standard_normal(out=buffer)
+
+    for _ in range(repeats):
+        timed("philox", lambda: kernels.draw_normal_blocks(seed, 0, blocks, cosines, sines), drawn)
+        timed("numpy", numpy_normals, chunks * buffer.size)
+    philox_wall, philox_cpu = best["philox"]
+    numpy_wall, numpy_cpu = best["numpy"]
+
+    def per_second(seconds_per_normal: float) -> float:  # a clock may not tick in a tiny run
+        return 1.0 / seconds_per_normal if seconds_per_normal > 0.0 else math.inf
+
+    return {
+        "philox_normals_per_second": per_second(philox_wall),
+        "numpy_normals_per_second": per_second(numpy_wall),
+        "ratio_vs_numpy": per_second(philox_wall) / per_second(numpy_wall),
+        "philox_normals_per_cpu_second": per_second(philox_cpu),
+        "numpy_normals_per_cpu_second": per_second(numpy_cpu),
+        "ratio_vs_numpy_cpu": per_second(philox_cpu) / per_second(numpy_cpu),
+        "normals": drawn,
+        "load_average_before": load_before,
+        "load_average_after": os.getloadavg()[0],
     }
