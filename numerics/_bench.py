@@ -14,7 +14,7 @@ check run.  Beside it, one thread each (``kernels``):
 Baselines: (1) the same scheme vectorised over the live trajectories in NumPy
 (step the survivors with ``Generator.standard_normal``, drop the absorbed), one
 process; (2) NumPy's ``Generator.standard_normal`` alone, normals per second on
-one core (``normals_baseline_per_second``): a kernel step needs at least one
+one core (``normals_baseline_per_second``, from :func:`normals_per_second`): a kernel step needs at least one
 normal per coordinate, so steps/s over normals/s says how far the engine is
 past the cost of its noise in NumPy.  Machines are shared, so an absolute rate means little; the ratio of
 two rates measured in the same run, in alternation, is the figure of merit, and
@@ -63,19 +63,6 @@ def numpy_first_passage(trajectories: int, seed: int, max_steps: int = 10**7) ->
                 times[alive[crossed]] = (step + 1) * DT
                 alive = alive[~crossed]
     return times, steps
-
-
-def normals_per_second(seed: int = 1, repeats: int = 5, block: int = 1 << 16, blocks: int = 64) -> float:
-    """NumPy ``standard_normal`` draws per second into a preallocated block, best of ``repeats``."""
-    rng = np.random.default_rng(seed)
-    out = np.empty(block)
-    best = 0.0
-    for _ in range(repeats):
-        began = time.perf_counter()
-        for _ in range(blocks):
-            rng.standard_normal(out=out)
-        best = max(best, block * blocks / (time.perf_counter() - began))
-    return best
 
 
 def _problems():
@@ -138,7 +125,10 @@ def benchmark(
                                             threads=1, **options)
             kernels[name] = max(kernels.get(name, 0.0), sample.steps_per_second)
 
-    normals = normals_per_second(seed)
+    def numpy_normals() -> float:  # NumPy's standard_normal on one core (and the Philox fill beside it)
+        return normals_per_second(normals=1 << 22, repeats=3, seed=seed)["numpy_normals_per_second"]
+
+    normals = numpy_normals()
     for _ in range(max(1, repeats // 2)):
         run_kernel()
         run_kernels()
@@ -149,7 +139,7 @@ def benchmark(
     for _ in range(max(1, repeats - repeats // 2)):
         run_kernel()
         run_kernels()
-    normals = max(normals, normals_per_second(seed))
+    normals = max(normals, numpy_normals())
     load_after = os.getloadavg()[0]
     single = rates[min(counts)] / min(counts)
     most = max(counts)
