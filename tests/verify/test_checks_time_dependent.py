@@ -2,7 +2,7 @@
 
 import sympy
 
-from theory import Potential, parse_schedule
+from theory import EscapeProblem, Potential, parse_schedule
 from verify import QUICK, run_checks
 from verify._checks_time_dependent import SCHEDULES, Z, _ensemble_survival
 
@@ -18,6 +18,6 @@ def test_a_kernel_that_ignored_the_spike_would_be_caught():
     label, baseline, spec, horizon = SCHEDULES[0]
     potential = Potential.from_string("(x**2-1)**2")
     spike = parse_schedule(spec, sympy.Rational(str(baseline))).temperature
-    with_spike, stderr = _ensemble_survival(potential, spike, horizon, 4e-3, 4000, 1)
-    without, _ = _ensemble_survival(potential, baseline, horizon, 4e-3, 4000, 1)
+    with_spike, stderr = _ensemble_survival(EscapeProblem(potential, -1.0, 1.0, spike), horizon, 4e-3, 4000, 1)
+    without, _ = _ensemble_survival(EscapeProblem(potential, -1.0, 1.0, baseline), horizon, 4e-3, 4000, 1)
     assert without - with_spike > 5 * Z * stderr
