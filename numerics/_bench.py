@@ -14,7 +14,7 @@ check run.  Beside it, one thread each (``kernels``):
 Baselines: (1) the same scheme vectorised over the live trajectories in NumPy
 (step the survivors with ``Generator.standard_normal``, drop the absorbed), one
 process; (2) NumPy's ``Generator.standard_normal`` alone, normals per second on
-one core (``normals_baseline_per_second``): a kernel step needs at least one
+one core (``normals_baseline_per_second``, from :func:`normals_per_second`): a kernel step needs at least one
 normal per coordinate, so steps/s over normals/s says how far the engine is
 past the cost of its noise in NumPy.  Machines are shared, so an absolute rate means little; the ratio of
 two rates measured in the same run, in alternation, is the figure of merit, and
@@ -125,7 +125,7 @@ def benchmark(
                                             threads=1, **options)
             kernels[name] = max(kernels.get(name, 0.0), sample.steps_per_second)
 
-    noise = normals_per_second(repeats=max(1, repeats // 2), seed=seed)
+    noise = normals_per_second(normals=1 << 22, repeats=max(1, repeats // 2), seed=seed)
     for _ in range(max(1, repeats // 2)):
         run_kernel()
         run_kernels()
@@ -136,7 +136,7 @@ def benchmark(
     for _ in range(max(1, repeats - repeats // 2)):
         run_kernel()
         run_kernels()
-    later = normals_per_second(repeats=max(1, repeats - repeats // 2), seed=seed)
+    later = normals_per_second(normals=1 << 22, repeats=max(1, repeats - repeats // 2), seed=seed)
     noise = max(noise, later, key=lambda report: report["numpy_normals_per_second"])
     normals = noise["numpy_normals_per_second"]
     load_after = os.getloadavg()[0]

@@ -492,11 +492,8 @@ _LANE_SOURCES = (
 ''',
 )
 
-#: Box-Muller pairs drawn at once (at most this many are drawn and not used per trajectory).
-NORMAL_BLOCK = int(_random.KERNEL_CONSTANTS.get("NORMAL_BLOCK", 64))
-
 _KERNEL_CONSTANTS = dict(
-    _random.KERNEL_CONSTANTS, BRIDGE_EXPONENT_CUTOFF=repr(BRIDGE_EXPONENT_CUTOFF), NORMAL_BLOCK=repr(NORMAL_BLOCK),
+    _random.KERNEL_CONSTANTS, BRIDGE_EXPONENT_CUTOFF=repr(BRIDGE_EXPONENT_CUTOFF),
     LANES=repr(LANES), LANE_GROUP=repr(LANE_GROUP), CONTINUING=repr(_CONTINUING),
     **{outcome.name: repr(int(outcome)) for outcome in Outcome},
 )

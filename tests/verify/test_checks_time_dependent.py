@@ -18,9 +18,8 @@ def test_a_kernel_that_ignored_the_spike_would_be_caught():
     label, baseline, spec, horizon = SCHEDULES[0]
     potential = Potential.from_string("(x**2-1)**2")
     spike = parse_schedule(spec, sympy.Rational(str(baseline))).temperature
-    problem = lambda temperature: EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=temperature)  # noqa: E731
-    with_spike, stderr = _ensemble_survival(problem(spike), horizon, 4e-3, 4000, 1)
-    without, _ = _ensemble_survival(problem(baseline), horizon, 4e-3, 4000, 1)
+    with_spike, stderr = _ensemble_survival(EscapeProblem(potential, -1.0, 1.0, spike), horizon, 4e-3, 4000, 1)
+    without, _ = _ensemble_survival(EscapeProblem(potential, -1.0, 1.0, baseline), horizon, 4e-3, 4000, 1)
     assert without - with_spike > 5 * Z * stderr
 
 
