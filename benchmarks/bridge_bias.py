@@ -19,13 +19,14 @@ Run (writes docs/figures/bridge_bias.png and prints the numbers as JSON):
 from __future__ import annotations
 
 import argparse
-import json
+
 import math
 import pathlib
 
 import numpy as np
 
 from numerics import half_line, langevin_first_passage
+from numerics._output import json_dumps
 from theory import Potential, mean_first_passage_time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -68,7 +69,7 @@ def main() -> None:
         results["bridge" if bridge else "no_bridge"] = {
             "bias": biases, "stderr": stderrs, "slope": slope, "slope_stderr": slope_stderr, "fit_dts": list(DTS[-k:])
         }
-    print(json.dumps(results, indent=2))
+    print(json_dumps(results, indent=2))
 
     import matplotlib
 

@@ -14,10 +14,11 @@ Run:  .venv/bin/python benchmarks/friction_dependence.py [--trajectories 20000]
 from __future__ import annotations
 
 import argparse
-import json
+
 import math
 
 from numerics import half_line, langevin_first_passage
+from numerics._output import json_dumps
 from theory import Potential, mean_first_passage_time
 
 
@@ -41,7 +42,7 @@ def main() -> None:
                      "ratio_to_overdamped": mean / (friction * exact)})
         print(f"gamma {friction:7.3f}  tau {mean:9.3f} +- {stderr:.3f}  tau/(gamma tau_exact) "
               f"{mean / (friction * exact):.3f}", flush=True)
-    print(json.dumps({"exact_overdamped_mfpt_gamma_1": exact, "dt": arguments.dt, "rows": rows}))
+    print(json_dumps({"exact_overdamped_mfpt_gamma_1": exact, "dt": arguments.dt, "rows": rows}))
 
 
 if __name__ == "__main__":

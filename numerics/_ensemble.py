@@ -34,7 +34,6 @@ import dataclasses
 import functools
 import hashlib
 import inspect
-import json
 import math
 import numbers
 import sys
@@ -47,6 +46,8 @@ import numpy as np
 import sympy
 
 from theory._errors import InvalidParameter
+
+from ._output import json_dumps
 
 __all__ = [
     "Chunk",
@@ -366,7 +367,7 @@ def _kernel_source(module_name: str) -> str:
 def input_fingerprint(inputs: Mapping[str, Any]) -> str:
     """SHA-256 of the canonical JSON of ``inputs``: the identity of a run's numbers."""
     try:
-        text = json.dumps(inputs, sort_keys=True, separators=(",", ":"), allow_nan=True)
+        text = json_dumps(inputs, sort_keys=True, separators=(",", ":"), allow_nan=True)
     except TypeError as error:
         raise InvalidParameter(f"the inputs of a run must be JSON-able: {error}.") from error
     return hashlib.sha256(text.encode()).hexdigest()

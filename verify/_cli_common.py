@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import tempfile
 from collections.abc import Sequence
 
 __all__ = [
@@ -119,24 +117,24 @@ def positive(text: str | None, what: str) -> float | None:
 
 def emit(arguments, payload: dict, text_lines: Sequence[str]) -> None:
     if arguments.json:
-        print(json.dumps(payload, indent=2))
+        from numerics._output import json_dumps
+
+        print(json_dumps(payload, indent=2))
     else:
         print("\n".join(text_lines))
 
 
 def write_atomically(path: str, content: str | bytes, *, what: str = "-o") -> None:
-    """Write ``content`` to ``path`` through a temporary file and a rename: whole or not at all."""
+    """Write ``content`` to ``path`` whole or not at all (``numerics._output.write_atomically``).
+
+    A missing directory is refused naming the flag ``what`` that gave the path.
+    """
+    from numerics._output import write_atomically as write
+
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise UsageError(f"{what}: directory {directory} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".kramers-")
-    try:
-        with os.fdopen(handle, "wb" if isinstance(content, bytes) else "w") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write(path, content)
 
 
 def landscape_options(parser: argparse.ArgumentParser, *, temperature_required: bool) -> None:
