@@ -46,6 +46,7 @@ import numpy as np
 import sympy
 
 from theory._errors import InvalidParameter
+from theory._parse import as_expression
 
 from ._output import json_dumps
 
@@ -420,7 +421,8 @@ class FirstPassageChunks:
             if value is not None and not isinstance(value, (bool, int, float, str, tuple)):
                 raise InvalidParameter(f"option {name} must be a plain number, string or tuple, got {value!r}.")
             plain.append((name, value))
-        return cls(sympy.srepr(sympy.sympify(gradient)), sympy.srepr(variable), tuple(plain), function)
+        gradient = as_expression(gradient, (variable,), what="gradient")
+        return cls(sympy.srepr(gradient), sympy.srepr(variable), tuple(plain), function)
 
     def __call__(self, first: int, count: int):
         if _kernel_source(self.function.__module__) != self.kernel_source:

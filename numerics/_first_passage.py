@@ -40,6 +40,7 @@ import numpy as np
 import sympy
 
 from theory._errors import CompilationError, InvalidParameter, SimulationError
+from theory._parse import as_expression
 
 from . import _random
 from ._codegen import build_kernel_module
@@ -47,7 +48,7 @@ from ._validate import EnsembleStatistics
 from ._validate import finite_real as _finite_real
 from ._validate import integer as _integer
 from ._validate import positive_real as _positive_real
-from ._validate import time_cap
+from ._validate import check_memory, ensemble_bytes, time_cap
 
 __all__ = [
     "DEFAULT_MAXIMUM_STEPS",
@@ -203,7 +204,7 @@ def _validated(gradient, variable, start, target, temperature, dt, friction, see
     if not isinstance(variable, sympy.Symbol):
         raise InvalidParameter(f"variable must be a SymPy Symbol, got {variable!r}.")
     try:
-        gradient = sympy.sympify(gradient)
+        gradient = as_expression(gradient, (variable,), what="gradient")
     except (sympy.SympifyError, TypeError) as error:
         raise InvalidParameter(f"gradient must be a SymPy expression, got {gradient!r}.") from error
     extra = gradient.free_symbols - {variable}
@@ -299,6 +300,7 @@ def first_passage_ensemble(
     )
     trajectories = _integer("trajectories", trajectories, 1)
     first_trajectory = _integer("first_trajectory", first_trajectory, 0, 2**63 - 1 - trajectories)
+    check_memory("trajectories", trajectories, ensemble_bytes(trajectories, 1))
     bridge = bool(bridge)
     sigma_squared = 2.0 * temperature / friction
     module = _kernel_module(gradient, variable)

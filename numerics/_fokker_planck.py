@@ -71,6 +71,7 @@ import numpy as np
 import sympy
 
 from theory._errors import InvalidParameter
+from theory._parse import as_expression
 from theory._potential import Potential
 from theory._symbols import t as time_symbol
 
@@ -107,7 +108,7 @@ def _bernoulli(z: np.ndarray) -> np.ndarray:
 
 def _real(name: str, value: Any) -> float:
     try:
-        number = float(sympy.N(sympy.sympify(value))) if not isinstance(value, numbers.Real) else float(value)
+        number = float(sympy.N(as_expression(value, what=name))) if not isinstance(value, numbers.Real) else float(value)
     except (TypeError, ValueError, sympy.SympifyError):
         raise InvalidParameter(f"{name} must be a real number, got {value!r}") from None
     if not math.isfinite(number):
@@ -135,7 +136,7 @@ def temperature_function(temperature: Any) -> tuple[Callable[[float], float], bo
     symbol is :data:`theory.symbols.t`.
     """
     try:
-        expression = sympy.sympify(temperature)
+        expression = as_expression(temperature, {"t": time_symbol}, what="temperature")
     except (sympy.SympifyError, TypeError):
         raise InvalidParameter(f"temperature must be a number or a SymPy expression in t, got {temperature!r}") from None
     extra = expression.free_symbols - {time_symbol}

@@ -74,6 +74,7 @@ import numpy as np
 import sympy
 
 from theory._errors import InvalidParameter, SimulationError
+from theory._parse import as_expression
 from theory._symbols import t as time_symbol
 
 from . import _random
@@ -82,7 +83,7 @@ from ._codegen import build_kernel_module
 from ._first_passage import (
     BRIDGE_EXPONENT_CUTOFF, DEFAULT_MAXIMUM_STEPS, _call, _ThreadCount,
 )
-from ._validate import EnsembleStatistics
+from ._validate import EnsembleStatistics, check_memory, ensemble_bytes
 from ._validate import finite_real as _finite_real
 from ._validate import integer as _integer
 from ._validate import positive_real as _positive_real
@@ -515,7 +516,7 @@ def _gradient_tuple(gradient, variables) -> tuple[tuple[sympy.Expr, ...], tuple[
     if isinstance(gradient, (sympy.Expr, numbers.Real, str)) or not isinstance(gradient, Sequence):
         gradient = (gradient,)
     try:
-        gradient = tuple(sympy.sympify(g) for g in gradient)
+        gradient = tuple(as_expression(g, variables, what="gradient") for g in gradient)
     except (sympy.SympifyError, TypeError) as error:
         raise InvalidParameter(f"gradient must be SymPy expressions, got {gradient!r}.") from error
     if len(gradient) != len(variables):
@@ -536,7 +537,7 @@ def _temperature(temperature) -> tuple[float | None, sympy.Expr | None, str]:
         value = _positive_real("temperature", temperature)
         return value, None, repr(value)
     try:
-        expression = sympy.sympify(temperature)
+        expression = as_expression(temperature, {"t": time_symbol}, what="temperature")
     except (sympy.SympifyError, TypeError) as error:
         raise InvalidParameter(f"temperature must be a number or a SymPy expression in t, got {temperature!r}.") from error
     extra = expression.free_symbols - {time_symbol}
@@ -735,6 +736,7 @@ def langevin_first_passage(
                         max_time, bridge)
     trajectories = _integer("trajectories", trajectories, 1)
     first_trajectory = _integer("first_trajectory", first_trajectory, 0, 2**63 - 1 - trajectories)
+    check_memory("trajectories", trajectories, ensemble_bytes(trajectories, len(prepared.variables) * (1 if prepared.mass is None else 2)))
     module = prepared.module(lanes)
     dimension = len(prepared.variables)
     width = 2 * dimension if prepared.mass is not None else dimension

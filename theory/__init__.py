@@ -28,6 +28,7 @@ from ._mfpt import MeanFirstPassageTime as MeanFirstPassageTime
 from ._mfpt import exact_mfpt as exact_mfpt
 from ._mfpt import mean_first_passage_time as mean_first_passage_time
 from ._parse import ALLOWED_FUNCTIONS as ALLOWED_FUNCTIONS
+from ._parse import as_expression as as_expression
 from ._parse import parse_expression as parse_expression
 from ._potential import Potential as Potential
 from ._references import REFERENCES as REFERENCES

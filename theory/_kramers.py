@@ -34,6 +34,7 @@ import sympy
 
 from ._derivation import Derivation, ValidityRegime
 from ._errors import InvalidParameter
+from ._parse import as_expression
 from ._potential import Potential
 from ._stationary import EscapePoints, escape_points
 from ._symbols import (
@@ -256,7 +257,7 @@ class KramersEscape:
     def numbers(self, temperature: Any, friction: Any = 1) -> dict[str, float]:
         """The numeric values the CLI reports, parameters at their values."""
         values = {T: temperature, gamma: friction, **self.potential.values}
-        at = lambda expression: float(sympy.N(sympy.sympify(expression).subs(values), 17))  # noqa: E731
+        at = lambda expression: float(sympy.N(as_expression(expression).subs(values), 17))  # noqa: E731
         return {
             "minimum": at(self.minimum),
             "saddle": at(self.saddle),

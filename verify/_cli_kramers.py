@@ -162,6 +162,15 @@ def _run_with_progress(arguments, chunk):
             progress.close()
 
 
+def _refuse_what_would_not_fit(arguments, dimension: int) -> None:
+    """Refuse, before any compilation, a run whose samples (every rung of a dt ladder) would not fit in memory."""
+    from numerics._validate import check_memory, ensemble_bytes
+
+    width = dimension * (2 if arguments.integrator == "baoab" else 1)
+    rungs = arguments.dt_ladder if arguments.dt_ladder and arguments.dt_ladder > 1 else 1
+    check_memory("trajectories", arguments.trajectories, rungs * ensemble_bytes(arguments.trajectories, width))
+
+
 def _command_simulate(arguments) -> int:
     from numerics import HalfSpace, dt_ladder, langevin_first_passage
 
@@ -181,6 +190,7 @@ def _command_simulate(arguments) -> int:
     if mass is not None and arguments.integrator != "baoab":
         raise UsageError(f"--mass needs --integrator baoab (overdamped dynamics has no inertia), got {arguments.integrator}")
     landscape = potential(arguments)
+    _refuse_what_would_not_fit(arguments, landscape.dimension)
     start = point(arguments.start, landscape.dimension, "--from")
     absorbing = _absorbing_set(arguments, landscape, start)
     distributed = [flag for flag, dest in DISTRIBUTED_OPTIONS if getattr(arguments, dest) is not None]
