@@ -24,6 +24,8 @@ import time
 import numpy as np
 import sympy
 
+from ._validate import check_memory, ensemble_bytes
+
 __all__ = ["numpy_first_passage", "benchmark"]
 
 START, TARGET, TEMPERATURE, DT = -1.0, 1.0, 0.5, 1e-3
@@ -75,6 +77,8 @@ def benchmark(
     from ._absorbing import half_line
     from ._langevin import langevin_first_passage
 
+    for name, count in (("trajectories", trajectories), ("baseline_trajectories", baseline_trajectories)):
+        check_memory(name, count, ensemble_bytes(count))  # before the kernel is compiled
     x = sympy.Symbol("x", real=True)
     gradient = 4 * x**3 - 4 * x
     available = numba.config.NUMBA_NUM_THREADS

@@ -75,6 +75,8 @@ from theory._parse import as_expression
 from theory._potential import Potential
 from theory._symbols import t as time_symbol
 
+from ._validate import check_memory
+
 __all__ = [
     "FokkerPlanckGrid",
     "SurvivalCurve",
@@ -121,6 +123,11 @@ def _positive(name: str, value: Any) -> float:
     if not number > 0:
         raise InvalidParameter(f"{name} must be positive, got {value!r}")
     return number
+
+
+#: Peak bytes per cell of a solve: about 24 float64 arrays of the grid's length alive at once (nodes,
+#: potential, volumes, fluxes, the banded K and M - cK, the LU workspace of solve_banded, densities).
+_BYTES_PER_CELL = 24 * 8
 
 
 def _count(name: str, value: Any, minimum: int) -> int:
@@ -227,6 +234,7 @@ def fokker_planck_grid(
     if x_start == x_target:
         raise InvalidParameter(f"target must differ from start: {x_start} is already absorbed")
     cells = _count("cells", cells, 8)
+    check_memory("cells", cells, _BYTES_PER_CELL * cells)
     sign = -1.0 if x_target < x_start else 1.0
     u_start, u_target = sign * x_start, sign * x_target
     W = lambda u: U(sign * np.asarray(u, dtype=float))  # noqa: E731  (U in the working coordinate)

@@ -18,9 +18,9 @@ A harmless string can still ask for unbounded work, so sizes are bounded
 
 * at most ``MAX_LENGTH`` characters and ``MAX_DEPTH`` levels of nesting;
 * a power of two numbers has an exponent of at most ``MAX_NUMERIC_EXPONENT``
-  in size, and no exact number in the expression has more than
-  ``MAX_NUMBER_DIGITS`` digits (``9**9**9``, ``(10**1000)**1000`` and long
-  products of large numbers are refused before they are computed);
+  in size, and no exact number in the expression (a coefficient included) has
+  more than ``MAX_NUMBER_DIGITS`` digits (``9**9**9``, ``(10**1000)**1000`` and
+  long products of large numbers are refused as soon as they appear);
 * an exponent of a variable (``x**n``, ``exp(x)**n``) that is a number is at
   most ``MAX_VARIABLE_EXPONENT`` in size: the derivations solve polynomial
   equations in the variables, and ``x**(10**100)`` would never finish.  The
@@ -77,7 +77,7 @@ ALLOWED_CONSTANTS: Mapping[str, sympy.Expr] = {"pi": sympy.pi, "E": sympy.E}
 MAX_LENGTH = 5000
 MAX_DEPTH = 60
 MAX_NUMERIC_EXPONENT = 1000
-MAX_NUMBER_DIGITS = 10000
+MAX_NUMBER_DIGITS = 4000  # Python prints integers of up to 4300 digits (sys.int_max_str_digits)
 
 #: Largest accepted size of a numeric exponent of a variable (``x**100`` is fine, ``x**101`` is refused).
 MAX_VARIABLE_EXPONENT = 100
@@ -223,6 +223,8 @@ class _Builder:
                     if bits > _MAX_NUMBER_BITS:
                         raise self.refuse(f"the number {_short(left)}**{_short(right)} has more than "
                                           f"{MAX_NUMBER_DIGITS} digits")
+            if isinstance(node.op, ast.Pow) and left.free_symbols and right.is_number:
+                check_exponents(sympy.Pow(left, right, evaluate=False), what=self.what)  # before expanding
             if isinstance(node.op, ast.Div) and right == 0:
                 raise self.refuse("division by zero")
             return self._number_of_modest_size(self._BINARY[type(node.op)](left, right))
@@ -233,8 +235,10 @@ class _Builder:
         raise self.refuse(f"'{type(node).__name__}' syntax is not allowed")
 
     def _number_of_modest_size(self, result: sympy.Expr) -> sympy.Expr:
-        """``result``, unless it is an exact number of more than ``MAX_NUMBER_DIGITS`` digits."""
-        if isinstance(result, sympy.Rational) and abs(result.p).bit_length() + result.q.bit_length() > _MAX_NUMBER_BITS:
+        """``result``, unless it is, or has as coefficient, an exact number of more than ``MAX_NUMBER_DIGITS`` digits."""
+        coefficient = result.as_coeff_Mul()[0] if isinstance(result, sympy.Expr) else result
+        if isinstance(coefficient, sympy.Rational) and (
+                abs(coefficient.p).bit_length() + coefficient.q.bit_length() > _MAX_NUMBER_BITS):
             raise self.refuse(f"a number in the expression has more than {MAX_NUMBER_DIGITS} digits")
         return result
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 __all__ = [
     "Parser", "UsageError", "parameters", "potential", "point", "one_dimensional", "number", "positive", "emit",
-    "write_atomically", "landscape_options", "temperature_of_time",
+    "output_path", "write_atomically", "landscape_options", "temperature_of_time",
 ]
 
 
@@ -124,6 +124,16 @@ def emit(arguments, payload: dict, text_lines: Sequence[str]) -> None:
         print("\n".join(text_lines))
 
 
+def output_path(path: str, what: str = "-o") -> str:
+    """``path`` if its directory exists (checked before any work is done), else a one-line refusal."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise UsageError(f"{what}: directory {directory} does not exist")
+    if os.path.isdir(path):
+        raise UsageError(f"{what}: {path} is a directory")
+    return path
+
+
 def write_atomically(path: str, content: str | bytes, *, what: str = "-o") -> None:
     """Write ``content`` to ``path`` whole or not at all (``numerics._output.write_atomically``).
 
@@ -131,10 +141,7 @@ def write_atomically(path: str, content: str | bytes, *, what: str = "-o") -> No
     """
     from numerics._output import write_atomically as write
 
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise UsageError(f"{what}: directory {directory} does not exist")
-    write(path, content)
+    write(output_path(path, what), content)
 
 
 def landscape_options(parser: argparse.ArgumentParser, *, temperature_required: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ._cli_common import UsageError, write_atomically
+from ._cli_common import UsageError, output_path, write_atomically
 
 __all__ = ["register"]
 
@@ -50,6 +50,8 @@ def _command_latex(arguments) -> int:
 
     if arguments.all:
         return _latex_document(arguments)
+    if arguments.output:
+        output_path(arguments.output)  # refuse a bad destination before rendering
     names = arguments.names or list(DERIVATIONS)
     text = "\n".join(derivation(name).latex() for name in names)
     if arguments.output:
@@ -73,6 +75,7 @@ def _latex_document(arguments) -> int:
     if extension != ".tex":
         raise UsageError(f"-o: with --all the document must end in .tex, got {arguments.output!r}")
     bib_path = stem + ".bib"
+    output_path(arguments.output)
     document = latex_document(arguments.names, bibliography_name=os.path.basename(stem))
     references = bibliography(arguments.names)
     write_atomically(arguments.output, document)
