@@ -141,8 +141,11 @@ def test_an_unknown_check_writes_nothing(tmp_path, capsys):
 def test_verify_all_quick_report_end_to_end(tmp_path):
     """The real thing: every registered check and every figure (minutes)."""
     target = tmp_path / "report"
+    # the checkout under test first on the path (the working directory is tmp_path, not the repository)
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [os.getcwd(), os.environ.get("PYTHONPATH")]))}
     completed = subprocess.run([sys.executable, "-m", "verify.cli", "verify", "--all", "--quick", "--report",
-                                str(target)], capture_output=True, text=True, cwd=tmp_path, timeout=1800)
+                                str(target)], capture_output=True, text=True, cwd=tmp_path, env=environment,
+                               timeout=3600)
     assert completed.returncode == 0, completed.stderr[-3000:]
     payload = _read_every_file(target)
     assert payload["complete"] is True and payload["passed"] is True and payload["errors"] == {}
