@@ -14,12 +14,11 @@ Run:  .venv/bin/python benchmarks/friction_dependence.py [--trajectories 20000]
 from __future__ import annotations
 
 import argparse
-
 import math
 
-from numerics import half_line, langevin_first_passage
+from numerics import langevin_first_passage
 from numerics._output import json_dumps
-from theory import Potential, mean_first_passage_time
+from theory import EscapeProblem, Potential, exact_escape_time
 
 
 def main() -> None:
@@ -29,13 +28,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=3)
     arguments = parser.parse_args()
     potential = Potential.from_string("(x**2-1)**2")
-    exact = float(mean_first_passage_time(potential, -1, 0, 0.5))
+    overdamped = EscapeProblem(potential, start=-1.0, absorbing=0.0, temperature=0.5)
+    exact = float(exact_escape_time(overdamped))
     rows = []
     for friction in (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0):
-        sample = langevin_first_passage(potential.derivative(1, numeric=True), potential.variable, start=-1.0,
-                                        absorbing=half_line(-1.0, 0.0), temperature=0.5, dt=arguments.dt,
-                                        trajectories=arguments.trajectories, seed=arguments.seed,
-                                        friction=friction, mass=1.0, integrator="baoab")
+        problem = EscapeProblem(potential, -1.0, 0.0, 0.5, friction=friction, mass=1.0)
+        sample = langevin_first_passage(problem, dt=arguments.dt, trajectories=arguments.trajectories,
+                                        seed=arguments.seed, integrator="baoab")
         mean = float(sample.times.mean())
         stderr = float(sample.times.std(ddof=1)) / math.sqrt(sample.trajectories)
         rows.append({"friction": friction, "mean": mean, "stderr": stderr, "censored": sample.censored,

@@ -6,48 +6,59 @@ compiled (or loaded from the on-disk cache) on first use.
 
 from ._codegen import build_kernel_module as build_kernel_module
 from ._codegen import cache_directory as cache_directory
-from ._first_passage import DEFAULT_MAXIMUM_STEPS as DEFAULT_MAXIMUM_STEPS
-from ._first_passage import FirstPassageSample as FirstPassageSample
-from ._first_passage import first_passage_ensemble as first_passage_ensemble
-from ._first_passage import replay_trajectory as replay_trajectory
 from ._jit import SAFE_FASTMATH_FLAGS as SAFE_FASTMATH_FLAGS
 from ._jit import CompilationStatistics as CompilationStatistics
 from ._jit import compilation_statistics as compilation_statistics
 from ._jit import jit as jit
-from ._absorbing import AbsorbingSet as AbsorbingSet
-from ._absorbing import Ball as Ball
-from ._absorbing import Condition as Condition
-from ._absorbing import HalfSpace as HalfSpace
-from ._absorbing import absorbing_set_from_condition as absorbing_set_from_condition
-from ._absorbing import half_line as half_line
+# The absorbing sets and the problem are theory's objects; numerics compiles them.
+from theory._absorbing import AbsorbingSet as AbsorbingSet
+from theory._absorbing import Ball as Ball
+from theory._absorbing import Condition as Condition
+from theory._absorbing import HalfSpace as HalfSpace
+from theory._absorbing import Interval as Interval
+from theory._absorbing import absorbing_set_from_condition as absorbing_set_from_condition
+from theory._absorbing import half_line as half_line
+from theory._problem import EscapeProblem as EscapeProblem
+from ._integrators import AbstractIntegrator as AbstractIntegrator
+from ._integrators import BAOAB as BAOAB
+from ._integrators import EulerMaruyama as EulerMaruyama
+from ._integrators import StochasticHeun as StochasticHeun
+from ._integrators import integrator_named as integrator_named
+from ._langevin import DEFAULT_MAXIMUM_STEPS as DEFAULT_MAXIMUM_STEPS
 from ._langevin import DtLadder as DtLadder
 from ._langevin import LangevinSample as LangevinSample
+from ._langevin import Outcome as Outcome
 from ._langevin import dt_ladder as dt_ladder
 from ._langevin import langevin_first_passage as langevin_first_passage
-from ._langevin import replay_langevin_trajectory as replay_langevin_trajectory
+from ._langevin import replay_trajectory as replay_trajectory
 
 __all__ = [
     "DEFAULT_MAXIMUM_STEPS",
     "SAFE_FASTMATH_FLAGS",
     "CompilationStatistics",
-    "FirstPassageSample",
     "build_kernel_module",
     "cache_directory",
     "compilation_statistics",
-    "first_passage_ensemble",
     "jit",
-    "replay_trajectory",
     "AbsorbingSet",
     "Ball",
     "Condition",
     "HalfSpace",
+    "Interval",
     "absorbing_set_from_condition",
     "half_line",
+    "EscapeProblem",
+    "AbstractIntegrator",
+    "BAOAB",
+    "EulerMaruyama",
+    "StochasticHeun",
+    "integrator_named",
     "DtLadder",
     "LangevinSample",
+    "Outcome",
     "dt_ladder",
     "langevin_first_passage",
-    "replay_langevin_trajectory",
+    "replay_trajectory",
 ]
 from ._skills import GeometryRun as GeometryRun
 from ._skills import eta_effective as eta_effective
@@ -61,12 +72,12 @@ from ._skills import task_vectors as task_vectors
 from ._checkpoint import Checkpoint as Checkpoint  # noqa: E402
 from ._checkpoint import CheckpointError as CheckpointError  # noqa: E402
 from ._ensemble import EnsembleRun as EnsembleRun  # noqa: E402
-from ._ensemble import FirstPassageChunks as FirstPassageChunks  # noqa: E402
+from ._ensemble import LangevinChunks as LangevinChunks  # noqa: E402
 from ._ensemble import merge_samples as merge_samples  # noqa: E402
 from ._ensemble import run_ensemble as run_ensemble  # noqa: E402
 from ._distributed import DaskBackend as DaskBackend  # noqa: E402
 
-__all__ += ["Checkpoint", "CheckpointError", "DaskBackend", "EnsembleRun", "FirstPassageChunks", "merge_samples",
+__all__ += ["Checkpoint", "CheckpointError", "DaskBackend", "EnsembleRun", "LangevinChunks", "merge_samples",
             "run_ensemble"]
 from ._fokker_planck import FokkerPlanckGrid as FokkerPlanckGrid
 from ._fokker_planck import SurvivalCurve as SurvivalCurve

@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the layout of generated files changes.
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 _lock = threading.Lock()
 _loaded_modules: dict[str, ModuleType] = {}
@@ -183,7 +183,7 @@ def generate_module_source(
         "import numpy as np",
         "from numba import prange",
         "",
-        "from numerics._intrinsics import bits_float, float_bits",
+        "from numerics._intrinsics import bits_float, float_bits, fused_multiply_add",
         "from numerics._jit import jit",
         "",
         f"FASTMATH = frozenset({sorted(flags)!r})",

@@ -5,10 +5,10 @@ count) to a backend and merges what comes back in index order.  This backend
 submits the chunks as Dask tasks (Rocklin 2015, "Dask: parallel computation
 with blocked algorithms and task scheduling", SciPy; the ``distributed``
 scheduler) and yields them as they finish.  A task carries the chunk function
-in picklable form (:class:`numerics._ensemble.FirstPassageChunks`: the SymPy
-gradient as ``srepr`` text plus plain numbers); the worker rebuilds the
-expression and gets the compiled kernel from its on-disk cache, compiling it
-once per machine (per ``KRAMERS_CACHE_DIR``) on first use.
+of the Langevin engine (:class:`numerics._ensemble.LangevinChunks`: the escape
+problem, pickled, plus plain options), whatever its dimension, integrator,
+absorbing set or schedule; the worker gets the compiled kernel from its on-disk
+cache, compiling it once per machine (per ``KRAMERS_CACHE_DIR``) on first use.
 
 Nothing of the result depends on the workers: the noise of trajectory i is a
 function of (seed, i, step), so the merged sample equals the single-process one

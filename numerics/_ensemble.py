@@ -14,11 +14,11 @@ counts are summed, both exact).  The chunk size C is fixed by the run and not by
 the workers, so the chunk list, and with it a checkpoint, means the same thing
 on a laptop and on a cluster.
 
-The runner needs only a *chunk function* ``(first, count) -> sample``, e.g.
-:class:`FirstPassageChunks` (picklable, so that a Dask worker can rebuild the
-kernel from the SymPy expression) or any closure over a future kernel whose
-sample is a dataclass with ``times``, ``escaped``, ``steps`` and
-``wall_seconds`` fields.  Around it the runner adds a backend (serial here,
+The runner needs only a *chunk function* ``(first, count) -> sample``: for
+every ensemble of the Langevin engine it is :class:`LangevinChunks` (picklable,
+so that a Dask worker receives the problem and gets the kernel from its cache);
+any other function whose sample is a dataclass with ``times``, ``escaped``,
+``steps`` and ``wall_seconds`` fields runs the same way.  Around it the runner adds a backend (serial here,
 Dask in :mod:`numerics._distributed`), a checkpoint of finished chunks
 (:mod:`numerics._checkpoint`) and a progress callback.
 
@@ -29,7 +29,6 @@ embarrassingly parallel pattern (Dean & Ghemawat 2004, "MapReduce").
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import functools
 import hashlib
@@ -39,14 +38,12 @@ import numbers
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
 import numpy as np
-import sympy
 
 from theory._errors import InvalidParameter
-from theory._parse import as_expression
 
 from ._output import json_dumps
 
@@ -54,14 +51,13 @@ __all__ = [
     "Chunk",
     "EnsembleRun",
     "ChunkFunction",
-    "FirstPassageChunks",
+    "LangevinChunks",
     "ProgressCallback",
     "SerialBackend",
     "chunk_plan",
     "default_chunk_size",
     "input_fingerprint",
     "merge_samples",
-    "read_srepr",
     "run_ensemble",
 ]
 
@@ -299,64 +295,12 @@ class EnsembleRun:
     elapsed_seconds: float
 
 
-# --- a picklable chunk function for the first-passage kernel --------------------------------
-
-
-def read_srepr(text: str):
-    """Rebuild a SymPy object from its ``srepr`` text without ``eval``.
-
-    Only calls of SymPy classes and functions (``Add(...)``, ``Symbol('x', real=True)``,
-    ``Float('0.7', precision=53)``), SymPy singletons (``pi``, ``E``), literals,
-    negated numbers and tuples are accepted; anything else is refused.
-    ``read_srepr(sympy.srepr(e)) == e`` for the expressions of a potential.
-    """
-    if not isinstance(text, str) or len(text) > 1_000_000:
-        raise InvalidParameter("read_srepr needs the srepr text of a SymPy object (a string under 1e6 characters).")
-    try:
-        tree = ast.parse(text, mode="eval")
-    except SyntaxError as error:
-        raise InvalidParameter(f"not an srepr text: {error.msg}.") from error
-
-    def callee(name: str):
-        target = getattr(sympy, name, None)
-        if isinstance(target, type) and issubclass(target, sympy.Basic):
-            return target
-        if isinstance(target, sympy.FunctionClass):
-            return target
-        raise InvalidParameter(f"srepr text calls {name!r}, which is not a SymPy class.")
-
-    def build(node, depth=0):
-        if depth > 500:
-            raise InvalidParameter("srepr text is nested too deeply.")
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, bool)):
-            return node.value
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
-                and isinstance(node.operand.value, (int, float)) and not isinstance(node.operand.value, bool):
-            return -node.operand.value
-        if isinstance(node, (ast.Tuple, ast.List)):
-            return tuple(build(element, depth + 1) for element in node.elts)
-        if isinstance(node, ast.Name):
-            value = getattr(sympy, node.id, None)
-            if isinstance(value, sympy.Basic):
-                return value
-            raise InvalidParameter(f"srepr text names {node.id!r}, which is not a SymPy constant.")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            function = callee(node.func.id)
-            arguments = [build(argument, depth + 1) for argument in node.args]
-            keywords = {}
-            for keyword in node.keywords:
-                if keyword.arg is None:
-                    raise InvalidParameter("srepr text uses ** arguments.")
-                keywords[keyword.arg] = build(keyword.value, depth + 1)
-            return function(*arguments, **keywords)
-        raise InvalidParameter(f"srepr text contains {type(node).__name__}, which srepr never writes.")
-
-    return build(tree.body)
+# --- the chunk function of the Langevin engine ------------------------------------------------
 
 
 @functools.lru_cache(maxsize=16)
 def _kernel_source(module_name: str) -> str:
-    """Digest of the source of the ensemble function's module and of the noise: the kernels' version."""
+    """Digest of the source of the engine's module and of the noise: the kernels' version."""
     from . import _random
 
     digest = hashlib.sha256()
@@ -374,8 +318,10 @@ def input_fingerprint(inputs: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-#: Options of the ensemble function that change how fast, never what, it computes.
+#: Options of the engine that change how fast, never what, it computes.
 _RESULT_INDEPENDENT_OPTIONS = frozenset({"threads"})
+#: Options a chunk function passes on to :func:`numerics.langevin_first_passage`.
+_ENGINE_OPTIONS = frozenset({"dt", "seed", "integrator", "max_time", "bridge", "threads", "lanes"})
 
 # Parallel kernels of one process are entered by one caller at a time: a Dask worker
 # with several threads, or a caller with its own thread pool, must not launch two
@@ -385,72 +331,72 @@ _kernel_lock = threading.Lock()
 
 
 @dataclasses.dataclass(frozen=True)
-class FirstPassageChunks:
-    """The chunk function of :func:`numerics.first_passage_ensemble`, in picklable form.
+class LangevinChunks:
+    """The chunk function of :func:`numerics.langevin_first_passage` for one problem, picklable.
 
-    The gradient and variable travel as ``srepr`` text (exact, and read back by
-    :func:`read_srepr` without ``eval``); ``options`` are the remaining keyword
-    arguments (start, target, temperature, dt, seed, friction, max_time, bridge,
-    threads) as plain numbers.  A worker rebuilds the SymPy expression and gets the
-    kernel from the on-disk cache (or compiles it once).
+    ``problem`` is the :class:`~theory.EscapeProblem` (SymPy objects pickle, so a
+    Dask worker receives it as it is and gets the compiled kernel from its
+    on-disk cache, or compiles it once); ``options`` are the engine's keyword
+    arguments (dt, seed, integrator name, max_time, bridge, threads) as plain
+    values.  :meth:`inputs` is everything that determines the numbers: the
+    problem's description, the options but ``threads``, and the digest of the
+    engine's and the noise's source, which a worker checks against its own.
     """
 
-    gradient: str
-    variable: str
+    problem: Any
     options: tuple[tuple[str, Any], ...]
-    function: Callable | None = None
     kernel_source: str = ""
 
     def __post_init__(self):
-        if self.function is None:
-            from ._first_passage import first_passage_ensemble
+        from theory._problem import EscapeProblem
 
-            object.__setattr__(self, "function", first_passage_ensemble)
+        from . import _langevin
+
+        if not isinstance(self.problem, EscapeProblem):
+            raise InvalidParameter(f"problem must be a theory.EscapeProblem, got {type(self.problem).__name__}.",
+                                   parameter="problem")
         if not self.kernel_source:
-            object.__setattr__(self, "kernel_source", _kernel_source(self.function.__module__))
+            object.__setattr__(self, "kernel_source", _kernel_source(_langevin.__name__))
 
     @classmethod
-    def from_expression(cls, gradient, variable, function: Callable | None = None, **options):
+    def from_problem(cls, problem, **options):
         for forbidden in ("trajectories", "first_trajectory"):
             if forbidden in options:
-                raise InvalidParameter(f"{forbidden} is set per chunk, not in the chunk function's options.")
+                raise InvalidParameter(f"{forbidden} is set per chunk, not in the chunk function's options.",
+                                       parameter=forbidden)
         plain = []
         for name, value in sorted(options.items()):
+            if name not in _ENGINE_OPTIONS:
+                raise InvalidParameter(f"{name} is not an option of the Langevin engine.", parameter=name)
+            if name == "integrator" and value is not None:
+                from ._integrators import integrator_named
+
+                value = integrator_named(value).name
             if isinstance(value, np.generic):
                 value = value.item()
-            if value is not None and not isinstance(value, (bool, int, float, str, tuple)):
-                raise InvalidParameter(f"option {name} must be a plain number, string or tuple, got {value!r}.")
+            if value is not None and not isinstance(value, (bool, int, float, str)):
+                raise InvalidParameter(f"option {name} must be a plain number or string, got {value!r}.",
+                                       parameter=name)
             plain.append((name, value))
-        gradient = as_expression(gradient, (variable,), what="gradient")
-        return cls(sympy.srepr(gradient), sympy.srepr(variable), tuple(plain), function)
+        return cls(problem, tuple(plain))
 
     def __call__(self, first: int, count: int):
-        if _kernel_source(self.function.__module__) != self.kernel_source:
+        from . import _langevin
+
+        if _kernel_source(_langevin.__name__) != self.kernel_source:
             raise InvalidParameter(
                 "this process has another version of the kernels than the one that planned the run: "
                 "install the same kramers on every worker."
             )
-        gradient, variable = _expressions(self.gradient, self.variable)
         with _kernel_lock:
-            return self.function(gradient, variable, first_trajectory=first, trajectories=count, **dict(self.options))
+            return _langevin.langevin_first_passage(self.problem, first_trajectory=first, trajectories=count,
+                                                    **dict(self.options))
 
     def inputs(self) -> dict[str, Any]:
-        """Everything that determines the numbers: expression, options, function and its kernel source."""
+        """Everything that determines the numbers: problem, options, engine and its kernel source."""
         return {
-            "function": f"{self.function.__module__}.{self.function.__qualname__}",
+            "function": "numerics.langevin_first_passage",
             "kernel_source": self.kernel_source,
-            "gradient": self.gradient,
-            "variable": self.variable,
+            "problem": self.problem.describe(),
             "options": {name: value for name, value in self.options if name not in _RESULT_INDEPENDENT_OPTIONS},
         }
-
-
-_expression_cache: dict[tuple[str, str], tuple[Any, Any]] = {}
-
-
-def _expressions(gradient: str, variable: str):
-    key = (gradient, variable)
-    cached = _expression_cache.get(key)
-    if cached is None:
-        cached = _expression_cache[key] = (read_srepr(gradient), read_srepr(variable))
-    return cached

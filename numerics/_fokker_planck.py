@@ -52,6 +52,11 @@ tridiagonal solves into sums of positive terms, exact to rounding:
   eigenvalues (lambda_2: the relaxation rate of the well) come from the
   symmetrised matrix by shift-invert Lanczos (scipy.sparse.linalg.eigsh).
 
+Every solver takes an :class:`~theory.EscapeProblem` (one dimension,
+overdamped, a half-line; the temperature a constant or, for the survival, a
+schedule) as its first argument in place of ``potential, start, target,
+temperature`` and friction, or those separately.
+
 The start x0 is a point mass split between its bracketing nodes so that the
 mass and the mean are those of the delta.  The reflecting end defaults to the
 point beyond the start where U first exceeds its minimum on the grid by
@@ -208,6 +213,25 @@ class FokkerPlanckGrid:
         return float(np.interp(self.start, self.nodes, np.append(values, 0.0)))
 
 
+def _problem_arguments(potential, start, target, temperature, friction):
+    """``(potential, start, target, temperature, friction)`` from an EscapeProblem or as given."""
+    from theory._problem import EscapeProblem
+
+    if isinstance(potential, EscapeProblem):
+        problem = potential
+        if start is not None or target is not None or temperature is not None or friction is not None:
+            raise InvalidParameter("give an EscapeProblem or a potential with start, target and temperature, "
+                                   "not both", parameter="problem")
+        if not problem.overdamped:
+            raise InvalidParameter("problem: the Fokker-Planck solver is for overdamped dynamics (mass None).",
+                                   parameter="mass")
+        return problem.potential, problem.start[0], problem.target, problem.temperature, problem.friction
+    for name, value in (("start", start), ("target", target), ("temperature", temperature)):
+        if value is None:
+            raise InvalidParameter(f"{name} is needed with a potential (or give an EscapeProblem).", parameter=name)
+    return potential, start, target, temperature, 1 if friction is None else friction
+
+
 def _numpy_potential(potential: Potential) -> Callable[[np.ndarray], np.ndarray]:
     if not isinstance(potential, Potential):
         raise InvalidParameter(f"potential must be a theory.Potential, got {type(potential).__name__}")
@@ -318,10 +342,12 @@ def _boltzmann_sums(grid: FokkerPlanckGrid, temperature: float, friction: float)
 
 
 def fokker_planck_mfpt(
-    potential: Potential, start: Any, target: Any, temperature: Any, *,
-    friction: Any = 1, reflect: Any = None, cells: int = DEFAULT_CELLS,
+    potential, start: Any = None, target: Any = None, temperature: Any = None, *,
+    friction: Any = None, reflect: Any = None, cells: int = DEFAULT_CELLS,
 ) -> float:
     """Mean first-passage time from ``start`` to ``target`` from the discrete backward equation K^T u = -M 1."""
+    potential, start, target, temperature, friction = _problem_arguments(potential, start, target, temperature,
+                                                                         friction)
     temperature, friction = _positive("temperature", temperature), _positive("friction", friction)
     grid = fokker_planck_grid(potential, start, target, temperature, reflect=reflect, cells=cells)
     pi, resistance = _boltzmann_sums(grid, temperature, friction)
@@ -347,12 +373,15 @@ def _inverse_iteration(grid: FokkerPlanckGrid, temperature: float, friction: flo
 
 
 def fokker_planck_eigenvalues(
-    potential: Potential, start: Any, target: Any, temperature: Any, *,
-    friction: Any = 1, reflect: Any = None, cells: int = DEFAULT_CELLS, count: int = 1,
+    potential, start: Any = None, target: Any = None, temperature: Any = None, *,
+    friction: Any = None, reflect: Any = None, cells: int = DEFAULT_CELLS, count: int = 1,
 ) -> np.ndarray:
     """The ``count`` lowest eigenvalues of -K v = lambda M v (lambda_1: the exact escape rate), ascending."""
     import scipy.sparse
     import scipy.sparse.linalg
+
+    potential, start, target, temperature, friction = _problem_arguments(potential, start, target, temperature,
+                                                                         friction)
 
     temperature, friction = _positive("temperature", temperature), _positive("friction", friction)
     count = _count("count", count, 1)
@@ -402,13 +431,13 @@ class SurvivalCurve:
 
 
 def fokker_planck_survival(
-    potential: Potential,
-    start: Any,
-    target: Any,
-    temperature: Any,
-    horizon: Any,
+    potential,
+    start: Any = None,
+    target: Any = None,
+    temperature: Any = None,
+    horizon: Any = None,
     *,
-    friction: Any = 1,
+    friction: Any = None,
     reflect: Any = None,
     cells: int = DEFAULT_CELLS,
     steps: int = DEFAULT_STEPS,
@@ -423,6 +452,10 @@ def fokker_planck_survival(
     """
     import scipy.linalg
 
+    potential, start, target, temperature, friction = _problem_arguments(potential, start, target, temperature,
+                                                                         friction)
+    if horizon is None:
+        raise InvalidParameter("horizon is needed: the time up to which the survival is solved.", parameter="horizon")
     T_of, constant = temperature_function(temperature)
     friction = _positive("friction", friction)
     horizon = _positive("horizon", horizon)

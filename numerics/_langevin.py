@@ -1,113 +1,138 @@
-r"""Langevin ensembles in d dimensions: first passage to a symbolic absorbing set.
+r"""The Langevin engine: first passage of d-dimensional Langevin dynamics, one kernel generator.
 
-Dynamics (k_B = 1, friction gamma, mass m, temperature T(t) possibly a
-function of time):
+Every ensemble of ``kramers`` (the checks, ``kramers simulate`` with or without
+workers and checkpoints, ``--replay``, ``kramers bench``) runs here.  The
+problem is an :class:`~theory.EscapeProblem` (potential, start, absorbing set,
+temperature or schedule, friction, mass); the integrator an object of
+:mod:`numerics._integrators`.  Dynamics (k_B = 1, friction gamma, mass m,
+temperature T(t)):
 
-* overdamped:   dx = -grad U(x) / gamma dt + sqrt(2 T(t) / gamma) dW,
+* overdamped (``mass=None``):   dx = -grad U(x) / gamma dt + sqrt(2 T(t) / gamma) dW,
 * underdamped:  dx = v dt,   m dv = -grad U(x) dt - gamma v dt + sqrt(2 gamma T(t)) dW.
 
-Integrators (``integrator=``):
+Generated kernels.  For each (gradient, dimension, integrator, kind of
+absorbing set, constant or scheduled T) one Python source is generated, cached
+on disk under its content hash and compiled by Numba (:mod:`numerics._codegen`):
+the coordinates are unrolled into scalar locals ``x_0 .. x_{d-1}``, grad U and
+T(t) (a SymPy expression in ``theory.symbols.t``, ``Piecewise`` allowed) are
+printed as scalar functions, and there is no Python callback per step.  The
+scalar kernel ``trajectory_outcome`` runs one trajectory; ``ensemble_kernel``
+runs trajectories ``first .. first + N - 1`` in a ``prange``; the replay kernel
+is the same generated loop with a ``path`` array that records x_0, x_1, ...
+For the case the checks and the benchmark run most (1-D, Euler-Maruyama, a
+half-line, constant T) the generator emits a lane specialisation of the same
+step (see below).  A non-positive T_n stops the run with an error.
 
-``"em"``  Euler-Maruyama, x_{n+1} = x_n - grad U(x_n) dt / gamma + sqrt(2 T_n dt / gamma) xi_n,
-          weak order 1 (Kloeden & Platen 1992, ch. 14).
-``"heun"`` the explicit order-2.0 weak scheme for additive noise (Kloeden & Platen
-          1992, eq. 15.1.5; stochastic Heun): a predictor
-          y = x_n + a(x_n) dt + s xi_n and the corrector
-          x_{n+1} = x_n + (a(x_n) + a(y)) dt / 2 + s xi_n with the same xi_n,
-          a = -grad U / gamma, s = sqrt(2 T_n dt / gamma).  Weak order 2 for
-          constant T away from the boundary; the first-passage time is limited
-          to order 1 by the boundary (with the bridge) as for EM.
-``"baoab"`` Leimkuhler & Matthews (2013) splitting of underdamped Langevin:
-          B (half kick v -= grad U dt / 2m), A (half drift x += v dt / 2),
-          O (exact Ornstein-Uhlenbeck v <- c v + sqrt((1 - c^2) T / m) xi,
-          c = exp(-gamma dt / m)), A, B.  One gradient per step (the force is
-          carried over).  Its configurational distribution is second order
-          (exact for a harmonic well); the initial velocity is drawn from
-          Maxwell-Boltzmann at T(0).
+Absorption.  The trajectory absorbed during step n (the move to x_{n+1}) has
+exit time (n + 1) dt; one still alive after ``max_steps = floor(max_time / dt)``
+steps is censored (``escaped = False``, time ``max_steps dt``), counted, never
+dropped.  The final state of every trajectory is returned.  The kernel's
+outcome per trajectory is an :class:`Outcome`.
 
-T_n = T(n dt): the temperature schedule, a SymPy expression in
-``theory.symbols.t`` (``Piecewise`` allowed), is compiled into the kernel as a
-scalar function; there is no Python callback per step.  A non-positive T_n
-stops the run with an error.
+Brownian-bridge correction (Gobet 2000, Stoch. Proc. Appl. 87, 167): checking
+the boundary at grid points only misses excursions between them and biases
+mean exit times by O(sqrt(dt)).  Given both end points on the safe side of a
+flat boundary at signed distances d_n, d_{n+1}, the Brownian bridge between
+them crossed it with probability
 
-Absorption, the Brownian-bridge correction for flat boundaries and the three
-kinds of absorbing set are described in :mod:`numerics._absorbing`.  The
-trajectory absorbed during step n (the move to x_{n+1}) has exit time (n + 1) dt;
-one still alive after ``max_steps = floor(max_time / dt)`` steps is censored
-(``escaped = False``, time ``max_steps dt``) and counted, never dropped.  The
-final state of every trajectory is returned, so that a run in which nothing is
-absorbed samples the distribution at time ``max_steps dt``.
+    p_n = exp(-2 d_n d_{n+1} / (sigma^2 dt)),   sigma^2 = 2 T_n / gamma,
+
+and killing the trajectory with that probability restores weak order O(dt).
+For the two ends of an interval the probability is p_lower + p_upper (see
+:mod:`theory._absorbing`).  The uniform of the test is drawn only when the
+exponent is below ``BRIDGE_EXPONENT_CUTOFF`` = 40 (p > 4e-18).
 
 Noise.  The normal of coordinate k at step n is number ``n d + k`` of the
-trajectory's stream in :mod:`numerics._random` (BAOAB: ``(n + 1) d + k``, the
-first d draw the initial velocity); the bridge uniform of step n is number n of
-the uniform stream.  In one dimension with EM and a half-line this is exactly
-the noise and arithmetic of :func:`numerics.first_passage_ensemble`, and the
-results agree with it bit for bit (a test holds that).  Every random number is
-a function of (seed, global trajectory index, counter): results are identical
-for any thread count and chunking.
+trajectory's normal stream in :mod:`numerics._random` (BAOAB: ``(n + 1) d + k``,
+the first d draw the initial velocity from Maxwell-Boltzmann at T(0)); the
+bridge uniform of step n is number n of its uniform stream.  Every random number
+is a function of (seed, global trajectory index, counter) and the kernels only
+pass the stream keys to :mod:`numerics._random`: results are identical for any
+thread count, chunking, worker and completion order.
 
-Stability.  The explicit schemes diverge when dt exceeds 2 / lambda (lambda the
-largest |eigenvalue| of the Hessian of U / gamma, overdamped) or 2 / omega
-(omega = sqrt(lambda_U / m), BAOAB).  Before running, the Hessian is evaluated
-on the segment from the start to the nearest point of the absorbing set, and a
-dt with dt * lambda > 1 (half the stability limit, where the scheme is still
-stable but no longer accurate) is refused with an :class:`InvalidParameter`.
-A NaN or infinity that escapes the kernel anyway is a :class:`SimulationError`.
+Stability.  The explicit schemes diverge when dt * lambda exceeds the
+integrator's ``stability_bound`` (lambda the largest |eigenvalue| of Hess U / gamma
+overdamped, sqrt(rho(Hess U) / m) underdamped).  Before running, the Hessian is
+evaluated on the segments from the start to the absorbing set, and a dt above
+the integrator's ``accuracy_bound`` (half the stability bound) is refused with
+an :class:`InvalidParameter`.  A NaN or infinity that escapes the kernel anyway
+is a :class:`SimulationError`.
 
 Richardson extrapolation over a dt ladder (:func:`dt_ladder`): the mean exit
-time at dt, dt/2, ..., dt/2^(K-1); with a bias c h^p of known order p the bias
-of the finest rung is estimated by (m_{K-2} - m_{K-1}) / (2^p - 1) and the
-extrapolated mean is m_{K-1} minus that estimate.
+time at dt, dt/2, ..., dt/2^(K-1); with a bias c h^p whose order p the
+integrator states (:meth:`~numerics._integrators.AbstractIntegrator.exit_time_bias_order`)
+the bias of the finest rung is estimated by (m_{K-2} - m_{K-1}) / (2^p - 1).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import enum
 import functools
 import math
-import numbers
 import time
 from collections.abc import Sequence
 
 import numpy as np
 import sympy
 
-from theory._errors import InvalidParameter, SimulationError
-from theory._parse import as_expression
+from theory._errors import CompilationError, InvalidParameter, SimulationError
+from theory._problem import EscapeProblem
 from theory._symbols import t as time_symbol
 
 from . import _random
-from ._absorbing import AbsorbingSet, Condition
 from ._codegen import build_kernel_module
-from ._first_passage import (
-    BRIDGE_EXPONENT_CUTOFF, DEFAULT_MAXIMUM_STEPS, _call, _ThreadCount,
-)
+from ._jit import DEFAULT_FASTMATH_FLAGS
+from ._integrators import AbstractIntegrator, BAOAB, EulerMaruyama, integrator_named
 from ._validate import EnsembleStatistics, check_memory, ensemble_bytes
-from ._validate import finite_real as _finite_real
 from ._validate import integer as _integer
 from ._validate import positive_real as _positive_real
 from ._validate import time_cap
 
 __all__ = [
-    "INTEGRATORS",
-    "STABILITY_BOUND",
-    "LangevinSample",
+    "BRIDGE_EXPONENT_CUTOFF",
+    "DEFAULT_MAXIMUM_STEPS",
     "DtLadder",
-    "langevin_first_passage",
+    "LangevinSample",
+    "Outcome",
     "dt_ladder",
+    "langevin_first_passage",
+    "replay_trajectory",
     "stability_number",
 ]
 
-#: The integrators and whether they are underdamped.
-INTEGRATORS = {"em": False, "heun": False, "baoab": True}
-#: dt * lambda above this is refused (the explicit schemes are stable below 2).
-STABILITY_BOUND = 1.0
-#: Points on the start-to-boundary segment where the Hessian is evaluated.
+#: Default time cap, in steps: ``max_time = DEFAULT_MAXIMUM_STEPS * dt``.
+DEFAULT_MAXIMUM_STEPS = 10_000_000
+#: Above this exponent the bridge crossing probability (< 4.3e-18) is taken as 0.
+BRIDGE_EXPONENT_CUTOFF = 40.0
+#: Points on each start-to-boundary segment where the Hessian is evaluated.
 _STABILITY_POINTS = 65
 _MAXIMUM_REPLAY_STEPS = 200_000_000
 
-_CENSORED, _ESCAPED, _NOT_FINITE, _BAD_TEMPERATURE = 0, 1, 2, 3
+
+class Outcome(enum.IntEnum):
+    """How a trajectory of the kernel ended (the kernel writes these codes)."""
+
+    #: still outside the absorbing set at the time cap
+    CENSORED = 0
+    #: entered the absorbing set (or was killed by the bridge test)
+    ABSORBED = 1
+    #: a coordinate or velocity became NaN or infinite (dt too large, U unbounded below)
+    NOT_FINITE = 2
+    #: the schedule T(t) was not positive at some step
+    BAD_TEMPERATURE = 3
+
+
+#: Internal code of the lane specialisation: the two steps were taken, go on.
+_CONTINUING = 4
+
+#: Fast-math flags of the engine's kernels (see numerics._jit): the safe defaults plus
+#: ``contract``, which lets LLVM fuse ``a * b + c`` into one FMA where the CPU has it
+#: (about 1.3x here).  The ensemble, lane and replay loops are generated from the same
+#: expression text, so they contract alike; the tests hold them bit-identical on the
+#: machine that runs them.  Across processor types (with or without FMA) the last bit
+#: may differ: docs/distributed.md states the promise.
+ENGINE_FASTMATH = DEFAULT_FASTMATH_FLAGS | {"contract"}
 
 
 # --- kernel source generation ---------------------------------------------------------
@@ -117,7 +142,7 @@ def _joined(parts: Sequence[str]) -> str:
     return ", ".join(parts)
 
 
-def _trajectory_source(dimension: int, integrator: str, kind: str, schedule: bool, record: bool) -> str:
+def _trajectory_source(dimension: int, integrator: AbstractIntegrator, kind: str, schedule: bool, record: bool) -> str:
     """Source of the one-trajectory kernel for one configuration.
 
     The coordinates are unrolled into scalar locals ``x_0 ... x_{d-1}`` so that
@@ -125,7 +150,8 @@ def _trajectory_source(dimension: int, integrator: str, kind: str, schedule: boo
     argument receiving x_0, x_1, ... (the replay kernel).
     """
     d = dimension
-    underdamped = INTEGRATORS[integrator]
+    underdamped = integrator.underdamped
+    scheme = integrator.name
     xs = [f"x_{k}" for k in range(d)]
     ys = [f"y_{k}" for k in range(d)]
     name = "replay_trajectory_kernel" if record else "trajectory_outcome"
@@ -138,9 +164,11 @@ def _trajectory_source(dimension: int, integrator: str, kind: str, schedule: boo
         "    drift_factor = inverse_friction * dt",
         "    noise_index = 0",
         "    block_first = 0",
+        "    block_start = 0",
         "    cosines = np.empty(NORMAL_BLOCK)",
         "    sines = np.empty(NORMAL_BLOCK)",
-        "    fill_normal_block(normal_key, 0, cosines, sines)",
+        "    block = np.empty(2 * NORMAL_BLOCK)",
+        "    fill_interleaved(normal_key, 0, cosines, sines, block)",
         "    step = 0",
     ]
     lines += [f"    x_{k} = start[{k}]" for k in range(d)]
@@ -153,7 +181,7 @@ def _trajectory_source(dimension: int, integrator: str, kind: str, schedule: boo
         block = [
             f"{indent}temperature = temperature_at({when})",
             f"{indent}if not temperature > 0.0:",
-            f"{indent}    return 3, step",
+            f"{indent}    return BAD_TEMPERATURE, step",
         ]
         if underdamped:
             block.append(f"{indent}noise_scale = math.sqrt((1.0 - friction_decay * friction_decay) * temperature * inverse_mass)")
@@ -165,17 +193,19 @@ def _trajectory_source(dimension: int, integrator: str, kind: str, schedule: boo
         return block
 
     def normals(indent: str, names: Sequence[str]) -> list[str]:
-        # Normal number n is half n % 2 of pair n // 2, read from a block of
-        # NORMAL_BLOCK pairs drawn at once by the vectorised fill_normal_block.
+        # Normal number n is half n % 2 of pair n // 2: the block of NORMAL_BLOCK
+        # pairs drawn at once by the vectorised fill_normal_block is interleaved
+        # (cos_0, sin_0, cos_1, ...) so that normal n is block[n - block_start].
         block = []
         for name_k in names:
             block += [
-                f"{indent}slot = (noise_index >> 1) - block_first",
-                f"{indent}if slot >= NORMAL_BLOCK:",
+                f"{indent}slot = noise_index - block_start",
+                f"{indent}if slot >= 2 * NORMAL_BLOCK:",
                 f"{indent}    block_first += NORMAL_BLOCK",
-                f"{indent}    slot -= NORMAL_BLOCK",
-                f"{indent}    fill_normal_block(normal_key, block_first, cosines, sines)",
-                f"{indent}{name_k} = cosines[slot] if noise_index & 1 == 0 else sines[slot]",
+                f"{indent}    block_start += 2 * NORMAL_BLOCK",
+                f"{indent}    slot -= 2 * NORMAL_BLOCK",
+                f"{indent}    fill_interleaved(normal_key, block_first, cosines, sines, block)",
+                f"{indent}{name_k} = block[slot]",
                 f"{indent}noise_index += 1",
             ]
         return block
@@ -187,6 +217,12 @@ def _trajectory_source(dimension: int, integrator: str, kind: str, schedule: boo
     def absorbed_test(indent: str, coordinates: Sequence[str]) -> list[str]:
         if kind == "half_space":
             return distance(indent, "distance_next", coordinates) + [f"{indent}if distance_next <= 0.0:"]
+        if kind == "interval":
+            return [
+                f"{indent}lower_next = {coordinates[0]} - geometry[0]",
+                f"{indent}upper_next = geometry[1] - {coordinates[0]}",
+                f"{indent}if lower_next <= 0.0 or upper_next <= 0.0:",
+            ]
         if kind == "ball":
             radius = " + ".join(f"({c} - geometry[{k}]) * ({c} - geometry[{k}])" for k, c in enumerate(coordinates))
             return [f"{indent}if {radius} <= geometry[{d}]:"]
@@ -194,6 +230,8 @@ def _trajectory_source(dimension: int, integrator: str, kind: str, schedule: boo
 
     if kind == "half_space":
         lines += distance("    ", "distance", xs)
+    elif kind == "interval":
+        lines += ["    lower = x_0 - geometry[0]", "    upper = geometry[1] - x_0"]
     if underdamped:
         lines += ["    friction_decay = math.exp(-dt * inverse_mass / inverse_friction)"]
         lines += ["    half_dt = 0.5 * dt", "    half_kick = 0.5 * dt * inverse_mass"]
@@ -210,10 +248,10 @@ def _trajectory_source(dimension: int, integrator: str, kind: str, schedule: boo
     lines += ["    while step < max_steps:"]
     ind = "        "
     lines += temperature_block(ind, "step * dt")
-    if integrator == "em":
+    if scheme == "em":
         lines += normals(ind, [f"z_{k}" for k in range(d)])
         lines += [f"{ind}y_{k} = x_{k} - gradient_{k}({_joined(xs)}) * drift_factor + noise_scale * z_{k}" for k in range(d)]
-    elif integrator == "heun":
+    elif scheme == "heun":
         lines += normals(ind, [f"z_{k}" for k in range(d)])
         lines += [f"{ind}g_{k} = gradient_{k}({_joined(xs)})" for k in range(d)]
         lines += [f"{ind}p_{k} = x_{k} - g_{k} * drift_factor + noise_scale * z_{k}" for k in range(d)]
@@ -236,8 +274,8 @@ def _trajectory_source(dimension: int, integrator: str, kind: str, schedule: boo
     store = [f"{ind}    state[{k}] = y_{k}" for k in range(d)]
     if underdamped:
         store += [f"{ind}    state[{d + k}] = v_{k}" for k in range(d)]
-    lines += [f"{ind}if not ({finite}):"] + store + [f"{ind}    return 2, step + 1"]
-    lines += absorbed_test(ind, ys) + store + [f"{ind}    return 1, step + 1"]
+    lines += [f"{ind}if not ({finite}):"] + store + [f"{ind}    return NOT_FINITE, step + 1"]
+    lines += absorbed_test(ind, ys) + store + [f"{ind}    return ABSORBED, step + 1"]
     if kind == "half_space" and not underdamped:
         lines += [
             f"{ind}if bridge:",
@@ -245,16 +283,36 @@ def _trajectory_source(dimension: int, integrator: str, kind: str, schedule: boo
             f"{ind}    if exponent < BRIDGE_EXPONENT_CUTOFF:",
             f"{ind}        if uniform_open(uniform_key, step) < math.exp(-exponent):",
         ]
-        lines += [f"        {line}" for line in store] + [f"{ind}            return 1, step + 1"]
+        lines += [f"        {line}" for line in store] + [f"{ind}            return ABSORBED, step + 1"]
         lines += [f"{ind}distance = distance_next"]
+    if kind == "interval" and not underdamped:
+        # either end may have been crossed between the grid points: p_lower + p_upper (module docstring)
+        lines += [
+            f"{ind}if bridge:",
+            f"{ind}    exponent = min(bridge_coefficient * lower * lower_next, bridge_coefficient * upper * upper_next)",
+            f"{ind}    if exponent < BRIDGE_EXPONENT_CUTOFF:",
+            f"{ind}        crossing = (math.exp(-bridge_coefficient * lower * lower_next)"
+            " + math.exp(-bridge_coefficient * upper * upper_next))",
+            f"{ind}        if uniform_open(uniform_key, step) < crossing:",
+        ]
+        lines += [f"        {line}" for line in store] + [f"{ind}            return ABSORBED, step + 1"]
+    if kind == "interval":
+        lines += [f"{ind}lower = lower_next", f"{ind}upper = upper_next"]
     lines += [f"{ind}x_{k} = y_{k}" for k in range(d)]
     lines += [f"{ind}step += 1"]
     lines += [f"    state[{k}] = x_{k}" for k in range(d)]
     if underdamped:
         lines += [f"    state[{d + k}] = v_{k}" for k in range(d)]
-    lines += ["    return 0, step"]
+    lines += ["    return CENSORED, step"]
     return "\n".join(lines) + "\n"
 
+
+_INTERLEAVE_SOURCE = '''def fill_interleaved(key, block_first, cosines, sines, block):
+    fill_normal_block(key, block_first, cosines, sines)
+    for j in range(NORMAL_BLOCK):
+        block[2 * j] = cosines[j]
+        block[2 * j + 1] = sines[j]
+'''
 
 _ENSEMBLE_SOURCE = '''def ensemble_kernel(first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,
                     bridge_coefficient, bridge, max_steps, seed, times, outcomes, steps_taken, states):
@@ -281,8 +339,8 @@ _ENSEMBLE_SOURCE = '''def ensemble_kernel(first_trajectory, start, geometry, dt,
 # are redone by ``lane_two_steps``, which is the arithmetic of the scalar
 # kernel, step for step.  A finished lane takes the next trajectory of its
 # group.  Each trajectory's numbers depend only on its own noise, not on its
-# lane, group or thread, and both paths perform the same IEEE operations in the
-# same order (no contraction into FMAs), so the result equals the scalar
+# lane, group or thread, and both paths perform the same operations on the same
+# expression text (contracted alike into FMAs), so the result equals the scalar
 # kernel's bit for bit (a test compares them).
 
 #: Trajectories advanced together, and trajectories per parallel work item.
@@ -306,7 +364,10 @@ def _lane_group_source(lanes: int) -> str:
         "    drift_factor = inverse_friction * dt",
         "    start_x = start[0]",
         "    start_distance = offset - (normal * start_x)",
-        "    cutoff = BRIDGE_EXPONENT_CUTOFF if bridge else -1.0",
+        # Two steps are quiet when all three distances exceed `floor`: then both lie on the safe
+        # side and both bridge exponents exceed the cut-off (floor^2 bc = cut-off, enlarged by
+        # 1e-12 against rounding), so the scalar step would neither absorb nor draw a uniform.
+        "    floor = math.sqrt(BRIDGE_EXPONENT_CUTOFF / bridge_coefficient) * (1.0 + 1e-12) if bridge else 0.0",
         "    last_pair = (max_steps - 2) // 2",
         "    upcoming = begin",
         "    active = 0",
@@ -317,8 +378,9 @@ def _lane_group_source(lanes: int) -> str:
             f"    distance_{k} = start_distance",
             f"    pair_{k} = 0",
             f"    owner_{k} = -1",
-            f"    normal_key_{k} = np.uint64(0)",
-            f"    uniform_key_{k} = np.uint64(0)",
+            # a valid key of the right type (keys are opaque: never built by hand here)
+            f"    normal_key_{k} = normal_stream_key(seed, first_trajectory)",
+            f"    uniform_key_{k} = uniform_stream_key(seed, first_trajectory)",
             f"    cosines_{k} = np.empty(NORMAL_BLOCK)",
             f"    sines_{k} = np.empty(NORMAL_BLOCK)",
             f"    block_first_{k} = 0",
@@ -343,8 +405,7 @@ def _lane_group_source(lanes: int) -> str:
             f"{i}da_{k} = offset - (normal * a_{k})",
             f"{i}b_{k} = a_{k} - gradient_0(a_{k}) * drift_factor + noise_scale * sines_{k}[slot_{k}]",
             f"{i}db_{k} = offset - (normal * b_{k})",
-            f"{i}quiet_{k} = ((da_{k} > 0.0) & (da_{k} < math.inf) & (db_{k} > 0.0) & (db_{k} < math.inf)"
-            f" & (bridge_coefficient * distance_{k} * da_{k} >= cutoff) & (bridge_coefficient * da_{k} * db_{k} >= cutoff)"
+            f"{i}quiet_{k} = ((min(distance_{k}, da_{k}, db_{k}) > floor) & (da_{k} + db_{k} < math.inf)"
             f" & (pair_{k} <= last_pair))",
         ]
     out.append(f"{i}if {' & '.join(f'quiet_{k}' for k in L)}:")
@@ -366,7 +427,7 @@ def _lane_group_source(lanes: int) -> str:
             f"{i}    status, x_new, distance_new, step = lane_two_steps(x_{k}, distance_{k}, normal_key_{k},"
             f" uniform_key_{k}, pair_{k}, normal, offset, drift_factor, noise_scale, bridge_coefficient, bridge,"
             " max_steps)",
-            f"{i}    if status == 4:",
+            f"{i}    if status == CONTINUING:",
             f"{i}        x_{k} = x_new",
             f"{i}        distance_{k} = distance_new",
             f"{i}        pair_{k} += 1",
@@ -399,25 +460,25 @@ _LANE_SOURCES = (
     step = 2 * pair
     for half in range(2):
         if step >= max_steps:
-            return 0, x, distance, step
+            return CENSORED, x, distance, step
         noise = first_normal if half == 0 else second_normal
         x_next = x - gradient_0(x) * drift_factor + noise_scale * noise
         if not math.isfinite(x_next):
-            return 2, x_next, distance, step + 1
+            return NOT_FINITE, x_next, distance, step + 1
         distance_next = offset - (normal * x_next)
         if distance_next <= 0.0:
-            return 1, x_next, distance_next, step + 1
+            return ABSORBED, x_next, distance_next, step + 1
         if bridge:
             exponent = bridge_coefficient * distance * distance_next
             if exponent < BRIDGE_EXPONENT_CUTOFF:
                 if uniform_open(uniform_key, step) < math.exp(-exponent):
-                    return 1, x_next, distance_next, step + 1
+                    return ABSORBED, x_next, distance_next, step + 1
         x = x_next
         distance = distance_next
         step += 1
     if step >= max_steps:
-        return 0, x, distance, step
-    return 4, x, distance, step
+        return CENSORED, x, distance, step
+    return CONTINUING, x, distance, step
 ''',
     _lane_group_source(LANES),
     '''def ensemble_kernel(first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,
@@ -432,13 +493,13 @@ _LANE_SOURCES = (
 )
 
 #: Box-Muller pairs drawn at once (at most this many are drawn and not used per trajectory).
-NORMAL_BLOCK = 64
+NORMAL_BLOCK = int(_random.KERNEL_CONSTANTS.get("NORMAL_BLOCK", 64))
 
 _KERNEL_CONSTANTS = dict(
     _random.KERNEL_CONSTANTS, BRIDGE_EXPONENT_CUTOFF=repr(BRIDGE_EXPONENT_CUTOFF), NORMAL_BLOCK=repr(NORMAL_BLOCK),
-    LANES=repr(LANES), LANE_GROUP=repr(LANE_GROUP),
+    LANES=repr(LANES), LANE_GROUP=repr(LANE_GROUP), CONTINUING=repr(_CONTINUING),
+    **{outcome.name: repr(int(outcome)) for outcome in Outcome},
 )
-_KERNEL_CONSTANTS.update(LANES=repr(LANES), LANE_GROUP=repr(LANE_GROUP))
 
 
 @functools.lru_cache(maxsize=64)
@@ -446,8 +507,9 @@ def _kernel_module(gradient, variables, temperature, absorbing_condition, integr
     """The generated module for one potential, schedule, absorbing kind and integrator.
 
     The 1-D Euler-Maruyama half-line problem at constant temperature gets the lane
-    kernel as its ``ensemble_kernel`` (unless ``lanes=False``); everything else the
-    scalar one.
+    specialisation as its ``ensemble_kernel`` (unless ``lanes=False``), generated
+    here beside the scalar kernel it falls back on; everything else runs the
+    scalar kernel in a ``prange`` over trajectories.
     """
     dimension = len(variables)
     schedule = temperature is not None
@@ -458,14 +520,15 @@ def _kernel_module(gradient, variables, temperature, absorbing_condition, integr
         # Numba has no float(bool): the indicator of the set as a Piecewise.
         indicator = sympy.Piecewise((sympy.Integer(1), absorbing_condition), (sympy.Integer(0), True))
         expressions["absorbed"] = (indicator, variables)
-    use_lanes = lanes and dimension == 1 and integrator == "em" and kind == "half_space" and not schedule
+    use_lanes = lanes and dimension == 1 and integrator.name == "em" and kind == "half_space" and not schedule
     functions = _random.KERNEL_FUNCTIONS + (
+        _INTERLEAVE_SOURCE,
         _trajectory_source(dimension, integrator, kind, schedule, record=False),
         _trajectory_source(dimension, integrator, kind, schedule, record=True),
         *(_LANE_SOURCES if use_lanes else (_ENSEMBLE_SOURCE,)),
     )
     return build_kernel_module(
-        expressions, functions, constants=_KERNEL_CONSTANTS, parallel=("ensemble_kernel",)
+        expressions, functions, constants=_KERNEL_CONSTANTS, parallel=("ensemble_kernel",), fastmath=ENGINE_FASTMATH
     )
 
 
@@ -479,8 +542,9 @@ class LangevinSample(EnsembleStatistics):
     ``times[i]`` is the exit time of trajectory ``first_trajectory + i`` or the
     censoring time when ``escaped[i]`` is False.  ``positions[i]`` is its state
     at that time (the first point inside the absorbing set, or the state at the
-    cap); ``velocities`` likewise for BAOAB, else None.  ``temperature`` is the
-    schedule as text (a number for a constant temperature).
+    cap); ``velocities`` likewise for BAOAB, else None.  The run-wide fields are
+    plain values (the schedule and the absorbing set as text), so that a sample
+    is stored in a checkpoint as it is.
     """
 
     times: np.ndarray
@@ -493,7 +557,7 @@ class LangevinSample(EnsembleStatistics):
     friction: float
     mass: float | None
     integrator: str
-    absorbing: AbsorbingSet
+    absorbing: str
     bridge: bool
     max_time: float
     first_trajectory: int
@@ -502,55 +566,7 @@ class LangevinSample(EnsembleStatistics):
     threads: int
 
 
-# --- validation ----------------------------------------------------------------------------
-
-
-def _gradient_tuple(gradient, variables) -> tuple[tuple[sympy.Expr, ...], tuple[sympy.Symbol, ...]]:
-    if isinstance(variables, sympy.Symbol):
-        variables = (variables,)
-    variables = tuple(variables)
-    if not variables or not all(isinstance(v, sympy.Symbol) for v in variables):
-        raise InvalidParameter(f"variables must be SymPy Symbols, got {variables!r}.")
-    if len(set(variables)) != len(variables):
-        raise InvalidParameter(f"variables must be distinct, got {variables!r}.")
-    if isinstance(gradient, (sympy.Expr, numbers.Real, str)) or not isinstance(gradient, Sequence):
-        gradient = (gradient,)
-    try:
-        gradient = tuple(as_expression(g, variables, what="gradient") for g in gradient)
-    except (sympy.SympifyError, TypeError) as error:
-        raise InvalidParameter(f"gradient must be SymPy expressions, got {gradient!r}.") from error
-    if len(gradient) != len(variables):
-        raise InvalidParameter(f"gradient has {len(gradient)} components for {len(variables)} variables.")
-    for component in gradient:
-        extra = component.free_symbols - set(variables)
-        if extra:
-            raise InvalidParameter(
-                f"gradient has free symbols {', '.join(sorted(map(str, extra)))} besides the variables "
-                f"{[str(v) for v in variables]}: substitute numbers first."
-            )
-    return gradient, variables
-
-
-def _temperature(temperature) -> tuple[float | None, sympy.Expr | None, str]:
-    """(constant value or None, schedule expression or None, text)."""
-    if isinstance(temperature, numbers.Real) and not isinstance(temperature, bool):
-        value = _positive_real("temperature", temperature)
-        return value, None, repr(value)
-    try:
-        expression = as_expression(temperature, {"t": time_symbol}, what="temperature")
-    except (sympy.SympifyError, TypeError) as error:
-        raise InvalidParameter(f"temperature must be a number or a SymPy expression in t, got {temperature!r}.") from error
-    extra = expression.free_symbols - {time_symbol}
-    if extra:
-        raise InvalidParameter(
-            f"temperature schedule has free symbols {sorted(map(str, extra))}; only the time t "
-            "(theory.symbols.t) may remain."
-        )
-    if not expression.free_symbols:
-        if not expression.is_real:
-            raise InvalidParameter(f"temperature must be a positive real number, got {temperature!r}.")
-        return _positive_real("temperature", float(expression)), None, str(expression)
-    return None, expression, str(expression)
+# --- preparation -----------------------------------------------------------------------------
 
 
 def _hessian_function(gradient, variables):
@@ -558,137 +574,109 @@ def _hessian_function(gradient, variables):
     return sympy.lambdify(variables, hessian, modules="numpy")
 
 
-def stability_number(gradient, variables, start, end, dt, friction=1.0, mass=None) -> float:
-    """max over the segment [start, end] of dt * lambda (see the module docstring).
+def stability_number(problem: EscapeProblem, dt: float) -> float:
+    """max over the segments from the start to the absorbing set of dt * lambda (module docstring).
 
     lambda = rho(Hess U) / gamma overdamped, sqrt(rho(Hess U) / m) underdamped, with
     rho the largest absolute eigenvalue of the Hessian.
     """
-    gradient, variables = _gradient_tuple(gradient, variables)
-    hessian = _hessian_function(gradient, variables)
-    start = np.asarray(start, dtype=float)
-    end = np.asarray(end, dtype=float)
+    hessian = _hessian_function(problem.gradient, problem.variables)
+    d = problem.dimension
+    start = np.asarray(problem.start, dtype=float)
     largest = 0.0
     with np.errstate(all="ignore"):
-        for s in np.linspace(0.0, 1.0, _STABILITY_POINTS):
-            point = start + s * (end - start)
-            matrix = np.asarray(hessian(*point), dtype=float).reshape(len(variables), len(variables))
-            if not np.all(np.isfinite(matrix)):
-                continue
-            largest = max(largest, float(np.max(np.abs(np.linalg.eigvalsh(0.5 * (matrix + matrix.T))))))
-    if mass is None:
-        return dt * largest / friction
-    return dt * math.sqrt(largest / mass)
+        for end in problem.absorbing.stability_segments(problem.start):
+            end = np.asarray(end, dtype=float)
+            for s in np.linspace(0.0, 1.0, _STABILITY_POINTS):
+                point = start + s * (end - start)
+                matrix = np.asarray(hessian(*point), dtype=float).reshape(d, d)
+                if not np.all(np.isfinite(matrix)):
+                    continue
+                largest = max(largest, float(np.max(np.abs(np.linalg.eigvalsh(0.5 * (matrix + matrix.T))))))
+    if problem.mass is None:
+        return dt * largest / problem.friction
+    return dt * math.sqrt(largest / problem.mass)
 
 
 @dataclasses.dataclass(frozen=True)
 class _Prepared:
-    gradient: tuple
-    variables: tuple
-    start: np.ndarray
-    absorbing: AbsorbingSet
-    constant_temperature: float | None
-    schedule: sympy.Expr | None
-    temperature_text: str
+    problem: EscapeProblem
+    integrator: AbstractIntegrator
     dt: float
-    friction: float
-    mass: float | None
-    integrator: str
     bridge: bool
     seed: int
     max_time: float
     max_steps: int
 
     def module(self, lanes=True):
-        condition = self.absorbing.condition if isinstance(self.absorbing, Condition) else None
-        if condition is not None:
-            condition = condition.xreplace(dict(zip(self.absorbing.variables, self.variables)))
-        return _kernel_module(
-            self.gradient, self.variables, self.schedule, condition, self.integrator, self.absorbing.kind, lanes
-        )
+        problem = self.problem
+        condition = getattr(problem.absorbing, "condition", None)
+        return _kernel_module(problem.gradient, problem.variables, problem.schedule, condition, self.integrator,
+                              problem.absorbing.kind, lanes)
 
     def arguments(self):
-        geometry = np.asarray(self.absorbing.geometry() or (0.0,), dtype=np.float64)
-        inverse_friction = 1.0 / self.friction
-        inverse_mass = 0.0 if self.mass is None else 1.0 / self.mass
+        problem = self.problem
+        geometry = np.asarray(problem.absorbing.geometry() or (0.0,), dtype=np.float64)
+        inverse_friction = 1.0 / problem.friction
+        inverse_mass = 0.0 if problem.mass is None else 1.0 / problem.mass
         noise_scale = bridge_coefficient = 0.0
-        if self.constant_temperature is not None:
-            temperature = self.constant_temperature
-            if self.mass is None:
-                sigma_squared = 2.0 * temperature / self.friction  # as numerics._first_passage
+        temperature = problem.constant_temperature
+        if temperature is not None:
+            if problem.mass is None:
+                sigma_squared = 2.0 * temperature / problem.friction
                 noise_scale = math.sqrt(sigma_squared * self.dt)
                 bridge_coefficient = 2.0 / (sigma_squared * self.dt)
             else:
                 decay = math.exp(-self.dt * inverse_mass / inverse_friction)
                 noise_scale = math.sqrt((1.0 - decay * decay) * temperature * inverse_mass)
-        return (self.start, geometry, self.dt, inverse_friction, inverse_mass, noise_scale,
-                bridge_coefficient, self.bridge, self.max_steps, self.seed)
+        return (np.asarray(problem.start, dtype=np.float64), geometry, self.dt, inverse_friction, inverse_mass,
+                noise_scale, bridge_coefficient, self.bridge, self.max_steps, self.seed)
 
 
-def _prepare(gradient, variables, start, absorbing, temperature, dt, seed, friction, mass, integrator,
-             max_time, bridge) -> _Prepared:
-    gradient, variables = _gradient_tuple(gradient, variables)
-    dimension = len(variables)
-    if integrator not in INTEGRATORS:
-        raise InvalidParameter(f"integrator must be one of {sorted(INTEGRATORS)}, got {integrator!r}.")
-    underdamped = INTEGRATORS[integrator]
-    if isinstance(start, numbers.Real) and not isinstance(start, bool):
-        start = (start,)
-    try:
-        start = tuple(_finite_real("start", s) for s in start)
-    except TypeError as error:
-        raise InvalidParameter(f"start must be a point (a sequence of numbers), got {start!r}.") from error
-    if len(start) != dimension:
-        raise InvalidParameter(f"start has {len(start)} coordinates for {dimension} variables.")
-    if not isinstance(absorbing, AbsorbingSet):
-        raise InvalidParameter(f"absorbing must be a HalfSpace, Ball or Condition, got {absorbing!r}.")
-    absorbing.check_dimension(dimension)
-    if isinstance(absorbing, Condition) and len(absorbing.variables) != dimension:
-        raise InvalidParameter("absorbing condition has a different number of variables than the potential.")
-    if absorbing.contains(start):
+def _prepare(problem, integrator, dt, seed, max_time, bridge) -> _Prepared:
+    if not isinstance(problem, EscapeProblem):
+        raise InvalidParameter(f"problem must be a theory.EscapeProblem, got {type(problem).__name__}.",
+                               parameter="problem")
+    if integrator is None:
+        integrator = EulerMaruyama() if problem.overdamped else BAOAB()
+    integrator = integrator_named(integrator)
+    if integrator.underdamped and problem.overdamped:
         raise InvalidParameter(
-            f"absorbing set {absorbing} already contains the start {start}: the first passage would be at t = 0."
+            f"integrator {integrator.name!r} integrates underdamped dynamics, but the problem is overdamped "
+            "(mass None): give the problem a mass.", parameter="mass",
         )
-    constant, schedule, text = _temperature(temperature)
-    dt = _positive_real("dt", dt)
-    friction = _positive_real("friction", friction)
-    if underdamped:
-        mass = _positive_real("mass", 1.0 if mass is None else mass)
-    elif mass is not None:
+    if not integrator.underdamped and not problem.overdamped:
         raise InvalidParameter(
-            f"mass = {mass!r} is given with the overdamped integrator {integrator!r}; overdamped dynamics has no "
-            "inertia: use integrator='baoab' to include the mass."
+            f"mass = {problem.mass!r} is given with the overdamped integrator {integrator.name!r}; overdamped "
+            "dynamics has no inertia: use the BAOAB integrator to include the mass.", parameter="mass",
         )
     if bridge is None:
-        bridge = absorbing.bridge_applies and not underdamped
+        bridge = problem.absorbing.bridge_applies and not integrator.underdamped
     elif bridge:
-        if underdamped:
+        integrator.exit_time_bias_order(True)  # refuses the bridge for underdamped integrators
+        if not problem.absorbing.bridge_applies:
             raise InvalidParameter(
-                "bridge=True with integrator 'baoab': the Brownian-bridge correction is for overdamped dynamics, "
-                "whose paths between grid points are Brownian bridges; underdamped positions are smooth."
+                f"bridge=True with the absorbing set {problem.absorbing}: the bridge crossing probability is exact "
+                "for a flat boundary only (a half-space or the ends of an interval); use bridge=False.",
+                parameter="bridge",
             )
-        if not absorbing.bridge_applies:
-            raise InvalidParameter(
-                f"bridge=True with the absorbing set {absorbing}: the bridge crossing probability is exact for a "
-                "flat boundary only (a half-space); use bridge=False."
-            )
+    dt = _positive_real("dt", dt)
     seed = _integer("seed", seed, 0, 2**63 - 1)
     max_time, max_steps = time_cap(max_time, dt, DEFAULT_MAXIMUM_STEPS)
-    number = stability_number(gradient, variables, start, absorbing.nearest_point(start), dt, friction,
-                              mass if underdamped else None)
-    if number > STABILITY_BOUND:
-        what = "sqrt(max|U''| / m)" if underdamped else "max|U''| / gamma"
+    number = stability_number(problem, dt)
+    if number > integrator.accuracy_bound:
+        what = "sqrt(max|U''| / m)" if integrator.underdamped else "max|U''| / gamma"
         raise InvalidParameter(
             f"dt = {dt:g} is too large for stability: dt * {what} = {number:.3g} on the segment from the start "
-            f"to the absorbing set exceeds {STABILITY_BOUND:g} (the explicit scheme diverges at 2); "
-            f"use dt <= {dt * STABILITY_BOUND / number:.3g}."
+            f"to the absorbing set exceeds {integrator.accuracy_bound:g} (the {integrator.name} scheme diverges at "
+            f"{integrator.stability_bound:g}); use dt <= {dt * integrator.accuracy_bound / number:.3g}.",
+            parameter="dt",
         )
-    return _Prepared(gradient, variables, np.asarray(start, dtype=np.float64), absorbing, constant, schedule, text,
-                     dt, friction, mass if underdamped else None, integrator, bool(bridge), seed, max_time, max_steps)
+    return _Prepared(problem, integrator, dt, bool(bridge), seed, max_time, max_steps)
 
 
 def _outcome_error(outcome: int, dt: float, trajectory: int, temperature: str) -> SimulationError:
-    if outcome == _BAD_TEMPERATURE:
+    if outcome == Outcome.BAD_TEMPERATURE:
         return SimulationError(
             f"trajectory {trajectory}: the temperature schedule T(t) = {temperature} is not positive during the run."
         )
@@ -698,48 +686,72 @@ def _outcome_error(outcome: int, dt: float, trajectory: int, temperature: str) -
     )
 
 
+class _ThreadCount:
+    """Set Numba's thread count for the duration of a call, then restore it."""
+
+    def __init__(self, threads):
+        import numba
+
+        self._numba = numba
+        available = numba.config.NUMBA_NUM_THREADS
+        self.threads = available if threads is None else _integer("threads", threads, 1, available)
+
+    def __enter__(self):
+        self._previous = self._numba.get_num_threads()
+        self._numba.set_num_threads(self.threads)
+        return self
+
+    def __exit__(self, *exc_info):
+        self._numba.set_num_threads(self._previous)
+        return False
+
+
+def _call(function, *arguments):
+    """Call a compiled kernel, turning Numba's compile errors into CompilationError."""
+    from numba.core.errors import NumbaError
+
+    try:
+        return function(*arguments)
+    except NumbaError as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise CompilationError(f"the Langevin kernel failed to compile: {first_line}") from error
+
+
 # --- public API --------------------------------------------------------------------------------
 
 
 def langevin_first_passage(
-    gradient,
-    variables,
+    problem: EscapeProblem,
     *,
-    start,
-    absorbing: AbsorbingSet,
-    temperature,
     dt,
     trajectories,
     seed,
-    friction=1.0,
-    mass=None,
-    integrator="em",
+    integrator=None,
     max_time=None,
     bridge=None,
     threads=None,
     first_trajectory=0,
     lanes=True,
 ) -> LangevinSample:
-    """Simulate ``trajectories`` first passages from ``start`` into ``absorbing``.
+    """Simulate ``trajectories`` first passages of ``problem`` with time step ``dt``.
 
-    ``gradient`` is grad U as a sequence of SymPy expressions in ``variables``
-    (one expression and one Symbol in 1-D), every parameter numeric.
-    ``temperature`` is a positive number or a SymPy expression in
-    ``theory.symbols.t``.  ``bridge=None`` applies the Brownian-bridge correction
-    wherever it is exact (overdamped, flat boundary).  ``mass`` is for
-    ``integrator="baoab"`` only (default 1).  Trajectory i uses the noise keyed
-    by ``(seed, first_trajectory + i, counter)``: bit-identical for any
-    ``threads`` and chunking.  ``lanes=False`` forces the scalar kernel where the
-    lane kernel would be used (for tests and benchmarks: the results are the same).
+    ``integrator`` is an integrator object or name (default: Euler-Maruyama for
+    an overdamped problem, BAOAB for one with a mass).  ``bridge=None`` applies
+    the Brownian-bridge correction wherever it is exact (overdamped, flat
+    boundary).  Trajectory i uses the noise keyed by ``(seed, first_trajectory +
+    i, counter)``: bit-identical for any ``threads`` and chunking.  ``lanes=False``
+    forces the scalar kernel where the lane specialisation would be used (tests
+    and benchmarks: the numbers are the same).
     """
-    prepared = _prepare(gradient, variables, start, absorbing, temperature, dt, seed, friction, mass, integrator,
-                        max_time, bridge)
+    prepared = _prepare(problem, integrator, dt, seed, max_time, bridge)
     trajectories = _integer("trajectories", trajectories, 1)
     first_trajectory = _integer("first_trajectory", first_trajectory, 0, 2**63 - 1 - trajectories)
-    check_memory("trajectories", trajectories, ensemble_bytes(trajectories, len(prepared.variables) * (1 if prepared.mass is None else 2)))
+    check_memory("trajectories", trajectories,
+                 ensemble_bytes(trajectories, problem.dimension * (2 if prepared.integrator.underdamped else 1)))
     module = prepared.module(lanes)
-    dimension = len(prepared.variables)
-    width = 2 * dimension if prepared.mass is not None else dimension
+    dimension = problem.dimension
+    underdamped = prepared.integrator.underdamped
+    width = 2 * dimension if underdamped else dimension
     times = np.empty(trajectories, dtype=np.float64)
     outcomes = np.empty(trajectories, dtype=np.int8)
     steps_taken = np.empty(trajectories, dtype=np.int64)
@@ -753,46 +765,51 @@ def langevin_first_passage(
         began = time.perf_counter()
         _call(kernel, first_trajectory, *arguments, times, outcomes, steps_taken, states)
         wall_seconds = time.perf_counter() - began
-    bad = np.flatnonzero(outcomes >= _NOT_FINITE)
+    bad = np.flatnonzero(outcomes >= Outcome.NOT_FINITE)
     if bad.size:
         raise _outcome_error(int(outcomes[bad[0]]), prepared.dt, first_trajectory + int(bad[0]),
-                             prepared.temperature_text)
-    escaped = outcomes == _ESCAPED
+                             problem.temperature_text)
+    escaped = outcomes == Outcome.ABSORBED
     positions = states[:, :dimension]
-    velocities = states[:, dimension:] if prepared.mass is not None else None
+    velocities = states[:, dimension:] if underdamped else None
     for array in (times, escaped, positions, velocities):
         if array is not None:
             array.setflags(write=False)
     return LangevinSample(
         times=times, escaped=escaped, positions=positions, velocities=velocities, seed=prepared.seed,
-        dt=prepared.dt, temperature=prepared.temperature_text, friction=prepared.friction, mass=prepared.mass,
-        integrator=prepared.integrator, absorbing=prepared.absorbing, bridge=prepared.bridge,
+        dt=prepared.dt, temperature=problem.temperature_text, friction=problem.friction, mass=problem.mass,
+        integrator=prepared.integrator.name, absorbing=str(problem.absorbing), bridge=prepared.bridge,
         max_time=prepared.max_time, first_trajectory=first_trajectory, steps=int(steps_taken.sum()),
         wall_seconds=wall_seconds, threads=thread_count.threads,
     )
 
 
-def replay_langevin_trajectory(
-    gradient, variables, *, trajectory, start, absorbing, temperature, dt, seed, friction=1.0, mass=None,
-    integrator="em", max_time=None, bridge=None,
+def replay_trajectory(
+    problem: EscapeProblem, *, trajectory, dt, seed, integrator=None, max_time=None, bridge=None,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Replay trajectory ``trajectory`` of :func:`langevin_first_passage`: ``(times, positions[k, d], escaped)``."""
-    prepared = _prepare(gradient, variables, start, absorbing, temperature, dt, seed, friction, mass, integrator,
-                        max_time, bridge)
+    """Replay trajectory ``trajectory`` (a global index) of :func:`langevin_first_passage`.
+
+    Returns ``(times, positions, escaped)`` with ``times[k] = k dt`` and
+    ``positions[k]`` (shape ``(k + 1, d)``) the state x_k from x_0 = start up to
+    the absorbing (or last) step; ``times[-1]`` equals the ensemble's time of
+    that trajectory exactly.  Paths longer than 2e8 steps are refused.
+    """
+    prepared = _prepare(problem, integrator, dt, seed, max_time, bridge)
     trajectory = _integer("trajectory", trajectory, 0, 2**63 - 1)
     module = prepared.module()
-    dimension = len(prepared.variables)
+    dimension = problem.dimension
     state = np.empty(2 * dimension, dtype=np.float64)
     arguments = prepared.arguments()
     outcome, steps = _call(module.trajectory_outcome, trajectory, *arguments, state)
-    if outcome >= _NOT_FINITE:
-        raise _outcome_error(outcome, prepared.dt, trajectory, prepared.temperature_text)
+    if outcome >= Outcome.NOT_FINITE:
+        raise _outcome_error(outcome, prepared.dt, trajectory, problem.temperature_text)
     if steps > _MAXIMUM_REPLAY_STEPS:
-        raise InvalidParameter(f"trajectory {trajectory} takes {steps} steps, too long a path to hold; lower max_time.")
+        raise InvalidParameter(f"trajectory {trajectory} takes {steps} steps, too long a path to hold; lower max_time.",
+                               parameter="max_time")
     path = np.empty((steps + 1, dimension), dtype=np.float64)
     outcome, steps = _call(module.replay_trajectory_kernel, trajectory, *arguments[:-2], steps, prepared.seed,
                            state, path)
-    return np.arange(steps + 1, dtype=np.float64) * prepared.dt, path[: steps + 1], outcome == _ESCAPED
+    return np.arange(steps + 1, dtype=np.float64) * prepared.dt, path[: steps + 1], outcome == Outcome.ABSORBED
 
 
 # --- Richardson extrapolation over a dt ladder ------------------------------------------------------
@@ -802,10 +819,10 @@ def replay_langevin_trajectory(
 class DtLadder:
     """Mean exit times on the rungs dt, dt/2, ... and the estimated bias of the finest rung.
 
-    ``order`` is the assumed order p of the bias c h^p: 1 with the bridge
-    correction or for BAOAB, 1/2 for an overdamped run without it.  The rungs
-    use the same seed, but the noise of step n falls at different times on
-    different rungs, so their means are statistically independent and
+    ``order`` is the order p of the bias c h^p, as the integrator states it
+    (:meth:`~numerics._integrators.AbstractIntegrator.exit_time_bias_order`).
+    The rungs use the same seed, but the noise of step n falls at different
+    times on different rungs, so their means are statistically independent and
     ``dt_bias_estimate_stderr`` adds the two standard errors in quadrature.
     """
 
@@ -833,21 +850,29 @@ class DtLadder:
         return self.means[-1] - self.dt_bias_estimate
 
 
-def dt_ladder(gradient, variables, *, rungs=2, dt, **options) -> DtLadder:
-    """Run :func:`langevin_first_passage` at dt, dt/2, ..., dt/2^(rungs-1) (Richardson)."""
+def dt_ladder(problem: EscapeProblem, *, rungs=2, dt, run=None, **options) -> DtLadder:
+    """Run the ensemble at dt, dt/2, ..., dt/2^(rungs-1) (Richardson); the integrator gives the order.
+
+    ``run(dt)`` computes one rung's sample (default: :func:`langevin_first_passage`
+    with ``options``), e.g. a chunked, checkpointed run.
+    """
     rungs = _integer("rungs", rungs, 2, 8)
+    prepared = _prepare(problem, options.get("integrator"), dt, options.get("seed", 0), options.get("max_time"),
+                        options.get("bridge"))
+    order = prepared.integrator.exit_time_bias_order(prepared.bridge)
+    if run is None:
+        def run(rung_dt):
+            return langevin_first_passage(problem, dt=rung_dt, **options)
     samples = []
     for rung in range(rungs):
-        sample = langevin_first_passage(gradient, variables, dt=dt / 2**rung, **options)
+        sample = run(dt / 2**rung)
         if sample.censored:
             raise InvalidParameter(
                 f"dt ladder: {sample.censored} trajectories were censored at dt = {sample.dt:g}; "
-                "the mean exit time is undefined (raise max_time)."
+                "the mean exit time is undefined (raise max_time).", parameter="max_time",
             )
         samples.append(sample)
     means = tuple(float(s.times.mean()) for s in samples)
     stderrs = tuple(float(s.times.std(ddof=1) / math.sqrt(s.trajectories)) if s.trajectories > 1 else math.inf
                     for s in samples)
-    first = samples[0]
-    order = 1.0 if (first.bridge or first.mass is not None) else 0.5
     return DtLadder(tuple(s.dt for s in samples), means, stderrs, order, tuple(samples))

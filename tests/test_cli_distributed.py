@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -139,16 +140,84 @@ def test_a_checkpoint_from_other_inputs_is_refused_in_one_line(tmp_path, main, m
     assert status == 2 and "other inputs" in stderr and stderr.count("\n") == 1
 
 
+# --- every problem: 2-D --absorb under a --schedule, BAOAB with --mass --------------------------------
+
+#: A curved absorbing condition under a temperature spike: the numerics tests run the same problem.
+PLANE = ("simulate", "--potential", "(x**2-1)**2 + y**2", "--var", "x,y", "--from", "-1,0",
+         "--absorb", "x + y**2 > 0.3", "--temperature", "0.5", "--schedule", "spike:A=0.3,t0=1,sigma=0.5",
+         "--dt", "0.004", "--max-time", "3", "--seed", "7", "--json")
+PLANE_RUN = (*PLANE, "--trajectories", "6000", "--chunk-size", "150")  # 40 chunks
+
+
+def _kill_when_chunks_appear(arguments, checkpoint, signal_number=signal.SIGKILL):
+    """Start ``kramers`` in its own process group, kill the whole group once a chunk is on disk."""
+    process = subprocess.Popen(command(*arguments), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_reset_sigint, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while not list(checkpoint.glob("chunk-*.npz")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal_number)  # the run and its Dask workers, as a crash takes them
+    stdout, stderr = process.communicate(timeout=120)
+    return process.returncode, stdout, stderr
+
+
+def test_a_2d_absorb_run_under_a_spike_on_two_workers_killed_and_resumed_is_the_plain_run(tmp_path):
+    """The plain one-process run against --workers 2 --checkpoint DIR, SIGKILLed and rerun."""
+    pytest.importorskip("distributed")
+    reference, plain = parsed(in_process(*PLANE_RUN, "--quiet"))
+    assert plain["dimension"] == 2 and plain["workers"] == 1 and 0 < plain["censored"] < 6000
+    assert plain["temperature"].startswith("0.3*exp(") or "exp" in plain["temperature"]
+    checkpoint = tmp_path / "plane.ckpt"
+    status, stdout, stderr = _kill_when_chunks_appear((*PLANE_RUN, "--workers", "2", "--checkpoint",
+                                                        str(checkpoint)), checkpoint)
+    finished_before = len(list(checkpoint.glob("chunk-*.npz")))
+    assert status == -signal.SIGKILL and stdout == "", stderr
+    assert 1 <= finished_before <= 40
+    values, out = parsed(in_process(*PLANE_RUN, "--workers", "2", "--checkpoint", str(checkpoint)))
+    assert values == reference  # floats through JSON: equal means bit for bit
+    assert out["resumed_chunks"] >= finished_before and out["workers"] == 2 and out["chunks"] == 40
+
+
+def test_baoab_with_a_mass_is_the_same_in_any_chunks_and_resumes(tmp_path):
+    underdamped = ("simulate", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "0.5",
+                   "--integrator", "baoab", "--mass", "0.5", "--friction", "2", "--dt", "0.005", "--seed", "3",
+                   "--max-time", "20", "--trajectories", "1500", "--json", "--quiet")
+    reference, whole = parsed(in_process(*underdamped, "--chunk-size", "1500", "--threads", "1"))
+    assert whole["integrator"] == "baoab" and whole["mass"] == 0.5 and whole["bridge"] is False
+    values, out = parsed(in_process(*underdamped, "--chunk-size", "97", "--threads", "2"))
+    assert values == reference and out["chunks"] == 16
+    checkpoint = tmp_path / "baoab.ckpt"
+    parsed(in_process(*underdamped, "--chunk-size", "97", "--checkpoint", str(checkpoint)))
+    for name in sorted(checkpoint.glob("chunk-*.npz"))[::2]:
+        name.unlink()  # as if the run had died with half of its chunks
+    values, out = parsed(in_process(*underdamped, "--chunk-size", "97", "--checkpoint", str(checkpoint)))
+    assert values == reference and out["resumed_chunks"] == 8
+    status, stdout, stderr = in_process(*underdamped, "--replay", "5")
+    assert status == 0, stderr
+    assert json.loads(stdout)["exit_time"] == langevin_time(underdamped, 5)
+
+
+def langevin_time(arguments, index):
+    """The time of trajectory ``index`` of a run, from the library (the CLI's --replay must equal it)."""
+    from numerics import langevin_first_passage
+    from theory import EscapeProblem, Potential
+
+    problem = EscapeProblem(Potential.from_string(QUARTIC), -1.0, 1.0, 0.5, friction=2.0, mass=0.5)
+    sample = langevin_first_passage(problem, dt=0.005, seed=3, max_time=20.0, trajectories=index + 1,
+                                    integrator="baoab")
+    return sample.times[index]
+
+
 # --- replay ----------------------------------------------------------------------------------------
 
 
 def test_replay_returns_the_path_whose_end_is_the_ensemble_time(main, tmp_path):
-    from numerics import first_passage_ensemble
-    from theory import Potential
+    from numerics import langevin_first_passage
+    from theory import EscapeProblem, Potential
 
-    landscape = Potential.from_string(QUARTIC, variables=["x"], parameters={})
-    sample = first_passage_ensemble(landscape.derivative(1, numeric=True), landscape.variable, start=-1.0,
-                                    target=1.0, temperature=0.5, dt=0.005, seed=11, trajectories=40)
+    problem = EscapeProblem(Potential.from_string(QUARTIC), start=-1.0, absorbing=1.0, temperature=0.5)
+    sample = langevin_first_passage(problem, dt=0.005, seed=11, trajectories=40)
     index = 37
     status, stdout, stderr = main(*COMMON, "--trajectories", "40", "--replay", str(index))
     assert status == 0, stderr

@@ -25,6 +25,7 @@ from ._kramers import kramers_escape_time as kramers_escape_time
 from ._kramers import kramers_rate as kramers_rate
 from ._kramers import laplace_series as laplace_series
 from ._mfpt import MeanFirstPassageTime as MeanFirstPassageTime
+from ._mfpt import exact_escape_time as exact_escape_time
 from ._mfpt import exact_mfpt as exact_mfpt
 from ._mfpt import mean_first_passage_time as mean_first_passage_time
 from ._parse import ALLOWED_FUNCTIONS as ALLOWED_FUNCTIONS
@@ -74,3 +75,11 @@ from ._ewc import ewc_rate as ewc_rate
 from ._ewc import ewc_task as ewc_task
 from ._ewc import reduce_penalties as reduce_penalties
 from ._parse import parse_condition as parse_condition
+from ._absorbing import AbsorbingSet as AbsorbingSet
+from ._absorbing import Ball as Ball
+from ._absorbing import Condition as Condition
+from ._absorbing import HalfSpace as HalfSpace
+from ._absorbing import Interval as Interval
+from ._absorbing import absorbing_set_from_condition as absorbing_set_from_condition
+from ._absorbing import half_line as half_line
+from ._problem import EscapeProblem as EscapeProblem

@@ -29,7 +29,14 @@ class InvalidParameter(ValueError, KramersError):
 
     Likely causes: a non-positive temperature, time step, friction or trajectory
     count; a parameter given twice; a point outside the landscape's domain.
+
+    ``parameter`` names the library parameter at fault (``"temperature"``,
+    ``"start"``, ...) where one is; a command line maps it to its own flag.
     """
+
+    def __init__(self, message: str = "", *, parameter: str | None = None):
+        super().__init__(message)
+        self.parameter = parameter
 
 
 class ForbiddenExpression(InvalidParameter):

@@ -157,3 +157,24 @@ def _double_integral(potential, x_start, x_target, x_reflect, temperature, frict
     value, error = mpmath.quad(outer, nodes, error=True)
     scale = friction / temperature * mpmath.exp((barrier_top - reference) / temperature)
     return value * scale, error * scale
+
+
+def exact_escape_time(problem, *, digits: int = 15, reflect: Any = None) -> MeanFirstPassageTime:
+    """The exact mean exit time of an :class:`~theory._problem.EscapeProblem` by quadrature.
+
+    The double integral holds for overdamped dynamics in one dimension at a
+    constant temperature with one absorbing end (a half-line); ``reflect`` is
+    the reflecting end on the far side (default: infinity).  Other problems
+    are refused with the reason.
+    """
+    from ._problem import EscapeProblem
+
+    if not isinstance(problem, EscapeProblem):
+        raise InvalidParameter(f"problem must be an EscapeProblem, got {type(problem).__name__}", parameter="problem")
+    if problem.dimension != 1 or not problem.overdamped or problem.schedule is not None:
+        raise InvalidParameter(
+            "problem: the quadrature solves overdamped one-dimensional escape at a constant temperature; "
+            f"this problem is {problem}", parameter="problem",
+        )
+    return mean_first_passage_time(problem.potential, problem.start[0], problem.target, problem.temperature,
+                                   friction=problem.friction, digits=digits, reflect=reflect)

@@ -133,6 +133,23 @@ REFERENCES: Mapping[str, str] = {
   eprint  = {2303.13506},
   archivePrefix = {arXiv}
 }""",
+    "KloedenPlaten1992": """@book{KloedenPlaten1992,
+  author    = {Kloeden, Peter E. and Platen, Eckhard},
+  title     = {Numerical Solution of Stochastic Differential Equations},
+  publisher = {Springer},
+  year      = {1992},
+  doi       = {10.1007/978-3-662-12616-5}
+}""",
+    "LeimkuhlerMatthews2013": """@article{LeimkuhlerMatthews2013,
+  author  = {Leimkuhler, Benedict and Matthews, Charles},
+  title   = {Rational construction of stochastic numerical methods for molecular sampling},
+  journal = {Applied Mathematics Research eXpress},
+  volume  = {2013},
+  number  = {1},
+  pages   = {34--56},
+  year    = {2013},
+  doi     = {10.1093/amrx/abs010}
+}""",
     "Stein1981": """@article{Stein1981,
   author  = {Stein, Charles M.},
   title   = {Estimation of the mean of a multivariate normal distribution},

@@ -13,6 +13,7 @@ its coverage factor, ``bias`` the discretisation bias measured on a dt ladder,
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 __all__ = ["ErrorBudget", "Comparison"]
 
@@ -51,6 +52,8 @@ class Comparison:
     measured: float
     budget: ErrorBudget
     details: dict = dataclasses.field(default_factory=dict)
+    #: the escape problem compared on, where there is one: figures read its parameters
+    problem: Any = None
 
     @property
     def difference(self) -> float:
@@ -70,4 +73,5 @@ class Comparison:
             "budget": dataclasses.asdict(self.budget),
             "passed": self.passed,
             **({"details": self.details} if self.details else {}),
+            **({"problem": self.problem.describe()} if self.problem is not None else {}),
         }

@@ -47,6 +47,7 @@ import mpmath
 import sympy
 
 from theory import (
+    EscapeProblem,
     Potential, canonical_ewc, ewc_barrier, ewc_canonical_barrier, ewc_critical_tasks, ewc_penalty_reduction,
     ewc_plasticity_ratio, ewc_rate, eyring_kramers_escape, kramers_escape, reduce_penalties, symbols,
 )
@@ -286,15 +287,17 @@ def _rate_ensemble(mode):
             {N: tasks, lam: strength, fisher: information, symbols.T: temperature, symbols.gamma: 1}))
         potential = Potential.from_string(f"(x**2-1)**2 + {tasks}*(1/10)/2*(x+1)**2")
         max_time = 60 * tau
-        coarse, _ = ensemble_mean(potential, -1, target, temperature, 2 * dt, trajectories, 3100 + index, max_time)
-        fine, sample = ensemble_mean(potential, -1, target, temperature, dt, trajectories, 3200 + index, max_time)
+        problem = EscapeProblem(potential, start=-1.0, absorbing=target, temperature=temperature)
+        coarse, _ = ensemble_mean(problem, 2 * dt, trajectories, 3100 + index, max_time)
+        fine, sample = ensemble_mean(problem, dt, trajectories, 3200 + index, max_time)
         predicted = mass / derived_rate * (1 + first * temperature)
         budget = ErrorBudget(z=Z, stderr=fine.stderr, bias=coarse.value - fine.value,
                              asymptotic=ASYMPTOTIC_SAFETY * abs(second) * temperature**2 * predicted)
         results[tasks] = (fine, budget, predicted, first, mass, derived_rate)
         comparisons.append(Comparison(
             f"N={tasks} (c={tasks / 10:g}), T={temperature:g}: mean exit time", predicted, fine.value, budget,
-            details={"kramers_rate": derived_rate, "C1": first, "C2": second, "saddle_mass": mass,
+            problem=problem,
+            details={"tasks": tasks, "kramers_rate": derived_rate, "C1": first, "C2": second, "saddle_mass": mass,
                      "coarse_dt": 2 * dt, "coarse_mean": coarse.value, "censored": sample.censored,
                      "target": target, "rate_from_escape_object": rate},
         ))

@@ -48,7 +48,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from numerics import first_passage_ensemble
+from numerics import langevin_first_passage
 from numerics._fokker_planck import (
     fokker_planck_eigenvalues,
     fokker_planck_grid,
@@ -56,7 +56,7 @@ from numerics._fokker_planck import (
     fokker_planck_survival,
     richardson,
 )
-from theory import Potential, kramers_escape, mean_first_passage_time, symbols
+from theory import EscapeProblem, Potential, kramers_escape, mean_first_passage_time, symbols
 
 from ._budget import Comparison, ErrorBudget
 from ._check import QUICK, register
@@ -93,16 +93,18 @@ def _fpe_vs_exact(mode):
     cells = 500 if mode == QUICK else 1000
     comparisons = []
     for temperature in temperatures:
+        problem = EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=temperature)
         reflect = fokker_planck_grid(potential, -1, 1, temperature).reflect
         exact = float(mean_first_passage_time(potential, -1, 1, temperature, digits=REFERENCE_DIGITS,
                                               reflect=reflect).value)
         value, order, grid_index, values = grid_ladder(
-            lambda n: fokker_planck_mfpt(potential, -1, 1, temperature, reflect=reflect, cells=n), cells)
+            lambda n: fokker_planck_mfpt(problem, reflect=reflect, cells=n), cells)
         comparisons.append(Comparison(
             f"T={temperature:g}, cells={4 * cells}",
             exact, value,
             ErrorBudget(bias=grid_index, quadrature=QUADRATURE_RELATIVE * exact),
             details={"observed_order": order, "ladder": values, "reflect": reflect},
+            problem=problem,
         ))
     return comparisons
 
@@ -196,10 +198,8 @@ def _exponential_law(mode):
 
 
 def _ensemble(potential, temperature, dt, trajectories, seed, max_time):
-    sample = first_passage_ensemble(
-        potential.derivative(1, numeric=True), potential.variable, start=-1, target=1,
-        temperature=temperature, dt=dt, trajectories=trajectories, seed=seed, max_time=max_time,
-    )
+    problem = EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=temperature)
+    sample = langevin_first_passage(problem, dt=dt, trajectories=trajectories, seed=seed, max_time=max_time)
     return mean_first_passage(sample.times, sample.escaped), sample
 
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import sympy
 
-from numerics import first_passage_ensemble
-from theory import Potential, kramers_escape, mean_first_passage_time, symbols
+from numerics import langevin_first_passage
+from theory import EscapeProblem, Potential, exact_escape_time, kramers_escape, mean_first_passage_time, symbols
 
 from ._budget import Comparison, ErrorBudget
 from ._check import QUICK, register
@@ -43,20 +43,10 @@ QUADRATURE_RELATIVE = 1e-10
 ASYMPTOTIC_SAFETY = 2
 
 
-def ensemble_mean(potential: Potential, start, target, temperature, dt, trajectories, seed, max_time, threads=None):
-    """Mean first-passage time of a Langevin ensemble, with its standard error."""
-    sample = first_passage_ensemble(
-        potential.derivative(1, numeric=True),
-        potential.variable,
-        start=start,
-        target=target,
-        temperature=temperature,
-        dt=dt,
-        trajectories=trajectories,
-        seed=seed,
-        max_time=max_time,
-        threads=threads,
-    )
+def ensemble_mean(problem: EscapeProblem, dt, trajectories, seed, max_time, threads=None):
+    """Mean first-passage time of a Langevin ensemble of ``problem`` (Euler-Maruyama, bridge), with its stderr."""
+    sample = langevin_first_passage(problem, dt=dt, trajectories=trajectories, seed=seed, max_time=max_time,
+                                    threads=threads)
     return mean_first_passage(sample.times, sample.escaped), sample
 
 
@@ -73,13 +63,15 @@ def _ensemble_vs_exact(mode):
         temperatures, trajectories, dt = (0.5, 0.35, 0.25), 400_000, 2e-3
     comparisons = []
     for index, temperature in enumerate(temperatures):
-        exact = float(mean_first_passage_time(potential, -1, 1, temperature, digits=REFERENCE_DIGITS).value)
+        problem = EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=temperature)
+        exact = float(exact_escape_time(problem, digits=REFERENCE_DIGITS).value)
         max_time = 60 * exact  # P(no escape) ~ e^{-60}: censoring is negligible and would be reported
-        coarse, _ = ensemble_mean(potential, -1, 1, temperature, dt, trajectories, 1000 + index, max_time)
-        fine, sample = ensemble_mean(potential, -1, 1, temperature, dt / 2, trajectories, 2000 + index, max_time)
+        coarse, _ = ensemble_mean(problem, dt, trajectories, 1000 + index, max_time)
+        fine, sample = ensemble_mean(problem, dt / 2, trajectories, 2000 + index, max_time)
         comparisons.append(
             Comparison(
                 case=f"T={temperature:g}, N={trajectories}, dt={dt / 2:g}",
+                problem=problem,
                 predicted=exact,
                 measured=fine.value,
                 budget=ErrorBudget(

@@ -21,8 +21,8 @@ import math
 import numpy as np
 import sympy
 
-from numerics import fokker_planck_survival, half_line, langevin_first_passage
-from theory import Potential, parse_schedule
+from numerics import fokker_planck_survival, langevin_first_passage
+from theory import EscapeProblem, Potential, parse_schedule
 
 from ._budget import Comparison, ErrorBudget
 from ._check import QUICK, register
@@ -39,12 +39,8 @@ SCHEDULES = (
 )
 
 
-def _ensemble_survival(potential, temperature, horizon, dt, trajectories, seed):
-    sample = langevin_first_passage(
-        tuple(g.subs(potential.values) for g in potential.gradient), potential.variables,
-        start=(-1.0,), absorbing=half_line(-1.0, 1.0), temperature=temperature, dt=dt,
-        trajectories=trajectories, seed=seed, max_time=horizon,
-    )
+def _ensemble_survival(problem, horizon, dt, trajectories, seed):
+    sample = langevin_first_passage(problem, dt=dt, trajectories=trajectories, seed=seed, max_time=horizon)
     survival = 1.0 - np.count_nonzero(sample.escaped) / trajectories
     return survival, math.sqrt(max(survival * (1 - survival), 1.0 / trajectories) / trajectories)
 
@@ -60,15 +56,17 @@ def _ensembles_under_schedules(mode):
     comparisons = []
     for index, (label, baseline, spec, horizon) in enumerate(SCHEDULES):
         temperature = parse_schedule(spec, sympy.Rational(str(baseline))).temperature
-        coarse_grid, fine_grid = (fokker_planck_survival(potential, -1, 1, temperature, horizon, cells=cells,
-                                                          steps=6000, outputs=1).survival[-1]
+        problem = EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=temperature)
+        coarse_grid, fine_grid = (fokker_planck_survival(problem, horizon=horizon, cells=cells, steps=6000,
+                                                          outputs=1).survival[-1]
                                   for cells in (1000, 2000))
-        coarse, _ = _ensemble_survival(potential, temperature, horizon, dt, trajectories, 4100 + index)
-        fine, stderr = _ensemble_survival(potential, temperature, horizon, dt / 2, trajectories, 4200 + index)
+        coarse, _ = _ensemble_survival(problem, horizon, dt, trajectories, 4100 + index)
+        fine, stderr = _ensemble_survival(problem, horizon, dt / 2, trajectories, 4200 + index)
         comparisons.append(Comparison(
             f"{label}: S({horizon:g}), N={trajectories}, dt={dt / 2:g}",
             float(fine_grid), fine,
             ErrorBudget(z=Z, stderr=stderr, bias=coarse - fine, quadrature=abs(float(coarse_grid - fine_grid))),
             details={"coarse_dt": dt, "coarse_survival": coarse, "fpe_cells_1000": float(coarse_grid)},
+            problem=problem,
         ))
     return comparisons

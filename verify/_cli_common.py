@@ -8,8 +8,30 @@ from collections.abc import Sequence
 
 __all__ = [
     "Parser", "UsageError", "parameters", "potential", "point", "one_dimensional", "number", "positive", "emit",
-    "output_path", "write_atomically", "landscape_options", "temperature_of_time",
+    "output_path", "write_atomically", "landscape_options", "temperature_of_time", "escape_problem", "PARAMETER_FLAGS",
+    "message_with_flags",
 ]
+
+#: The command-line flag of each library parameter (InvalidParameter.parameter), for error messages.
+PARAMETER_FLAGS = {
+    "potential": "--potential", "start": "--from", "target": "--to", "absorbing": "--to/--absorb",
+    "temperature": "--temperature", "friction": "--friction", "mass": "--mass", "dt": "--dt", "seed": "--seed",
+    "trajectories": "--trajectories", "threads": "--threads", "max_time": "--max-time", "bridge": "--bridge",
+    "integrator": "--integrator", "horizon": "--horizon", "reflect": "--reflect", "chunk_size": "--chunk-size",
+    "workers": "--workers", "scheduler": "--scheduler", "trajectory": "--replay",
+}
+
+
+def message_with_flags(error: Exception) -> str:
+    """The message of a library error with its parameter named by the command line's flag."""
+    message = str(error)
+    parameter = getattr(error, "parameter", None)
+    flag = PARAMETER_FLAGS.get(parameter)
+    if flag is None:
+        return message
+    if message.startswith(parameter):
+        return flag + message[len(parameter):]
+    return f"{flag}: {message}"
 
 
 class Parser(argparse.ArgumentParser):
@@ -92,6 +114,43 @@ def temperature_of_time(arguments, horizon: float | None):
     if horizon is not None:
         schedule.check_positive(horizon, what="--schedule" if schedule_spec else "--temperature-expr")
     return schedule.temperature
+
+
+def escape_problem(arguments, *, horizon: float | None = None, mass: float | None = None):
+    """The :class:`~theory.EscapeProblem` of a command's arguments: where a command line becomes a problem.
+
+    ``--potential``/``--var``/``--param``, ``--from``, ``--to`` (in 1-D the
+    half-line beyond it, in d-D a ball of ``--radius`` around it) or ``--absorb
+    CONDITION``, the temperature (:func:`temperature_of_time`, checked positive up
+    to ``horizon``), ``--friction``; ``mass`` None is overdamped.  The problem
+    validates itself; its errors name parameters, which ``kramers`` maps to flags.
+    """
+    from theory import Ball, EscapeProblem, absorbing_set_from_condition, half_line
+
+    landscape = potential(arguments)
+    start = point(arguments.start, landscape.dimension, "--from")
+    temperature = temperature_of_time(arguments, horizon)
+    friction = positive(arguments.friction, "--friction")
+    condition = getattr(arguments, "absorb", None)
+    radius = getattr(arguments, "radius", None)
+    if (condition is None) == (arguments.target is None):
+        raise UsageError(f"{arguments.command}: give exactly one of --to (a point) and --absorb (a condition)")
+    if condition is not None:
+        if radius is not None:
+            raise UsageError("--radius goes with --to, not with --absorb")
+        absorbing = absorbing_set_from_condition(condition, landscape.variables, landscape.values, what="--absorb")
+    else:
+        target = point(arguments.target, landscape.dimension, "--to")
+        if landscape.dimension == 1 and radius is None:
+            if target == start:
+                raise UsageError("--to must differ from --from: the start is already absorbed")
+            absorbing = half_line(start[0], target[0])
+        else:
+            radius = positive(radius, "--radius")
+            if radius is None:  # default: a tenth of the distance from the start
+                radius = 0.1 * sum((a - b) ** 2 for a, b in zip(start, target)) ** 0.5
+            absorbing = Ball(target, radius)
+    return EscapeProblem(landscape, start, absorbing, temperature, friction, mass)
 
 
 def one_dimensional(landscape, command: str) -> None:

@@ -1,9 +1,13 @@
 """How ``kramers simulate`` runs its ensemble: chunks, workers, checkpoints, progress, replay.
 
-The options added here (``--scheduler``, ``--workers``, ``--checkpoint``,
-``--chunk-size``, ``--replay``, ``--replay-output``, ``--quiet``) change where
-and in which pieces the trajectories are computed, never the numbers: the
-merged sample is bit-identical to a single call (see numerics._ensemble).
+Every run of ``kramers simulate`` goes through here, whatever its dimension,
+integrator, absorbing set or schedule: the escape problem and the engine's
+options become one picklable chunk function (numerics._ensemble.LangevinChunks)
+that the chunked runner maps over the trajectories.  The options added here
+(``--scheduler``, ``--workers``, ``--checkpoint``, ``--chunk-size``,
+``--replay``, ``--replay-output``, ``--quiet``) change where and in which
+pieces the trajectories are computed, never the numbers: the merged sample is
+bit-identical to a single call (see numerics._ensemble).
 """
 
 from __future__ import annotations
@@ -87,42 +91,45 @@ def _terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def run_ensemble_command(arguments, gradient, variable, **options):
-    """Run the ensemble as chunks (locally, or on Dask); return (sample, extra JSON keys)."""
-    from numerics._ensemble import FirstPassageChunks, run_ensemble
+def run_ensemble_command(arguments, problem, *, checkpoint=None, **options):
+    """Run the ensemble of ``problem`` as chunks (here, or on Dask); return (sample, extra JSON keys).
+
+    ``checkpoint`` overrides ``--checkpoint`` (a dt ladder keeps one per rung).
+    """
+    from numerics._ensemble import LangevinChunks, run_ensemble
 
     from ._progress import ProgressBar
 
     _check_options(arguments)
+    checkpoint = arguments.checkpoint if checkpoint is None else checkpoint
     trajectories = arguments.trajectories
     if arguments.workers is not None and options.get("threads") is None:
         options["threads"] = max(1, (os.cpu_count() or 1) // arguments.workers)
-    function = FirstPassageChunks.from_expression(gradient, variable, **options)
+    function = LangevinChunks.from_problem(problem, **options)
     show_progress = not arguments.quiet and (not arguments.json or sys.stderr.isatty())
     progress = ProgressBar() if show_progress else None
     backend = contextlib.nullcontext(None)
     if arguments.workers is not None or arguments.scheduler is not None:
         from numerics._distributed import DaskBackend
 
-        if arguments.checkpoint is not None:  # refuse a foreign checkpoint before a cluster starts
+        if checkpoint is not None:  # refuse a foreign checkpoint before a cluster starts
             from numerics._checkpoint import Checkpoint
             from numerics._ensemble import default_chunk_size
 
             chunk_size = arguments.chunk_size or default_chunk_size(trajectories)
-            Checkpoint(arguments.checkpoint).open(function.inputs(), trajectories=trajectories,
-                                                  chunk_size=chunk_size).close()
+            Checkpoint(checkpoint).open(function.inputs(), trajectories=trajectories, chunk_size=chunk_size).close()
 
         backend = DaskBackend(scheduler=arguments.scheduler, workers=arguments.workers,
                               connect_timeout=arguments.connect_timeout)
     try:
         with _terminate_as_interrupt(), backend as dask:
             run = run_ensemble(function, trajectories, chunk_size=arguments.chunk_size, backend=dask,
-                               checkpoint=arguments.checkpoint, progress=progress)
+                               checkpoint=checkpoint, progress=progress)
     except KeyboardInterrupt:
         if progress is not None:
             progress.close()
-        if arguments.checkpoint is not None:
-            print(f"kramers simulate: finished chunks are kept in {arguments.checkpoint}; "
+        if checkpoint is not None:
+            print(f"kramers simulate: finished chunks are kept in {checkpoint}; "
                   "rerun the same command to resume", file=sys.stderr)
         raise
     finally:
@@ -133,14 +140,19 @@ def run_ensemble_command(arguments, gradient, variable, **options):
         "chunk_size": run.chunk_size,
         "resumed_chunks": run.resumed_chunks,
         "workers": run.workers,
-        "checkpoint": arguments.checkpoint,
+        "checkpoint": checkpoint,
         "elapsed_seconds": run.elapsed_seconds,
     }
     return run.sample, extra
 
 
-def replay_command(arguments, gradient, variable, emit, **options) -> int:
-    """``--replay I``: the path of trajectory I of the ensemble, from its own noise."""
+def replay_command(arguments, problem, emit, **options) -> int:
+    """``--replay I``: the path of trajectory I of the ensemble, from its own noise.
+
+    In one dimension ``positions`` is the list x_0, x_1, ... (CSV column
+    ``position``); in d dimensions a list of points (CSV columns named by the
+    variables).
+    """
     import io
 
     import numpy as np
@@ -164,7 +176,8 @@ def replay_command(arguments, gradient, variable, emit, **options) -> int:
         if not os.path.isdir(directory):
             raise UsageError(f"--replay-output: directory {directory} does not exist")
     options.pop("threads", None)
-    times, positions, escaped = replay_trajectory(gradient, variable, trajectory=index, **options)
+    times, path, escaped = replay_trajectory(problem, trajectory=index, **options)
+    positions = path[:, 0] if problem.dimension == 1 else path
     payload = {
         "trajectory": index,
         "escaped": bool(escaped),
@@ -179,8 +192,9 @@ def replay_command(arguments, gradient, variable, emit, **options) -> int:
             np.savez(buffer, times=times, positions=positions, escaped=np.bool_(escaped), trajectory=np.int64(index))
             write_atomically(output, buffer.getvalue(), what="--replay-output")
         else:
-            rows = "".join(f"{repr(float(t))},{repr(float(p))}\n" for t, p in zip(times, positions))
-            write_atomically(output, ("time,position\n" + rows).encode(), what="--replay-output")
+            columns = ["position"] if problem.dimension == 1 else [str(v) for v in problem.variables]
+            rows = "".join(",".join(repr(float(value)) for value in (t, *point)) + "\n" for t, point in zip(times, path))
+            write_atomically(output, (",".join(["time", *columns]) + "\n" + rows).encode(), what="--replay-output")
         payload["output"] = output
     else:
         if times.shape[0] > MAXIMUM_INLINE_REPLAY_POINTS:
@@ -191,7 +205,8 @@ def replay_command(arguments, gradient, variable, emit, **options) -> int:
     if output is not None:
         lines.append(f"{'output':<12} {output}")
     else:
-        lines.append(f"{'path':<12} x({times[0]:g}) = {positions[0]:.6g} ... x({times[-1]:g}) = {positions[-1]:.6g}"
+        first, last = (", ".join(f"{value:.6g}" for value in path[k]) for k in (0, -1))
+        lines.append(f"{'path':<12} x({times[0]:g}) = {first} ... x({times[-1]:g}) = {last}"
                      " (all points: --json or --replay-output)")
     emit(arguments, payload, lines)
     return 0

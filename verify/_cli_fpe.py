@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from ._cli_common import (
-    UsageError, emit, landscape_options, number, one_dimensional, positive, potential, temperature_of_time,
-)
+from ._cli_common import UsageError, emit, escape_problem, landscape_options, number, one_dimensional, positive, potential
 
 __all__ = ["register"]
 
@@ -12,29 +10,24 @@ __all__ = ["register"]
 def _command_fpe(arguments) -> int:
     from numerics import fokker_planck_eigenvalues, fokker_planck_mfpt, fokker_planck_survival
 
-    friction = positive(arguments.friction, "--friction")
     horizon = positive(arguments.horizon, "--horizon")
-    temperature = temperature_of_time(arguments, horizon)
     if arguments.cells < 8:
         raise UsageError(f"--cells must be at least 8, got {arguments.cells}")
     if arguments.steps < 8:
         raise UsageError(f"--steps must be at least 8, got {arguments.steps}")
     if not 1 <= arguments.outputs <= arguments.steps or arguments.steps % arguments.outputs:
         raise UsageError(f"--outputs must divide --steps = {arguments.steps}, got {arguments.outputs}")
-    landscape = potential(arguments)
-    one_dimensional(landscape, arguments.command)
-    start, target = number(arguments.start, "--from"), number(arguments.target, "--to")
+    one_dimensional(potential(arguments), arguments.command)
+    problem = escape_problem(arguments, horizon=horizon)
     reflect = None if arguments.reflect is None else number(arguments.reflect, "--reflect")
-    curve = fokker_planck_survival(
-        landscape, start, target, temperature, horizon, friction=friction, reflect=reflect,
-        cells=arguments.cells, steps=arguments.steps, outputs=arguments.outputs,
-    )
-    constant = isinstance(temperature, float)
+    curve = fokker_planck_survival(problem, horizon=horizon, reflect=reflect, cells=arguments.cells,
+                                   steps=arguments.steps, outputs=arguments.outputs)
+    constant = problem.schedule is None
     rate = mfpt = None
     if constant:
-        options = dict(friction=friction, reflect=curve.reflect, cells=arguments.cells)
-        rate = float(fokker_planck_eigenvalues(landscape, start, target, temperature, **options)[0])
-        mfpt = fokker_planck_mfpt(landscape, start, target, temperature, **options)
+        options = dict(reflect=curve.reflect, cells=arguments.cells)
+        rate = float(fokker_planck_eigenvalues(problem, **options)[0])
+        mfpt = fokker_planck_mfpt(problem, **options)
     payload = {
         "times": curve.times.tolist(),
         "survival": curve.survival.tolist(),
@@ -46,7 +39,7 @@ def _command_fpe(arguments) -> int:
         "reflect": curve.reflect,
         "cells": curve.cells,
         "steps": curve.steps,
-        "friction": friction,
+        "friction": problem.friction,
     }
     lines = [f"{'t':>12} {'T(t)':>10} {'survival':>14} {'hazard':>12} {'hazard_rate':>12}"]
     every = max(1, len(curve.times) // 10)

@@ -6,10 +6,10 @@ import argparse
 import warnings
 
 from ._cli_common import (
-    UsageError, accept_negative_points, emit, landscape_options, number, one_dimensional, point, positive, potential,
-    temperature_of_time,
+    UsageError, accept_negative_points, emit, escape_problem, landscape_options, number, one_dimensional, point,
+    positive, potential,
 )
-from ._cli_ensemble import DISTRIBUTED_OPTIONS, ensemble_options, replay_command, run_ensemble_command
+from ._cli_ensemble import ensemble_options, replay_command, run_ensemble_command
 
 __all__ = ["register"]
 
@@ -92,92 +92,40 @@ def _rate_in_dimensions(arguments, landscape, temperature, friction) -> int:
 
 
 def _command_mfpt(arguments) -> int:
-    from theory import mean_first_passage_time
+    from theory import exact_escape_time
 
-    temperature = positive(arguments.temperature, "--temperature")
-    friction = positive(arguments.friction, "--friction")
     if not 1 <= arguments.digits <= 100:
         raise UsageError(f"--digits must be from 1 to 100, got {arguments.digits}")
-    landscape = potential(arguments)
-    one_dimensional(landscape, arguments.command)
-    result = mean_first_passage_time(
-        landscape,
-        number(arguments.start, "--from"),
-        number(arguments.target, "--to"),
-        temperature,
-        friction=friction,
-        digits=arguments.digits,
-        reflect=None if arguments.reflect is None else number(arguments.reflect, "--reflect"),
-    )
+    one_dimensional(potential(arguments), arguments.command)
+    problem = escape_problem(arguments)
+    reflect = None if arguments.reflect is None else number(arguments.reflect, "--reflect")
+    result = exact_escape_time(problem, digits=arguments.digits, reflect=reflect)
     payload = {
         "mfpt": str(result),
         "digits": result.digits,
         "error_estimate": float(result.error_estimate),
-        "temperature": temperature,
-        "friction": friction,
+        "temperature": problem.temperature,
+        "friction": problem.friction,
     }
     emit(arguments, payload, [f"mfpt   {result}", f"digits {result.digits}"])
     return 0
 
 
-def _absorbing_set(arguments, landscape, start):
-    """``--absorb CONDITION``, or ``--to``: a half-line in 1-D, a ball of ``--radius`` around a point in d-D."""
-    from numerics import Ball, absorbing_set_from_condition, half_line
-
-    if (arguments.absorb is None) == (arguments.target is None):
-        raise UsageError("simulate: give exactly one of --to (a point) and --absorb (a condition)")
-    if arguments.absorb is not None:
-        if arguments.radius is not None:
-            raise UsageError("--radius goes with --to, not with --absorb")
-        return absorbing_set_from_condition(arguments.absorb, landscape.variables, landscape.values, what="--absorb")
-    target = point(arguments.target, landscape.dimension, "--to")
-    if landscape.dimension == 1 and arguments.radius is None:
-        return half_line(start[0], target[0])
-    radius = positive(arguments.radius, "--radius")
-    if radius is None:  # default: a tenth of the distance from the start
-        radius = 0.1 * sum((a - b) ** 2 for a, b in zip(start, target)) ** 0.5
-    return Ball(target, radius)
-
-
-def _run_with_progress(arguments, chunk):
-    """Run ``chunk(first, count)`` over all trajectories in chunks, with a progress bar on stderr.
-
-    The chunks are consecutive trajectory ranges of the same counter-based
-    noise, so the merged sample equals one call bit for bit; the bar appears
-    only for runs over a few seconds, and not with --quiet or with --json when
-    stderr is not a terminal.
-    """
-    import sys
-
-    from numerics import run_ensemble
-
-    from ._progress import ProgressBar
-
-    show = not arguments.quiet and (not arguments.json or sys.stderr.isatty())
-    progress = ProgressBar() if show else None
-    try:
-        return run_ensemble(chunk, arguments.trajectories, progress=progress, inputs={}).sample
-    finally:
-        if progress is not None:
-            progress.close()
-
-
-def _refuse_what_would_not_fit(arguments, dimension: int) -> None:
+def _refuse_what_would_not_fit(arguments, state_width: int) -> None:
     """Refuse, before any compilation, a run whose samples (every rung of a dt ladder) would not fit in memory."""
     from numerics._validate import check_memory, ensemble_bytes
 
-    width = dimension * (2 if arguments.integrator == "baoab" else 1)
     rungs = arguments.dt_ladder if arguments.dt_ladder and arguments.dt_ladder > 1 else 1
-    check_memory("trajectories", arguments.trajectories, rungs * ensemble_bytes(arguments.trajectories, width))
+    check_memory("trajectories", arguments.trajectories, rungs * ensemble_bytes(arguments.trajectories, state_width))
 
 
 def _command_simulate(arguments) -> int:
-    from numerics import HalfSpace, dt_ladder, langevin_first_passage
+    import os
+
+    from numerics import dt_ladder, integrator_named
 
     from ._statistics import exponential_rate, mean_first_passage
 
-    temperature = temperature_of_time(arguments, None)
-    friction = positive(arguments.friction, "--friction")
     dt = positive(arguments.dt, "--dt")
     max_time = positive(arguments.max_time, "--max-time")
     mass = positive(arguments.mass, "--mass")
@@ -189,49 +137,43 @@ def _command_simulate(arguments) -> int:
         raise UsageError(f"--threads must be at least 1, got {arguments.threads}")
     if mass is not None and arguments.integrator != "baoab":
         raise UsageError(f"--mass needs --integrator baoab (overdamped dynamics has no inertia), got {arguments.integrator}")
-    landscape = potential(arguments)
-    _refuse_what_would_not_fit(arguments, landscape.dimension)
-    start = point(arguments.start, landscape.dimension, "--from")
-    absorbing = _absorbing_set(arguments, landscape, start)
-    distributed = [flag for flag, dest in DISTRIBUTED_OPTIONS if getattr(arguments, dest) is not None]
-    run_keys = {}
-    ladder = None
-    if distributed:
-        # chunked runs (workers, clusters, checkpoints, replay) go through first_passage_ensemble,
-        # bit-identical to langevin_first_passage for 1-D Euler-Maruyama to a half-line at constant T
-        if not (landscape.dimension == 1 and arguments.integrator == "em" and isinstance(absorbing, HalfSpace)
-                and isinstance(temperature, float) and arguments.dt_ladder is None):
-            raise UsageError(
-                f"{distributed[0]}: chunked and distributed runs take one variable, --integrator em, --to (not "
-                "--absorb/--radius), a constant --temperature and no --dt-ladder"
-            )
-        options = dict(
-            start=start[0], target=number(arguments.target, "--to"), temperature=temperature, dt=dt,
-            seed=arguments.seed, friction=friction, max_time=max_time,
-            bridge=True if arguments.bridge is None else arguments.bridge, threads=arguments.threads,
-        )
-        gradient, variable = landscape.derivative(1, numeric=True), landscape.variable
-        if arguments.replay is not None:
-            return replay_command(arguments, gradient, variable, emit, **options)
-        sample, run_keys = run_ensemble_command(arguments, gradient, variable, **options)
-        run_keys.update(integrator="em", mass=None, absorbing=str(absorbing), dimension=1)
-    else:
-        gradient = tuple(sympy_gradient.subs(landscape.values) for sympy_gradient in landscape.gradient)
-        options = dict(
-            start=start, absorbing=absorbing, temperature=temperature, trajectories=arguments.trajectories,
-            seed=arguments.seed, friction=friction, mass=mass, integrator=arguments.integrator, max_time=max_time,
-            bridge=arguments.bridge, threads=arguments.threads,
-        )
+    integrator = integrator_named(arguments.integrator)
+    if integrator.underdamped and mass is None:
+        mass = 1.0
+    problem = escape_problem(arguments, mass=mass)
+    _refuse_what_would_not_fit(arguments, problem.dimension * (2 if integrator.underdamped else 1))
+    options = dict(dt=dt, seed=arguments.seed, integrator=integrator.name, max_time=max_time, bridge=arguments.bridge,
+                   threads=arguments.threads)
+    if arguments.replay is not None:
         if arguments.dt_ladder is not None:
-            if arguments.dt_ladder < 2:
-                raise UsageError(f"--dt-ladder must be at least 2 rungs, got {arguments.dt_ladder}")
-            ladder = dt_ladder(gradient, landscape.variables, rungs=arguments.dt_ladder, dt=dt, **options)
-            sample = ladder.samples[-1]
-        else:
-            sample = _run_with_progress(arguments, lambda first, count: langevin_first_passage(
-                gradient, landscape.variables, dt=dt, **{**options, "trajectories": count, "first_trajectory": first}))
-        run_keys.update(integrator=sample.integrator, mass=sample.mass, absorbing=str(sample.absorbing),
-                        dimension=landscape.dimension)
+            raise UsageError("--replay replays one trajectory of one dt: drop --dt-ladder")
+        return replay_command(arguments, problem, emit, **options)
+    ladder = None
+    if arguments.dt_ladder is not None:
+        if arguments.dt_ladder < 2:
+            raise UsageError(f"--dt-ladder must be at least 2 rungs, got {arguments.dt_ladder}")
+        if arguments.checkpoint is not None:  # DIR holds one checkpoint per rung
+            parent = os.path.dirname(os.path.abspath(arguments.checkpoint))
+            if not os.path.isdir(parent):
+                raise UsageError(f"--checkpoint: directory {parent} does not exist")
+            os.makedirs(arguments.checkpoint, exist_ok=True)
+        rung_keys = []
+
+        def rung(rung_dt):  # every rung is a chunked run of its own, with its own checkpoint
+            index = len(rung_keys)
+            checkpoint = None if arguments.checkpoint is None else os.path.join(arguments.checkpoint, f"rung-{index}")
+            sample, keys = run_ensemble_command(arguments, problem, checkpoint=checkpoint, **{**options, "dt": rung_dt})
+            rung_keys.append(keys)
+            return sample
+
+        ladder = dt_ladder(problem, rungs=arguments.dt_ladder, run=rung, **options)
+        sample, run_keys = ladder.samples[-1], dict(rung_keys[-1])
+        if arguments.checkpoint is not None:
+            run_keys["checkpoint"] = arguments.checkpoint
+    else:
+        sample, run_keys = run_ensemble_command(arguments, problem, **options)
+    run_keys.update(integrator=sample.integrator, mass=sample.mass, absorbing=sample.absorbing,
+                    dimension=problem.dimension)
     if sample.censored:
         warnings.warn(
             f"{sample.censored} of {sample.trajectories} trajectories were censored at t = {sample.max_time:g}; "
@@ -250,7 +192,7 @@ def _command_simulate(arguments) -> int:
         "rate_mle": rate.value if rate else None,
         "rate_mle_stderr": rate.stderr if rate else None,
         "dt": sample.dt,
-        "temperature": temperature if isinstance(temperature, float) else sample.temperature,
+        "temperature": problem.constant_temperature if problem.schedule is None else sample.temperature,
         "friction": sample.friction,
         "bridge": sample.bridge,
         "threads": sample.threads,

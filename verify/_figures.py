@@ -25,7 +25,6 @@ beyond them with small, seeded runs) and returns the matplotlib figure, or
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -39,7 +38,6 @@ __all__ = ["FIGURES", "schedule_ensemble", "plateau_temperature"]
 
 QUARTIC = "(x**2-1)**2"
 Z = 4.0
-_TEMPERATURE_IN_CASE = re.compile(r"T=([0-9.eE+-]+)")
 
 
 def _pyplot():
@@ -82,15 +80,14 @@ def arrhenius(results: Sequence[CheckResult]):
         ratio.plot(1 / temperatures, values / kramers, style, lw=width, label=label)
     checks = _by_name(results)
     if "ensemble_vs_exact_mfpt" in checks:
-        points = [(float(_TEMPERATURE_IN_CASE.search(c.case).group(1)), c.measured, c.budget.stderr)
+        points = [(c.problem.temperature, c.measured, c.budget.stderr)
                   for c in checks["ensemble_vs_exact_mfpt"].comparisons]
         T, mean, stderr = map(np.array, zip(*points))
         style = dict(fmt="o", color="C3", ms=5, capsize=3, label=rf"Langevin ensembles (${Z:g}\sigma$)")
         axes.errorbar(1 / T, np.log(mean), yerr=Z * stderr / mean, **style)
         ratio.errorbar(1 / T, mean * rate(T), yerr=Z * stderr * rate(T), **style)
     if "fpe_vs_exact_mfpt" in checks:
-        points = [(float(_TEMPERATURE_IN_CASE.search(c.case).group(1)), c.measured)
-                  for c in checks["fpe_vs_exact_mfpt"].comparisons]
+        points = [(c.problem.temperature, c.measured) for c in checks["fpe_vs_exact_mfpt"].comparisons]
         T, value = map(np.array, zip(*points))
         axes.plot(1 / T, np.log(value), "s", mfc="none", color="C1", ms=9, label="Fokker-Planck")
         ratio.plot(1 / T, value * rate(T), "s", mfc="none", color="C1", ms=9, label="Fokker-Planck")
@@ -119,13 +116,11 @@ def schedule_ensemble(potential: Potential, start: float, target: float, tempera
     Euler-Maruyama with the Brownian-bridge test, censored at the horizon;
     returns ``(times, escaped)``.
     """
-    from numerics import half_line, langevin_first_passage
+    from numerics import langevin_first_passage
+    from theory import EscapeProblem
 
-    sample = langevin_first_passage(
-        tuple(g.subs(potential.values) for g in potential.gradient), potential.variables,
-        start=(float(start),), absorbing=half_line(float(start), float(target)), temperature=temperature,
-        dt=dt, trajectories=trajectories, seed=seed, max_time=horizon,
-    )
+    problem = EscapeProblem(potential, start=float(start), absorbing=float(target), temperature=temperature)
+    sample = langevin_first_passage(problem, dt=dt, trajectories=trajectories, seed=seed, max_time=horizon)
     return sample.times, sample.escaped
 
 
@@ -285,8 +280,8 @@ def ewc_rate_collapse(results: Sequence[CheckResult]):
                                     symbols.gamma: 1})) for n in tasks]
     figure, axes = pyplot.subplots(figsize=(5.5, 3.8))
     axes.plot(tasks, np.log(kramers), "k-", lw=2, label=r"Kramers $\ln k_N$ on $U_N$")
-    rows = [c for c in checks["ewc_rate_vs_ensemble"].comparisons if "mean exit time" in c.case]
-    counts = np.array([float(re.search(r"N=(\d+)", c.case).group(1)) for c in rows])
+    rows = [c for c in checks["ewc_rate_vs_ensemble"].comparisons if c.problem is not None]  # the ensembles
+    counts = np.array([c.details["tasks"] for c in rows])
     predicted = np.array([c.predicted for c in rows])
     measured = np.array([c.measured for c in rows])
     stderr = np.array([c.budget.stderr for c in rows])

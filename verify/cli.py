@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Sequence
 
 from . import _cli_bench, _cli_ewc, _cli_fpe, _cli_kramers, _cli_schedule, _cli_skills, _cli_verify
-from ._cli_common import Parser, UsageError
+from ._cli_common import Parser, UsageError, message_with_flags
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return arguments.run(arguments)
     except (KramersError, UsageError) as error:
-        print(f"kramers {arguments.command}: error: {error}", file=sys.stderr)
+        print(f"kramers {arguments.command}: error: {message_with_flags(error)}", file=sys.stderr)
         return 2
     except MemoryError:  # the drivers refuse sizes they can estimate; this catches the rest
         print(f"kramers {arguments.command}: error: out of memory: a size given is too large for this machine",

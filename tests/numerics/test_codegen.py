@@ -58,11 +58,10 @@ _CHILD = textwrap.dedent(
     """
     import json, time
     began = time.perf_counter()
-    import sympy
-    from numerics import compilation_statistics, first_passage_ensemble
-    x = sympy.Symbol("x")
-    sample = first_passage_ensemble(4 * x**3 - 4 * x, x, start=-1.0, target=0.0,
-                                    temperature=0.5, dt=1e-3, trajectories=8, seed=7)
+    from numerics import compilation_statistics, langevin_first_passage
+    from theory import EscapeProblem, Potential
+    problem = EscapeProblem(Potential.from_string("(x**2-1)**2"), -1.0, 0.0, 0.5)
+    sample = langevin_first_passage(problem, dt=1e-3, trajectories=8, seed=7)
     print(json.dumps(dict(compilation_statistics().as_dict(),
                           seconds=time.perf_counter() - began,
                           times=sample.times.tolist())))

@@ -1,11 +1,10 @@
 """A run whose arrays would not fit in memory is refused before it starts, naming what it needs."""
 
 import pytest
-import sympy
 
-from numerics import half_line, langevin_first_passage
+from numerics import langevin_first_passage
 from numerics._validate import available_memory, check_memory, ensemble_bytes
-from theory import InvalidParameter
+from theory import EscapeProblem, InvalidParameter, Potential
 
 
 def test_the_estimate_counts_the_kernel_arrays_twice():
@@ -26,7 +25,6 @@ def test_available_memory_is_a_positive_byte_count():
 
 
 def test_an_ensemble_too_large_for_memory_is_refused_before_compiling():
-    x = sympy.Symbol("x", real=True)
+    problem = EscapeProblem(Potential.from_string("(x**2-1)**2"), -1.0, 1.0, 0.5)
     with pytest.raises(InvalidParameter, match=r"trajectories = 100000000000000 needs about .* PiB"):
-        langevin_first_passage(4 * x**3 - 4 * x, x, start=-1.0, absorbing=half_line(-1.0, 1.0), temperature=0.5,
-                               dt=0.01, trajectories=10**14, seed=1)
+        langevin_first_passage(problem, dt=0.01, trajectories=10**14, seed=1)

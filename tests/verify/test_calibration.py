@@ -20,8 +20,8 @@ import math
 import numpy as np
 import pytest
 
-from numerics import first_passage_ensemble, fokker_planck_mfpt
-from theory import Potential
+from numerics import fokker_planck_mfpt, langevin_first_passage
+from theory import EscapeProblem, Potential
 from verify import Comparison, ErrorBudget, exponential_rate, kolmogorov_smirnov, mean_first_passage
 from verify._statistics import kolmogorov_coefficient
 
@@ -116,9 +116,8 @@ def test_wrong_formulas_are_caught_on_synthetic_quick_size_samples(name, exact_m
 def test_wrong_formulas_are_caught_by_a_quick_size_langevin_ensemble(exact_mfpt):
     dt = 4e-3
     runs = [
-        first_passage_ensemble(QUARTIC.derivative(1, numeric=True), QUARTIC.variable, start=-1, target=1,
-                               temperature=TEMPERATURE, dt=step, trajectories=QUICK_TRAJECTORIES, seed=seed,
-                               max_time=60 * exact_mfpt)
+        langevin_first_passage(EscapeProblem(QUARTIC, -1.0, 1.0, TEMPERATURE), dt=step,
+                               trajectories=QUICK_TRAJECTORIES, seed=seed, max_time=60 * exact_mfpt)
         for step, seed in ((dt, 41), (dt / 2, 42))
     ]
     coarse, fine = (mean_first_passage(run.times, run.escaped) for run in runs)

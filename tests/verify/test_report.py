@@ -13,15 +13,22 @@ from verify import _figures
 from verify._report_files import latex_report, markdown_report, write_report
 
 
+def _quartic(temperature):
+    from theory import EscapeProblem, Potential
+
+    return EscapeProblem(Potential.from_string("(x**2-1)**2"), -1.0, 1.0, temperature)
+
+
 def _results():
     """Results shaped like the real checks' (two ensemble rows with a dt ladder, FPE rows, a failure)."""
     ensemble = tuple(
         Comparison(f"T={T:g}, N=20000, dt=0.002", exact, exact * 0.999, ErrorBudget(z=4, stderr=0.01 * exact,
                    bias=0.002 * exact, quadrature=1e-10 * exact),
-                   details={"coarse_dt": 0.004, "coarse_mean": exact * 0.996, "coarse_stderr": 0.01 * exact})
+                   details={"coarse_dt": 0.004, "coarse_mean": exact * 0.996, "coarse_stderr": 0.01 * exact},
+                   problem=_quartic(T))
         for T, exact in ((0.5, 10.2585700), (0.35, 23.2598))
     )
-    fpe = (Comparison("T=0.5, cells=2000", 10.2585700, 10.25856, ErrorBudget(bias=1.2e-5)),)
+    fpe = (Comparison("T=0.5, cells=2000", 10.2585700, 10.25856, ErrorBudget(bias=1.2e-5), problem=_quartic(0.5)),)
     wrong = (Comparison("a wrong formula & 50% off_by_design", 1.0, 1.5, ErrorBudget(asymptotic=0.1)),)
     return [
         CheckResult("ensemble_vs_exact_mfpt", ("exact_mfpt",), "ensembles", "quick", ensemble, 1.0),

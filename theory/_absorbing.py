@@ -1,7 +1,8 @@
 """Absorbing sets of first-passage problems, given symbolically.
 
 A first passage ends when the state x in R^d enters an absorbing set A.
-Three kinds are supported, each compiled into the ensemble kernel:
+This module describes the sets (membership, geometry, the numbers a kernel
+reads); :mod:`numerics._langevin` compiles them.  Four kinds are supported:
 
 * :class:`HalfSpace` ``{x : n . x >= c}`` with unit normal n.  Its signed
   distance ``c - n . x`` is positive on the safe side.  Because the noise of
@@ -12,6 +13,13 @@ Three kinds are supported, each compiled into the ensemble kernel:
   ``p = exp(-2 d_n d_{n+1} / (sigma^2 dt))``.  In one dimension ``x >= b`` and
   ``x <= b`` are half-spaces with n = +1 and n = -1.
 * :class:`Ball` ``{x : |x - c| <= r}``, e.g. around the target minimum.
+* :class:`Interval` (one dimension only): the exterior ``{x <= a} U {x >= b}``
+  of an interval (a, b) containing the start, i.e. two absorbing ends.  Between
+  grid points the path is a Brownian bridge that may leave through either end;
+  the crossing probability is ``p_a + p_b`` minus terms of order
+  ``exp(-2 (b - a)^2 / (sigma^2 dt))`` (the method of images, Borodin &
+  Salminen 2002, 1.15.8), which the kernel neglects: with dt small enough for
+  the scheme to resolve the interval they are below 1e-17.
 * :class:`Condition`: any Boolean of comparisons of expressions of the
   variables, read by :func:`theory._parse.parse_condition` (never evaluated)
   and printed as a scalar kernel function.  A condition that is a single
@@ -33,13 +41,14 @@ from collections.abc import Mapping, Sequence
 
 import sympy
 
-from theory._errors import InvalidParameter
-from theory._parse import parse_condition
+from ._errors import InvalidParameter
+from ._parse import parse_condition
 
 __all__ = [
     "AbsorbingSet",
     "HalfSpace",
     "Ball",
+    "Interval",
     "Condition",
     "half_line",
     "absorbing_set_from_condition",
@@ -59,7 +68,7 @@ def _finite_vector(name: str, values: Sequence[float]) -> tuple[float, ...]:
 class AbsorbingSet(abc.ABC):
     """A set A of R^d; a trajectory is absorbed at the first grid point in A."""
 
-    #: Name of the kernel code path (``half_space``, ``ball``, ``condition``).
+    #: Name of the kernel code path (``half_space``, ``ball``, ``interval``, ``condition``).
     kind: str
 
     @property
@@ -74,14 +83,22 @@ class AbsorbingSet(abc.ABC):
     def nearest_point(self, start: Sequence[float]) -> tuple[float, ...]:
         """A point of the set's boundary near ``start`` (the end of the stability segment)."""
 
+    def stability_segments(self, start: Sequence[float]) -> tuple[tuple[float, ...], ...]:
+        """Ends of the segments from ``start`` on which a kernel checks its step's stability."""
+        return (self.nearest_point(start),)
+
     def geometry(self) -> tuple[float, ...]:
-        """Numbers the kernel reads (normal and offset, centre and squared radius)."""
+        """Numbers the kernel reads (normal and offset, centre and squared radius, lower and upper end)."""
         return ()
 
     @property
     def bridge_applies(self) -> bool:
         """Whether the Brownian-bridge correction is exact for this boundary (flat only)."""
         return False
+
+    @abc.abstractmethod
+    def describe(self) -> dict:
+        """A JSON-able description that determines the set (for run fingerprints and reports)."""
 
     def check_dimension(self, dimension: int) -> None:
         if self.dimension != dimension:
@@ -130,6 +147,9 @@ class HalfSpace(AbsorbingSet):
     def geometry(self):
         return (*self.normal, self.offset)
 
+    def describe(self):
+        return {"kind": self.kind, "normal": list(self.normal), "offset": self.offset}
+
     @property
     def bridge_applies(self) -> bool:
         return True
@@ -169,6 +189,9 @@ class Ball(AbsorbingSet):
     def geometry(self):
         return (*self.center, self.radius**2)
 
+    def describe(self):
+        return {"kind": self.kind, "center": list(self.center), "radius": self.radius}
+
     def __str__(self):
         return f"|x - ({', '.join(f'{c:g}' for c in self.center)})| <= {self.radius:g}"
 
@@ -203,8 +226,56 @@ class Condition(AbsorbingSet):
     def nearest_point(self, start):
         return tuple(start)
 
+    def describe(self):
+        return {"kind": self.kind, "condition": sympy.srepr(self.condition),
+                "variables": [sympy.srepr(v) for v in self.variables]}
+
     def __str__(self):
         return str(self.condition)
+
+
+@dataclasses.dataclass(frozen=True)
+class Interval(AbsorbingSet):
+    """``{x <= lower} U {x >= upper}`` in one dimension: the two absorbing ends of ``(lower, upper)``."""
+
+    lower: float
+    upper: float
+    kind = "interval"
+
+    def __post_init__(self):
+        lower, upper = float(self.lower), float(self.upper)
+        if not (math.isfinite(lower) and math.isfinite(upper) and lower < upper):
+            raise InvalidParameter(
+                f"interval ends must be finite with lower < upper, got lower = {self.lower!r}, upper = {self.upper!r}."
+            )
+        object.__setattr__(self, "lower", lower)
+        object.__setattr__(self, "upper", upper)
+
+    @property
+    def dimension(self) -> int:
+        return 1
+
+    def contains(self, point):
+        return point[0] <= self.lower or point[0] >= self.upper
+
+    def nearest_point(self, start):
+        return (self.lower,) if start[0] - self.lower < self.upper - start[0] else (self.upper,)
+
+    def stability_segments(self, start):
+        return ((self.lower,), (self.upper,))
+
+    def geometry(self):
+        return (self.lower, self.upper)
+
+    @property
+    def bridge_applies(self) -> bool:
+        return True
+
+    def describe(self):
+        return {"kind": self.kind, "lower": self.lower, "upper": self.upper}
+
+    def __str__(self):
+        return f"x <= {self.lower:g} or x >= {self.upper:g}"
 
 
 def half_line(start: float, target: float) -> HalfSpace:
@@ -224,7 +295,8 @@ def absorbing_set_from_condition(
     """The absorbing set of a condition string (or Boolean) over ``variables``.
 
     ``values`` substitutes parameters.  A single linear inequality becomes a
-    :class:`HalfSpace` (and so gets the bridge correction); anything else is a
+    :class:`HalfSpace`, and in one dimension ``x <= a or x >= b`` an
+    :class:`Interval` (both keep the bridge correction); anything else is a
     :class:`Condition` compiled as it stands.
     """
     variables = tuple(variables)
@@ -236,6 +308,23 @@ def absorbing_set_from_condition(
         condition = condition.subs(values)
     if condition in (sympy.true, sympy.false):
         raise InvalidParameter(f"{what}: the condition is always {condition} once the parameters are substituted.")
+    flat = _flat_half_space(condition, variables)
+    if flat is not None:
+        return flat
+    if len(variables) == 1 and isinstance(condition, sympy.Or) and len(condition.args) == 2:
+        # x <= a or x >= b (a < b): the two absorbing ends of an interval, which keep the bridge
+        ends = [_flat_half_space(argument, variables) for argument in condition.args]
+        if all(end is not None for end in ends) and ends[0].normal[0] != ends[1].normal[0]:
+            upper_end = ends[0] if ends[0].normal[0] > 0 else ends[1]
+            lower_end = ends[1] if upper_end is ends[0] else ends[0]
+            lower, upper = -lower_end.offset, upper_end.offset
+            if lower < upper:
+                return Interval(lower, upper)
+    return Condition(condition, variables)
+
+
+def _flat_half_space(condition, variables) -> HalfSpace | None:
+    """The half-space of a single linear inequality in ``variables``, else None."""
     if isinstance(condition, sympy.core.relational.Relational) and not isinstance(
         condition, (sympy.Eq, sympy.Ne)
     ):
@@ -248,4 +337,4 @@ def absorbing_set_from_condition(
                 sign = 1.0 if isinstance(condition, (sympy.GreaterThan, sympy.StrictGreaterThan)) else -1.0
                 # sign * (a . x + constant) >= 0  <=>  (sign a) . x >= -sign constant
                 return HalfSpace(tuple(sign * a for a in coefficients), -sign * constant)
-    return Condition(condition, variables)
+    return None
