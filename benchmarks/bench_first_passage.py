@@ -11,9 +11,10 @@ the same run.  This script prints the same JSON for scripted comparisons:
 from __future__ import annotations
 
 import argparse
-import json
+
 
 from numerics._bench import benchmark
+from numerics._output import json_dumps
 
 
 def main() -> None:
@@ -23,7 +24,7 @@ def main() -> None:
     parser.add_argument("--threads", default=None, help="comma list of thread counts, e.g. 1,2")
     arguments = parser.parse_args()
     threads = tuple(int(k) for k in arguments.threads.split(",")) if arguments.threads else None
-    print(json.dumps(benchmark(arguments.trajectories, arguments.baseline_trajectories, threads=threads), indent=2))
+    print(json_dumps(benchmark(arguments.trajectories, arguments.baseline_trajectories, threads=threads), indent=2))
 
 
 if __name__ == "__main__":

@@ -13,9 +13,9 @@ target, e.g. ``NUMBA_CPU_NAME=haswell NUMBA_CPU_FEATURES=+avx2,+fma,...``
 from __future__ import annotations
 
 import argparse
-import json
 
 from numerics._bench import normals_per_second
+from numerics._output import json_dumps
 
 
 def main() -> None:
@@ -23,7 +23,7 @@ def main() -> None:
     parser.add_argument("--normals", type=int, default=10_000_000)
     parser.add_argument("--repeats", type=int, default=5)
     arguments = parser.parse_args()
-    print(json.dumps(normals_per_second(arguments.normals, arguments.repeats), indent=2))
+    print(json_dumps(normals_per_second(arguments.normals, arguments.repeats), indent=2))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ Run (writes docs/figures/bridge_bias.png and prints the numbers as JSON):
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import pathlib
 
@@ -27,6 +26,7 @@ import numpy as np
 
 from numerics import exact_escape_time, langevin_first_passage
 from theory import EscapeProblem, Potential
+from numerics._output import json_dumps
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DTS = (0.04, 0.02, 0.01, 0.005, 0.0025)
@@ -67,7 +67,7 @@ def main() -> None:
         results["bridge" if bridge else "no_bridge"] = {
             "bias": biases, "stderr": stderrs, "slope": slope, "slope_stderr": slope_stderr, "fit_dts": list(DTS[-k:])
         }
-    print(json.dumps(results, indent=2))
+    print(json_dumps(results, indent=2))
 
     import matplotlib
 

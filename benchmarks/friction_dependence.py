@@ -15,8 +15,7 @@ Run:  .venv/bin/python benchmarks/friction_dependence.py [--trajectories 2000] [
 from __future__ import annotations
 
 import argparse
-import json
-
+from numerics._output import json_dumps
 from verify._checks_underdamped import FRICTION_LADDER, friction_study
 
 
@@ -69,7 +68,7 @@ def main() -> None:
               f"{row['stderr'] / row['mean']:8.3f} {row['rate_spatial_diffusion']:11.4e} "
               f"{row['rate_energy_diffusion']:11.4e} {row['rate_turnover']:11.4e} "
               f"{row['rate'] / row['rate_turnover']:8.3f}", flush=True)
-    print(json.dumps({"trajectories": arguments.trajectories, "rows": rows}))
+    print(json_dumps({"trajectories": arguments.trajectories, "rows": rows}))
     if arguments.figure:
         _figure(rows, arguments.figure)
 

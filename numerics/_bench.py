@@ -32,6 +32,8 @@ import time
 
 import numpy as np
 
+from ._validate import check_memory, ensemble_bytes
+
 __all__ = ["numpy_first_passage", "benchmark", "normals_per_second"]
 
 START, TARGET, TEMPERATURE, DT = -1.0, 1.0, 0.5, 1e-3
@@ -95,6 +97,8 @@ def benchmark(
 
     from ._langevin import langevin_first_passage
 
+    for name, count in (("trajectories", trajectories), ("baseline_trajectories", baseline_trajectories)):
+        check_memory(name, count, ensemble_bytes(count))  # before the kernel is compiled
     problems = _problems()
     problem = problems[0][1]
     available = numba.config.NUMBA_NUM_THREADS

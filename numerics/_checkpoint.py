@@ -30,7 +30,6 @@ import importlib
 import io
 import json
 import os
-import tempfile
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -41,6 +40,7 @@ import numpy as np
 from theory._errors import InvalidParameter
 
 from ._ensemble import Chunk, input_fingerprint
+from ._output import json_dumps, write_atomically
 
 __all__ = ["Checkpoint", "CheckpointError"]
 
@@ -57,26 +57,6 @@ class CheckpointError(InvalidParameter):
     trajectories, chunk size, kernel version), its directory does not exist, the
     path is not a checkpoint, or another run is using it right now.
     """
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
 
 
 def _encode_scalar(value):
@@ -142,7 +122,7 @@ class Checkpoint:
         else:
             if any(child.name not in (_LOCK,) and not child.name.startswith(".tmp-") for child in path.iterdir()):
                 raise CheckpointError(f"checkpoint {path} is a non-empty directory without {_HEADER}: not a checkpoint.")
-            _write_atomically(header_path, (json.dumps(header, indent=1, sort_keys=True) + "\n").encode())
+            write_atomically(header_path, json_dumps(header, indent=1, sort_keys=True) + "\n")
         for leftover in path.glob(".tmp-*"):  # from a run killed while writing; we hold the lock
             with contextlib.suppress(OSError):
                 leftover.unlink()
@@ -229,8 +209,8 @@ class Checkpoint:
             "fields": scalars,
         }
         buffer = io.BytesIO()
-        np.savez(buffer, record=np.array(json.dumps(record, allow_nan=True)), **arrays)
-        _write_atomically(self._chunk_path(chunk), buffer.getvalue())
+        np.savez(buffer, record=np.array(json_dumps(record, allow_nan=True)), **arrays)
+        write_atomically(self._chunk_path(chunk), buffer.getvalue())
 
     def load(self, plan: Sequence[Chunk]) -> dict[int, Any]:
         """The finished chunks of ``plan`` found on disk, by chunk index."""

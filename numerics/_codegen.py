@@ -40,6 +40,7 @@ from types import ModuleType
 import sympy
 
 from theory._errors import CompilationError, InvalidParameter
+from theory._parse import as_expression
 
 from ._jit import DEFAULT_FASTMATH_FLAGS, validate_fastmath
 
@@ -77,7 +78,7 @@ def _check_name(name: str, what: str) -> None:
 def print_scalar_function(name: str, expression: sympy.Expr, arguments: Sequence[sympy.Symbol]) -> str:
     """Python source of ``def name(arg0, ...): return float(<expression>)`` using ``math``."""
     _check_name(name, "expression")
-    expression = sympy.sympify(expression)
+    expression = as_expression(expression, what="expression")
     arguments = tuple(arguments)
     for argument in arguments:
         if not isinstance(argument, sympy.Symbol):
@@ -150,7 +151,7 @@ def generate_module_source(
     names: list[str] = []
     for name in sorted(expressions):
         expression, arguments = expressions[name]
-        expression = sympy.sympify(expression)
+        expression = as_expression(expression, what="expression")
         blocks.append(print_scalar_function(name, expression, arguments))
         names.append(name)
         key_material.append(

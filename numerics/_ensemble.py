@@ -33,7 +33,6 @@ import dataclasses
 import functools
 import hashlib
 import inspect
-import json
 import math
 import numbers
 import sys
@@ -45,6 +44,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from theory._errors import InvalidParameter
+
+from ._output import json_dumps
 
 __all__ = [
     "Chunk",
@@ -311,7 +312,7 @@ def _kernel_source(module_name: str) -> str:
 def input_fingerprint(inputs: Mapping[str, Any]) -> str:
     """SHA-256 of the canonical JSON of ``inputs``: the identity of a run's numbers."""
     try:
-        text = json.dumps(inputs, sort_keys=True, separators=(",", ":"), allow_nan=True)
+        text = json_dumps(inputs, sort_keys=True, separators=(",", ":"), allow_nan=True)
     except TypeError as error:
         raise InvalidParameter(f"the inputs of a run must be JSON-able: {error}.") from error
     return hashlib.sha256(text.encode()).hexdigest()

@@ -76,8 +76,11 @@ import numpy as np
 import sympy
 
 from theory._errors import InvalidParameter
+from theory._parse import as_expression
 from theory._potential import Potential
 from theory._symbols import t as time_symbol
+
+from ._validate import check_memory
 
 __all__ = [
     "FokkerPlanckGrid",
@@ -112,7 +115,7 @@ def _bernoulli(z: np.ndarray) -> np.ndarray:
 
 def _real(name: str, value: Any) -> float:
     try:
-        number = float(sympy.N(sympy.sympify(value))) if not isinstance(value, numbers.Real) else float(value)
+        number = float(sympy.N(as_expression(value, what=name))) if not isinstance(value, numbers.Real) else float(value)
     except (TypeError, ValueError, sympy.SympifyError):
         raise InvalidParameter(f"{name} must be a real number, got {value!r}") from None
     if not math.isfinite(number):
@@ -125,6 +128,11 @@ def _positive(name: str, value: Any) -> float:
     if not number > 0:
         raise InvalidParameter(f"{name} must be positive, got {value!r}")
     return number
+
+
+#: Peak bytes per cell of a solve: about 24 float64 arrays of the grid's length alive at once (nodes,
+#: potential, volumes, fluxes, the banded K and M - cK, the LU workspace of solve_banded, densities).
+_BYTES_PER_CELL = 24 * 8
 
 
 def _count(name: str, value: Any, minimum: int) -> int:
@@ -140,7 +148,7 @@ def temperature_function(temperature: Any) -> tuple[Callable[[float], float], bo
     symbol is :data:`theory.symbols.t`.
     """
     try:
-        expression = sympy.sympify(temperature)
+        expression = as_expression(temperature, {"t": time_symbol}, what="temperature")
     except (sympy.SympifyError, TypeError):
         raise InvalidParameter(f"temperature must be a number or a SymPy expression in t, got {temperature!r}") from None
     extra = expression.free_symbols - {time_symbol}
@@ -256,6 +264,7 @@ def fokker_planck_grid(
     if x_start == x_target:
         raise InvalidParameter(f"target must differ from start: {x_start} is already absorbed")
     cells = _count("cells", cells, 8)
+    check_memory("cells", cells, _BYTES_PER_CELL * cells)
     sign = -1.0 if x_target < x_start else 1.0
     u_start, u_target = sign * x_start, sign * x_target
     W = lambda u: U(sign * np.asarray(u, dtype=float))  # noqa: E731  (U in the working coordinate)

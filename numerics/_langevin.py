@@ -84,7 +84,7 @@ from . import _random
 from ._codegen import build_kernel_module
 from ._jit import DEFAULT_FASTMATH_FLAGS
 from ._integrators import AbstractIntegrator, BAOAB, EulerMaruyama, integrator_named
-from ._validate import EnsembleStatistics
+from ._validate import EnsembleStatistics, check_memory, ensemble_bytes
 from ._validate import integer as _integer
 from ._validate import positive_real as _positive_real
 from ._validate import time_cap
@@ -743,6 +743,8 @@ def langevin_first_passage(
     prepared = _prepare(problem, integrator, dt, seed, max_time, bridge)
     trajectories = _integer("trajectories", trajectories, 1)
     first_trajectory = _integer("first_trajectory", first_trajectory, 0, 2**63 - 1 - trajectories)
+    check_memory("trajectories", trajectories,
+                 ensemble_bytes(trajectories, problem.dimension * (2 if prepared.integrator.underdamped else 1)))
     module = prepared.module(lanes)
     dimension = problem.dimension
     underdamped = prepared.integrator.underdamped

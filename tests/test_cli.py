@@ -81,45 +81,6 @@ def test_simulate_reports_censoring():
     assert "censored" in completed.stderr
 
 
-@pytest.mark.parametrize(
-    "arguments, fragment",
-    [
-        (("rate", "--potential", "__import__('os').system('touch pwned')", "--from", "-1", "--to", "1"), "--potential"),
-        (("rate", "--potential", QUARTIC, "--from", "-1", "--to", "-0.5"), "no barrier"),
-        (("rate", "--potential", "x**4 - x**6", "--from", "0.1", "--to", "2"), "degenerate"),
-        (("rate", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "-1"), "--temperature"),
-        (("rate", "--potential", "a*x**2", "--from", "-1", "--to", "1"), "--param a=VALUE"),
-        (("rate", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--param", "a"), "--param"),
-        (("mfpt", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "0"), "--temperature"),
-        (("mfpt", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "1", "--left", "-1"), "--left"),
-        (("mfpt", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "1", "--left", "-2",
-          "--reflect", "-2"), "--left"),
-        (("mfpt", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "1", "--moments", "3"),
-         "--moments"),
-        (("mfpt", "--potential", "x", "--from", "0", "--to", "1", "--temperature", "1"), "confine"),
-        (("simulate", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "0.5",
-          "--trajectories", "0", "--dt", "0.01", "--seed", "1"), "--trajectories"),
-        (("simulate", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "0.5",
-          "--trajectories", "10", "--dt", "-0.01", "--seed", "1"), "--dt"),
-        (("simulate", "--potential", QUARTIC, "--from", "-1", "--to", "1", "--temperature", "0.5",
-          "--trajectories", "10", "--dt", "0.01"), "--seed"),
-        (("verify", "no_such_check"), "no_such_check"),
-        (("latex", "no_such_derivation"), "no_such_derivation"),
-        (("frobnicate",), "invalid choice"),
-    ],
-)
-def test_bad_input_is_one_line_with_status_2(arguments, fragment, tmp_path):
-    completed = subprocess.run(
-        [sys.executable, "-m", "verify.cli", *arguments], capture_output=True, text=True, cwd=tmp_path
-    )
-    assert completed.returncode == 2
-    assert completed.stdout == ""
-    assert completed.stderr.count("\n") == 1, completed.stderr
-    assert fragment in completed.stderr
-    assert "Traceback" not in completed.stderr
-    assert not (tmp_path / "pwned").exists()
-
-
 def test_latex_and_list():
     latex = kramers("latex", "kramers_rate").stdout
     assert r"\label{eq:kramers_rate}" in latex

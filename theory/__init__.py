@@ -42,6 +42,7 @@ from ._exit_statistics import exit_time_moments as exit_time_moments
 from ._exit_statistics import splitting_probability as splitting_probability
 from ._mfpt import mean_first_passage_time as mean_first_passage_time
 from ._parse import ALLOWED_FUNCTIONS as ALLOWED_FUNCTIONS
+from ._parse import as_expression as as_expression
 from ._parse import parse_expression as parse_expression
 from ._potential import Potential as Potential
 from ._references import REFERENCES as REFERENCES

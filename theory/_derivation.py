@@ -19,6 +19,7 @@ import mpmath
 import sympy
 
 from ._errors import InvalidParameter, OutOfRegimeWarning
+from ._parse import as_expression
 from ._references import REFERENCES, bibtex
 from ._typeset import Prose, display_width, evaluated, latex as _latex, prose_latex, split_sum, text
 
@@ -148,7 +149,7 @@ class Derivation:
                 raise InvalidParameter(
                     f"{self.name}: unknown symbol {key!r}; its symbols are {', '.join(sorted(by_name))}"
                 )
-            resolved[symbol] = sympy.sympify(value)
+            resolved[symbol] = as_expression(value, what=f"{self.name}: value of {symbol}")
         return resolved
 
     def check_conditions(self, values: Mapping[Any, Any]) -> None:

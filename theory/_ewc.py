@@ -79,6 +79,7 @@ import sympy
 
 from ._derivation import Derivation, Intermediate, ValidityRegime
 from ._errors import InvalidParameter, KramersError, NoBarrierError
+from ._parse import as_expression
 from ._eyring_kramers import EyringKramersEscape, eyring_kramers_escape
 from ._kramers import KramersEscape, kramers_escape
 from ._potential import Potential, parse_number
@@ -368,7 +369,7 @@ class EWCBarrier:
         """U_N with N at ``tasks`` (default: the task count of this object)."""
         parameters = {**self.task_potential.parameters, **self.values}
         if tasks is not None:
-            parameters[N] = sympy.sympify(tasks)
+            parameters[N] = parse_number(tasks, what="tasks")
         parameters = {s: v for s, v in parameters.items() if s in self.per_task.free_symbols
                       or s in self.task_potential.parameters or s == N}
         return Potential(self.task_potential.expression + N * self.per_task, self.task_potential.variables,
@@ -501,7 +502,7 @@ class EWCBarrier:
         values = {**self.task_potential.values, **self.values, gamma: friction}
         if temperature is not None:
             values[T] = temperature
-        at = lambda e: float(sympy.N(sympy.sympify(e).subs(values), 17))  # noqa: E731
+        at = lambda e: float(sympy.N(as_expression(e).subs(values), 17))  # noqa: E731
         base, slope, curvature = self.series
         critical = self.critical_tasks
         result = {

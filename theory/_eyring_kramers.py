@@ -50,6 +50,7 @@ import sympy
 
 from ._derivation import Derivation, ValidityRegime
 from ._errors import DegenerateStationaryPoint, InvalidParameter, NoBarrierError
+from ._parse import as_expression
 from ._potential import Potential, parse_number
 from ._stationary import ROOT_DIGITS, escape_points
 from ._kramers import _MEANINGS as _KRAMERS_MEANINGS
@@ -361,7 +362,7 @@ class EyringKramersEscape:
 
     def numbers(self, temperature: Any, friction: Any = 1) -> dict[str, Any]:
         values = {T: temperature, gamma: friction, **self.potential.values}
-        at = lambda e: float(sympy.N(sympy.sympify(e).subs(values), 17))  # noqa: E731
+        at = lambda e: float(sympy.N(as_expression(e).subs(values), 17))  # noqa: E731
         matrix = lambda m: [[at(entry) for entry in row] for row in m.tolist()]  # noqa: E731
         return {
             "minimum": [at(c) for c in self.minimum.location],

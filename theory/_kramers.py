@@ -35,6 +35,7 @@ import sympy
 from ._derivation import Derivation, Intermediate, ValidityRegime
 from ._typeset import Prose, written_product, written_ratio, written_root, written_sum
 from ._errors import InvalidParameter
+from ._parse import as_expression
 from ._potential import Potential
 from ._stationary import EscapePoints, escape_points
 from ._symbols import U as _U, a as _a, b as _b, k_B as _k_B
@@ -273,7 +274,7 @@ class KramersEscape:
     def numbers(self, temperature: Any, friction: Any = 1) -> dict[str, float]:
         """The numeric values the CLI reports, parameters at their values."""
         values = {T: temperature, gamma: friction, **self.potential.values}
-        at = lambda expression: float(sympy.N(sympy.sympify(expression).subs(values), 17))  # noqa: E731
+        at = lambda expression: float(sympy.N(as_expression(expression).subs(values), 17))  # noqa: E731
         return {
             "minimum": at(self.minimum),
             "saddle": at(self.saddle),

@@ -28,6 +28,7 @@ from ._derivation import Derivation, ValidityRegime
 from ._kramers import _MEANINGS as _KRAMERS_MEANINGS
 from ._typeset import Prose, written_product, written_ratio
 from ._errors import InvalidParameter
+from ._parse import as_expression
 from ._potential import Potential
 from ._stationary import critical_points
 from ._symbols import L, T, b, gamma, tau, x0
@@ -86,7 +87,7 @@ class MeanFirstPassageTime:
 
 
 def _positive(value: Any, what: str) -> mpmath.mpf:
-    number = mpmath.mpf(sympy.N(sympy.sympify(value), 30)) if not isinstance(value, mpmath.mpf) else value
+    number = mpmath.mpf(sympy.N(as_expression(value, what=what), 30)) if not isinstance(value, mpmath.mpf) else value
     if not number > 0 or not mpmath.isfinite(number):
         raise InvalidParameter(f"{what} must be a positive finite number, got {value}")
     return number
@@ -112,13 +113,13 @@ def mean_first_passage_time(
     with mpmath.workdps(digits + GUARD_DIGITS):
         temperature = _positive(temperature, "--temperature")
         friction = _positive(friction, "--friction")
-        x_start = mpmath.mpf(sympy.N(sympy.sympify(start), digits + GUARD_DIGITS))
-        x_target = mpmath.mpf(sympy.N(sympy.sympify(target), digits + GUARD_DIGITS))
+        x_start = mpmath.mpf(sympy.N(as_expression(start, what="start"), digits + GUARD_DIGITS))
+        x_target = mpmath.mpf(sympy.N(as_expression(target, what="target"), digits + GUARD_DIGITS))
         if x_start == x_target:
             raise InvalidParameter("--to must differ from --from: the start is already absorbed")
         mirror = x_target < x_start
         if reflect is not None:
-            x_reflect = mpmath.mpf(sympy.N(sympy.sympify(reflect), digits + GUARD_DIGITS))
+            x_reflect = mpmath.mpf(sympy.N(as_expression(reflect, what="reflect"), digits + GUARD_DIGITS))
             if (x_reflect >= x_start) != mirror or x_reflect == x_start:
                 raise InvalidParameter("--reflect must lie on the far side of --from from --to")
         else:

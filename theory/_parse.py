@@ -12,18 +12,39 @@ Nothing is ever executed, so a string is safe whatever it contains.
 
 Decimal literals become exact rationals (``0.7`` -> ``7/10``), following SymPy's
 advice to keep derivations exact.
+
+A harmless string can still ask for unbounded work, so sizes are bounded
+(limits below, each refused with a one-line :class:`ForbiddenExpression`):
+
+* at most ``MAX_LENGTH`` characters and ``MAX_DEPTH`` levels of nesting;
+* a power of two numbers has an exponent of at most ``MAX_NUMERIC_EXPONENT``
+  in size, and no exact number in the expression (a coefficient included) has
+  more than ``MAX_NUMBER_DIGITS`` digits (``9**9**9``, ``(10**1000)**1000`` and
+  long products of large numbers are refused as soon as they appear);
+* an exponent of a variable (``x**n``, ``exp(x)**n``) that is a number is at
+  most ``MAX_VARIABLE_EXPONENT`` in size: the derivations solve polynomial
+  equations in the variables, and ``x**(10**100)`` would never finish.  The
+  same bound is checked after parameter values are substituted
+  (:func:`check_exponents`).
+
+:func:`as_expression` is the one door through which a value that may be a
+string (a temperature, a gradient, a friction) becomes a SymPy object in the
+library: SymPy objects and Python, NumPy or mpmath numbers are converted
+explicitly, strings go through :func:`parse_expression`.  Nothing in the
+packages calls ``sympify``, ``eval`` or ``exec`` (``tests/test_no_evaluation.py``).
 """
 
 from __future__ import annotations
 
 import ast
+import numbers
 from collections.abc import Iterable, Mapping
 
 import sympy
 
 from ._errors import ForbiddenExpression
 
-__all__ = ["ALLOWED_FUNCTIONS", "parse_expression", "parse_condition"]
+__all__ = ["ALLOWED_FUNCTIONS", "parse_expression", "parse_condition", "as_expression", "check_exponents"]
 
 #: The functions a user expression may call, by name.
 ALLOWED_FUNCTIONS: Mapping[str, sympy.Function] = {
@@ -56,6 +77,12 @@ ALLOWED_CONSTANTS: Mapping[str, sympy.Expr] = {"pi": sympy.pi, "E": sympy.E}
 MAX_LENGTH = 5000
 MAX_DEPTH = 60
 MAX_NUMERIC_EXPONENT = 1000
+MAX_NUMBER_DIGITS = 4000  # Python prints integers of up to 4300 digits (sys.int_max_str_digits)
+
+#: Largest accepted size of a numeric exponent of a variable (``x**100`` is fine, ``x**101`` is refused).
+MAX_VARIABLE_EXPONENT = 100
+
+_MAX_NUMBER_BITS = int(MAX_NUMBER_DIGITS * 3.3219280948873626)  # log2(10) bits per decimal digit
 
 
 def _syntax_tree(text, symbols, *, what: str, kind: str) -> tuple[Mapping[str, sympy.Symbol], ast.Expression]:
@@ -92,7 +119,65 @@ def parse_expression(
     error messages (e.g. ``"--potential"``).
     """
     symbols, tree = _syntax_tree(text, symbols, what=what, kind="expression")
-    return _Builder(symbols, what).build(tree.body, depth=0)
+    builder = _Builder(symbols, what)
+    return check_exponents(builder.build(tree.body, depth=0), what=what)
+
+
+def check_exponents(expression: sympy.Basic, *, what: str = "expression") -> sympy.Basic:
+    """``expression`` itself, or a refusal if a variable is raised to a number larger than
+    ``MAX_VARIABLE_EXPONENT`` in size (see the module docstring)."""
+    for power in expression.atoms(sympy.Pow):
+        exponent = power.exp
+        if power.base.free_symbols and exponent.is_number and not _modest(exponent, MAX_VARIABLE_EXPONENT):
+            raise ForbiddenExpression(
+                f"{what}: the exponent {_short(exponent)} of {_short(power.base)} is larger than "
+                f"{MAX_VARIABLE_EXPONENT} in size; an exponent of a variable must be a number from "
+                f"-{MAX_VARIABLE_EXPONENT} to {MAX_VARIABLE_EXPONENT}"
+            )
+    return expression
+
+
+def _modest(number: sympy.Expr, bound: int) -> bool:
+    """``|number| <= bound``, decided without evaluating a huge number."""
+    if isinstance(number, sympy.Rational):
+        return abs(number.p) <= bound * number.q
+    magnitude = sympy.Abs(number).evalf(15)
+    return bool(magnitude.is_finite and magnitude <= bound)
+
+
+def _short(expression: sympy.Basic) -> str:
+    """The text of ``expression`` cut to 40 characters (a refusal is one short line)."""
+    text = str(expression)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def as_expression(
+    value,
+    symbols: Mapping[str, sympy.Symbol] | Iterable[sympy.Symbol] = (),
+    *,
+    what: str = "expression",
+) -> sympy.Expr:
+    """``value`` as a SymPy object, converted explicitly, never evaluated.
+
+    A SymPy object is returned as it is; an ``int`` (or NumPy integer) becomes
+    an ``Integer``, a ``Fraction`` a ``Rational``, a ``float`` (NumPy or
+    mpmath real) a ``Float`` of its precision; a string is parsed by
+    :func:`parse_expression` over ``symbols``.  Anything else (a bool, a
+    complex, a list, an arbitrary object) is refused naming ``what``.
+    """
+    if isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, str):
+        return parse_expression(value, symbols, what=what)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ForbiddenExpression(
+            f"{what}: expected a SymPy expression, a real number or a string, got {type(value).__name__}"
+        )
+    if isinstance(value, numbers.Integral):
+        return sympy.Integer(int(value))
+    if isinstance(value, numbers.Rational):
+        return sympy.Rational(int(value.numerator), int(value.denominator))
+    return sympy.Float(value) if type(value).__module__.startswith("mpmath") else sympy.Float(float(value))
 
 
 class _Builder:
@@ -131,22 +216,39 @@ class _Builder:
             left = self.build(node.left, depth + 1)
             right = self.build(node.right, depth + 1)
             if isinstance(node.op, ast.Pow) and left.is_number and right.is_number:
-                if abs(right) > MAX_NUMERIC_EXPONENT:
-                    raise self.refuse(f"numeric exponent {right} larger than {MAX_NUMERIC_EXPONENT}")
+                if not _modest(right, MAX_NUMERIC_EXPONENT):
+                    raise self.refuse(f"numeric exponent {_short(right)} larger than {MAX_NUMERIC_EXPONENT}")
+                if isinstance(left, sympy.Rational) and isinstance(right, sympy.Rational):
+                    bits = max(abs(left.p).bit_length(), left.q.bit_length()) * abs(right.p) // right.q
+                    if bits > _MAX_NUMBER_BITS:
+                        raise self.refuse(f"the number {_short(left)}**{_short(right)} has more than "
+                                          f"{MAX_NUMBER_DIGITS} digits")
+            if isinstance(node.op, ast.Pow) and left.free_symbols and right.is_number:
+                check_exponents(sympy.Pow(left, right, evaluate=False), what=self.what)  # before expanding
             if isinstance(node.op, ast.Div) and right == 0:
                 raise self.refuse("division by zero")
-            return self._BINARY[type(node.op)](left, right)
+            return self._number_of_modest_size(self._BINARY[type(node.op)](left, right))
         if isinstance(node, ast.Call):
             return self.call(node, depth)
         if isinstance(node, ast.Attribute):
             raise self.refuse(f"attribute access '.{node.attr}' is not allowed")
         raise self.refuse(f"'{type(node).__name__}' syntax is not allowed")
 
+    def _number_of_modest_size(self, result: sympy.Expr) -> sympy.Expr:
+        """``result``, unless it is, or has as coefficient, an exact number of more than ``MAX_NUMBER_DIGITS`` digits."""
+        coefficient = result.as_coeff_Mul()[0] if isinstance(result, sympy.Expr) else result
+        if isinstance(coefficient, sympy.Rational) and (
+                abs(coefficient.p).bit_length() + coefficient.q.bit_length() > _MAX_NUMBER_BITS):
+            raise self.refuse(f"a number in the expression has more than {MAX_NUMBER_DIGITS} digits")
+        return result
+
     def number(self, value: object) -> sympy.Expr:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.refuse(f"literal {value!r} is not a number")
         if isinstance(value, int):
             return sympy.Integer(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise self.refuse(f"literal {value!r} is not a finite number")
         return sympy.Rational(repr(value))
 
     def name(self, identifier: str) -> sympy.Expr:

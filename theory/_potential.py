@@ -17,7 +17,7 @@ import mpmath
 import sympy
 
 from ._errors import InvalidParameter
-from ._parse import ALLOWED_CONSTANTS, ALLOWED_FUNCTIONS, parse_expression
+from ._parse import ALLOWED_CONSTANTS, ALLOWED_FUNCTIONS, check_exponents, parse_expression
 from ._symbols import RESERVED_NAMES
 
 __all__ = ["Potential", "parse_number"]
@@ -87,6 +87,7 @@ class Potential:
             )
         if self.expression.has(sympy.I) or self.expression.is_real is False:
             raise InvalidParameter("potential: the expression must be real")
+        check_exponents(self.expression.subs(self.values), what="potential")
 
     # ------------------------------------------------------------ construction
     @classmethod

@@ -48,7 +48,7 @@ from ._errors import InvalidParameter
 from ._kramers import KRAMERS_PREFACTOR, _gaussian_moment
 from ._kramers import _MEANINGS as _KRAMERS_MEANINGS
 from ._typeset import Prose, written_product, written_ratio, written_root, written_sum
-from ._parse import parse_expression
+from ._parse import as_expression, parse_expression
 from ._potential import parse_number
 from ._symbols import LATEX_NAMES, DeltaU, gamma, kappa_a, t
 from ._symbols import T as symbols_T
@@ -250,7 +250,7 @@ class Schedule(abc.ABC):
 
     def pulse_budget(self, horizon: Any) -> mpmath.mpf:
         """The budget of one pulse on [0, horizon], integrated by SymPy (exact for the built-in shapes)."""
-        exact = sympy.integrate(self.excess, (t, 0, sympy.sympify(horizon)))
+        exact = sympy.integrate(self.excess, (t, 0, as_expression(horizon, what="horizon")))
         return mpmath.mpf(sympy.N(exact, mpmath.mp.dps + 5))
 
 
@@ -389,7 +389,7 @@ class ExpressionPulse(Schedule):
         expression = self.expression
         if isinstance(expression, str):
             expression = parse_expression(expression, {"t": t}, what="schedule expression")
-        expression = sympy.sympify(expression)
+        expression = as_expression(expression, {"t": t}, what="schedule expression")
         extra = expression.free_symbols - {t}
         if extra:
             raise InvalidParameter(
@@ -857,7 +857,7 @@ def design_pulse(barrier: Any, baseline: Any, budget: Any, horizon: Any, *, pref
     """The best rectangular pulse of budget ``budget`` inside [0, horizon] (tangent condition)."""
     with mpmath.workdps(digits + 10):
         barrier, baseline, budget, horizon, prefactor = (
-            mpmath.mpf(sympy.N(sympy.sympify(v), digits + 10)) for v in (barrier, baseline, budget, horizon, prefactor))
+            mpmath.mpf(sympy.N(as_expression(v, what="design_pulse argument"), digits + 10)) for v in (barrier, baseline, budget, horizon, prefactor))
         for name, value in (("budget", budget), ("horizon", horizon)):
             if not value > 0:
                 raise InvalidParameter(f"{name} must be positive, got {value}")
@@ -881,7 +881,7 @@ def best_pulse_height(barrier: Any, baseline: Any, *, prefactor: Any = 1, digits
     Anderson/Illinois iteration.
     """
     with mpmath.workdps(digits + 10):
-        barrier, baseline, prefactor = (mpmath.mpf(sympy.N(sympy.sympify(v), digits + 10))
+        barrier, baseline, prefactor = (mpmath.mpf(sympy.N(as_expression(v, what="design_pulse argument"), digits + 10))
                                         for v in (barrier, baseline, prefactor))
         if not (barrier > 0 and baseline > 0):
             raise InvalidParameter("barrier and baseline temperature must be positive")
@@ -927,7 +927,7 @@ class AdiabaticEscape:
 
     def __post_init__(self):
         for name in ("prefactor", "barrier", "horizon"):
-            value = mpmath.mpf(sympy.N(sympy.sympify(getattr(self, name)), 40))
+            value = mpmath.mpf(sympy.N(as_expression(getattr(self, name), what=name), 40))
             if not value > 0:
                 raise InvalidParameter(f"{name} must be positive, got {getattr(self, name)}")
             object.__setattr__(self, name, value)
@@ -1060,12 +1060,12 @@ def adiabatic_escape(potential, start, target, schedule: Schedule, horizon: Any,
     from ._kramers import kramers_escape, kramers_rate
 
     theory = kramers_escape(potential, start, target)
-    values = {gamma: sympy.sympify(friction), **potential.values}
+    values = {gamma: as_expression(friction, what="friction"), **potential.values}
     prefactor = sympy.N(theory.prefactor.subs(values), 40)
     barrier = sympy.N(theory.barrier.subs(values), 40)
     curvature = sympy.N(theory.curvature_minimum.subs(values), 40)
     engine = AdiabaticEscape(schedule, prefactor, barrier, horizon, digits)
-    relaxation = float(sympy.sympify(friction) / curvature)
+    relaxation = float(as_expression(friction, what="friction") / curvature)
     scale = schedule.time_scale(horizon)
     peak_time, peak = engine.peak_temperature()
     threshold = kramers_rate().validity.threshold

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import traceback
 from collections.abc import Callable, Sequence
 
 from theory import InvalidParameter
@@ -30,10 +31,21 @@ class CheckResult:
     mode: str
     comparisons: tuple[Comparison, ...]
     seconds: float
+    #: ``"ExceptionType: message"`` (one line) when the check raised instead of finishing; None otherwise.
+    error: str | None = None
+    #: The traceback of that exception, for the report file of the check.
+    traceback: str | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
-        return all(c.passed for c in self.comparisons)
+        return self.error is None and all(c.passed for c in self.comparisons)
+
+    @property
+    def status(self) -> str:
+        """``"passed"``, ``"failed"`` (a comparison is outside its budget) or ``"errored"`` (the check raised)."""
+        if self.error is not None:
+            return "errored"
+        return "passed" if self.passed else "failed"
 
     def as_dict(self) -> dict:
         return {
@@ -42,8 +54,10 @@ class CheckResult:
             "description": self.description,
             "mode": self.mode,
             "passed": self.passed,
+            "status": self.status,
             "seconds": self.seconds,
             "comparisons": [c.as_dict() for c in self.comparisons],
+            **({"error": self.error, "traceback": self.traceback} if self.error is not None else {}),
         }
 
 
@@ -63,6 +77,26 @@ class Check:
             self.name, self.derivations, self.description, mode, comparisons, time.perf_counter() - started
         )
 
+    def run_recording_errors(self, mode: str = QUICK) -> CheckResult:
+        """:meth:`run`, but an exception becomes an ``errored`` result (one-line message and traceback).
+
+        An interrupt (``KeyboardInterrupt``, ``SystemExit``) is not an error of the check and propagates.
+        """
+        started = time.perf_counter()
+        try:
+            return self.run(mode)
+        except Exception as error:  # noqa: BLE001 - any failure of one check is recorded, the run goes on
+            return CheckResult(
+                self.name, self.derivations, self.description, mode, (), time.perf_counter() - started,
+                error=one_line(error), traceback=traceback.format_exc(),
+            )
+
+
+def one_line(error: BaseException) -> str:
+    """``"ExceptionType: first line of the message"``."""
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__
+
 
 #: Every registered check, by name, in registration order.
 CHECKS: dict[str, Check] = {}
@@ -80,18 +114,39 @@ def register(name: str, derivations: Sequence[str], description: str):
     return decorate
 
 
-def run_checks(names: Sequence[str] | None = None, mode: str = QUICK, progress: Callable[[str], None] | None = None):
-    """Run the named checks (all when ``names`` is empty) and return their results."""
+def check_names(names: Sequence[str] | None = None) -> list[str]:
+    """The checks to run: ``names`` (all registered ones when empty), each known."""
     names = list(names or CHECKS)
     unknown = [n for n in names if n not in CHECKS]
     if unknown:
         raise InvalidParameter(f"check {unknown[0]!r} is unknown; known checks: {', '.join(CHECKS)}")
+    return names
+
+
+def run_checks(
+    names: Sequence[str] | None = None,
+    mode: str = QUICK,
+    progress: Callable[[str], None] | None = None,
+    on_result: Callable[[CheckResult], None] | None = None,
+):
+    """Run the named checks (all when ``names`` is empty) and return their results.
+
+    A check that raises is recorded as ``errored`` (its one-line message in
+    :attr:`CheckResult.error`) and the others still run.  ``on_result`` is
+    called with each result as soon as it exists (the report writes it to disk).
+    """
+    names = check_names(names)
+    if mode not in (QUICK, FULL):
+        raise InvalidParameter(f"mode must be {QUICK!r} or {FULL!r}, got {mode!r}")
     results = []
     for index, name in enumerate(names, start=1):
         if progress:
             progress(f"[{index}/{len(names)}] {name} ...")
-        results.append(CHECKS[name].run(mode))
+        result = CHECKS[name].run_recording_errors(mode)
+        results.append(result)
         if progress:
-            progress(f"[{index}/{len(names)}] {name}: {'pass' if results[-1].passed else 'FAIL'} "
-                     f"({results[-1].seconds:.1f} s)")
+            verdict = {"passed": "pass", "failed": "FAIL", "errored": f"ERROR ({result.error})"}[result.status]
+            progress(f"[{index}/{len(names)}] {name}: {verdict} ({result.seconds:.1f} s)")
+        if on_result:
+            on_result(result)
     return results

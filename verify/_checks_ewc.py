@@ -52,6 +52,7 @@ from theory import (
     ewc_plasticity_ratio, ewc_rate, eyring_kramers_escape, kramers_escape, reduce_penalties, symbols,
 )
 from theory._ewc import N, fisher, lam
+from theory._parse import as_expression
 
 from ._budget import Comparison, ErrorBudget
 from ._check import QUICK, register
@@ -254,7 +255,7 @@ def _prediction(ewc, tasks, temperature):
     """tau = Phi(d / sigma_b) tau_K (1 + C1 T) at N = tasks, with C1, C2 and the new-task minimum."""
     escape = ewc.escape_at(tasks)
     values = {**ewc.values, N: tasks, symbols.T: temperature, symbols.gamma: 1}
-    at = lambda e: float(sympy.N(sympy.sympify(e).subs(values), 20))  # noqa: E731
+    at = lambda e: float(sympy.N(as_expression(e).subs(values), 20))  # noqa: E731
     rate = at(escape.rate.expression)
     first, second = at(escape.correction_coefficient(1)), at(escape.correction_coefficient(2))
     saddle, curvature = at(escape.saddle), -at(escape.curvature_saddle)

@@ -36,6 +36,7 @@ import sympy
 
 from theory import AdiabaticEscape, GaussianSpike, Plateau, best_pulse_height, derivation, symbols
 from theory._schedules import schedule_symbols
+from theory._parse import as_expression
 
 from ._budget import Comparison, ErrorBudget
 from ._check import QUICK, register
@@ -270,7 +271,7 @@ def _pulse_design_vs_brute_force(mode):
                       "sigma": sympy.Float(width, 25)}
             laplace = derivation("gaussian_spike_laplace_corrected")
             declared = float(laplace.validity.error_order.subs(
-                {_s[k]: sympy.sympify(v) for k, v in values.items() if k in _s} | {symbols.DeltaU: barrier_text}))
+                {_s[k]: as_expression(v) for k, v in values.items() if k in _s} | {symbols.DeltaU: as_expression(barrier_text)}))
             spike = laplace.evaluate(values, digits=20)
             plateau = derivation("pulse_gain").evaluate(
                 B=budget_text, h=sympy.Float(spread, 25), nu=1, DeltaU=barrier_text, T_0=baseline_text, digits=20)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import tempfile
 from collections.abc import Sequence
 
 __all__ = [
     "Parser", "UsageError", "parameters", "potential", "point", "one_dimensional", "number", "positive", "emit",
-    "write_atomically", "landscape_options", "temperature_of_time", "escape_problem", "PARAMETER_FLAGS",
+    "output_path", "write_atomically", "landscape_options", "temperature_of_time", "escape_problem", "PARAMETER_FLAGS",
     "message_with_flags",
 ]
 
@@ -184,24 +182,31 @@ def positive(text: str | None, what: str) -> float | None:
 
 def emit(arguments, payload: dict, text_lines: Sequence[str]) -> None:
     if arguments.json:
-        print(json.dumps(payload, indent=2))
+        from numerics._output import json_dumps
+
+        print(json_dumps(payload, indent=2))
     else:
         print("\n".join(text_lines))
 
 
-def write_atomically(path: str, content: str | bytes, *, what: str = "-o") -> None:
-    """Write ``content`` to ``path`` through a temporary file and a rename: whole or not at all."""
+def output_path(path: str, what: str = "-o") -> str:
+    """``path`` if its directory exists (checked before any work is done), else a one-line refusal."""
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise UsageError(f"{what}: directory {directory} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".kramers-")
-    try:
-        with os.fdopen(handle, "wb" if isinstance(content, bytes) else "w") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    if os.path.isdir(path):
+        raise UsageError(f"{what}: {path} is a directory")
+    return path
+
+
+def write_atomically(path: str, content: str | bytes, *, what: str = "-o") -> None:
+    """Write ``content`` to ``path`` whole or not at all (``numerics._output.write_atomically``).
+
+    A missing directory is refused naming the flag ``what`` that gave the path.
+    """
+    from numerics._output import write_atomically as write
+
+    write(output_path(path, what), content)
 
 
 def landscape_options(parser: argparse.ArgumentParser, *, temperature_required: bool) -> None:

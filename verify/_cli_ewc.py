@@ -83,7 +83,9 @@ def _command_ewc(arguments) -> int:
     start = point(arguments.start, dimension, "--from")
     target = point(arguments.target, dimension, "--to")
     if arguments.tasks is not None:
-        number(arguments.tasks, "--tasks")
+        tasks = number(arguments.tasks, "--tasks")
+        if not (tasks >= 0 and tasks == int(tasks)):
+            raise UsageError(f"--tasks: the number of tasks must be a whole number N >= 0, got {arguments.tasks}")
     if arguments.lam is None:
         raise UsageError("--lam: the EWC strength lambda is needed")
     task_list = _tasks_file(arguments.tasks_file) if arguments.tasks_file else None

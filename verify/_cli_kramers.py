@@ -142,6 +142,14 @@ def _decimal(value, digits: int) -> str:
     return mpmath.nstr(mpmath.mpf(value), digits, strip_zeros=False)
 
 
+def _refuse_what_would_not_fit(arguments, state_width: int) -> None:
+    """Refuse, before any compilation, a run whose samples (every rung of a dt ladder) would not fit in memory."""
+    from numerics._validate import check_memory, ensemble_bytes
+
+    rungs = arguments.dt_ladder if arguments.dt_ladder and arguments.dt_ladder > 1 else 1
+    check_memory("trajectories", arguments.trajectories, rungs * ensemble_bytes(arguments.trajectories, state_width))
+
+
 def _command_simulate(arguments) -> int:
     import os
 
@@ -164,6 +172,7 @@ def _command_simulate(arguments) -> int:
     if integrator.underdamped and mass is None:
         mass = 1.0
     problem = escape_problem(arguments, mass=mass)
+    _refuse_what_would_not_fit(arguments, problem.dimension * (2 if integrator.underdamped else 1))
     options = dict(dt=dt, seed=arguments.seed, integrator=integrator.name, max_time=max_time, bridge=arguments.bridge,
                    threads=arguments.threads)
     if arguments.replay is not None:

@@ -105,6 +105,7 @@ def _command_optimize(arguments, baseline, horizon, friction) -> int:
     import sympy
 
     from theory import ADIABATIC_RATIO, design_pulse, kramers_escape, kramers_rate, symbols
+    from theory._potential import parse_number
 
     if arguments.schedule:
         raise UsageError("--optimize designs the pulse itself; leave out --schedule")
@@ -114,10 +115,10 @@ def _command_optimize(arguments, baseline, horizon, friction) -> int:
     landscape = potential(arguments)
     one_dimensional(landscape, arguments.command)
     theory = kramers_escape(landscape, number(arguments.start, "--from"), number(arguments.target, "--to"))
-    values = {symbols.gamma: sympy.sympify(arguments.friction), **landscape.values}
+    values = {symbols.gamma: parse_number(arguments.friction, what="--friction"), **landscape.values}
     barrier = sympy.N(theory.barrier.subs(values), 40)
     prefactor = sympy.N(theory.prefactor.subs(values), 40)
-    relaxation = float(sympy.N((sympy.sympify(arguments.friction) / theory.curvature_minimum).subs(values)))
+    relaxation = float(sympy.N((parse_number(arguments.friction, what="--friction") / theory.curvature_minimum).subs(values)))
     design = design_pulse(barrier, arguments.temperature, arguments.budget, arguments.horizon,
                           prefactor=prefactor, digits=arguments.digits)
     baseline_hazard = float(prefactor) * math.exp(-float(barrier) / baseline) * horizon

@@ -2,37 +2,44 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
-from ._cli_common import UsageError, write_atomically
+from ._cli_common import UsageError, output_path, write_atomically
 
 __all__ = ["register"]
 
 
 def _command_verify(arguments) -> int:
     from . import FULL, QUICK, format_table, results_json, run_checks
+    from ._check import check_names
 
     mode = FULL if arguments.full else QUICK
     if arguments.all and arguments.checks:
         raise UsageError("give check names or --all, not both")
-    if arguments.report:  # refuse a bad destination before minutes of checks, not after
+    names = check_names(arguments.checks)  # refuse an unknown name before anything runs or is written
+    progress = None if arguments.json else (lambda line: print(line, file=sys.stderr, flush=True))
+    report = None
+    if arguments.report:  # opened before the checks: each result lands on disk as it finishes
+        from ._report_files import ReportDirectory
+
         parent = os.path.dirname(os.path.abspath(arguments.report))
         if not os.path.isdir(parent):
             raise UsageError(f"--report: directory {parent} does not exist")
         if os.path.exists(arguments.report) and not os.path.isdir(arguments.report):
             raise UsageError(f"--report: {arguments.report} exists and is not a directory")
-    progress = None if arguments.json else (lambda line: print(line, file=sys.stderr, flush=True))
-    results = run_checks(arguments.checks, mode, progress=progress)
-    if arguments.report:
-        from ._report_files import write_report
-
         report_progress = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
-        write_report(results, arguments.report, mode, progress=report_progress)
-        print(f"report written to {arguments.report}", file=sys.stderr)
+        report = ReportDirectory(arguments.report, mode, names, progress=report_progress)
+    results = run_checks(names, mode, progress=progress, on_result=report.add if report else None)
+    if report:
+        report.finish()
+        problems = "; ".join(f"{what}: {message}" for what, message in report.errors.items())
+        print(f"report written to {arguments.report}" + (f" (with errors: {problems})" if problems else ""),
+              file=sys.stderr)
     if arguments.json:
-        print(json.dumps(results_json(results), indent=2))
+        from numerics._output import json_dumps
+
+        print(json_dumps(results_json(results), indent=2))
     else:
         print(format_table(results))
     return 0 if all(r.passed for r in results) else 1
@@ -47,6 +54,8 @@ def _command_latex(arguments) -> int:
         raise UsageError("--results feeds the table of checks of --section; add --section")
     if arguments.all or arguments.section:
         return _latex_files(arguments)
+    if arguments.output:
+        output_path(arguments.output)  # refuse a bad destination before rendering
     names = arguments.names or list(DERIVATIONS)
     text = "\n".join(derivation(name).latex() for name in names)
     if arguments.output:
@@ -67,9 +76,7 @@ def _latex_files(arguments) -> int:
     stem, extension = os.path.splitext(arguments.output)
     if extension != ".tex":
         raise UsageError(f"-o: with {flag} the document must end in .tex, got {arguments.output!r}")
-    directory = os.path.dirname(os.path.abspath(arguments.output))
-    if not os.path.isdir(directory):
-        raise UsageError(f"-o: directory {directory} does not exist")
+    output_path(arguments.output)
     base = os.path.basename(stem)
     references = bibliography(arguments.names)
     if arguments.all:

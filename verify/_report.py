@@ -21,6 +21,8 @@ def format_table(results: Sequence[CheckResult]) -> str:
                 f"{comparison.measured:>12.6g} {abs(comparison.difference):>9.2g} "
                 f"{comparison.budget.tolerance:>9.2g}  {comparison.budget.describe()}  {verdict}"
             )
+        if result.error is not None:
+            lines.append(f"{result.name:<24} ERROR {result.error}")
     passed = sum(r.passed for r in results)
     lines.append("-" * len(header))
     lines.append(f"{passed}/{len(results)} checks passed")

@@ -67,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KramersError, UsageError) as error:
         print(f"kramers {arguments.command}: error: {message_with_flags(error)}", file=sys.stderr)
         return 2
+    except MemoryError:  # the drivers refuse sizes they can estimate; this catches the rest
+        print(f"kramers {arguments.command}: error: out of memory: a size given is too large for this machine",
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("kramers: interrupted", file=sys.stderr)
         return 130

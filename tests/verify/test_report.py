@@ -112,29 +112,32 @@ def test_section_arguments_are_refused_with_a_sentence(tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []  # nothing written half-way
 
 
-def test_an_error_leaves_the_previous_report_untouched(tmp_path, monkeypatch):
-    target = tmp_path / "out"
-    target.mkdir()
-    (target / "report.md").write_text("previous")
-
+def test_a_broken_figure_leaves_the_results_and_the_other_figures(tmp_path, monkeypatch):
     def broken(results):
-        raise RuntimeError("figure failed")
+        raise RuntimeError("figure failed\nsecond line")
 
-    monkeypatch.setattr(_figures, "FIGURES", {"broken": broken})
-    with pytest.raises(RuntimeError, match="figure failed"):
-        write_report(_results(), str(target), "quick")
-    assert os.listdir(target) == ["report.md"] and (target / "report.md").read_text() == "previous"
-    assert sorted(os.listdir(tmp_path)) == ["out"]
+    monkeypatch.setattr(_figures, "FIGURES", {"broken": broken, "arrhenius": _figures.FIGURES["arrhenius"]})
+    target = tmp_path / "out"
+    assert write_report(_results(), str(target), "quick") == ["arrhenius"]
+    payload = json.loads((target / "results.json").read_text())
+    assert payload["complete"] is True and payload["pending"] == []
+    assert payload["errors"] == {"figure broken": "RuntimeError: figure failed"}
+    assert [c["name"] for c in payload["checks"]] == ["ensemble_vs_exact_mfpt", "fpe_vs_exact_mfpt", "made_up"]
+    assert sorted(os.listdir(target)) == ["arrhenius.pdf", "arrhenius.png", "report.md", "report.tex",
+                                          "results.json"]
+    assert sorted(os.listdir(tmp_path)) == ["out"]  # no temporary file left behind
 
 
-def test_a_new_report_replaces_the_old_one(tmp_path, monkeypatch):
+def test_a_new_report_replaces_the_old_ones_files_and_leaves_other_files(tmp_path, monkeypatch):
     monkeypatch.setattr(_figures, "FIGURES", {})
     target = tmp_path / "out"
     target.mkdir()
-    (target / "stale.txt").write_text("old")
+    (target / "report.md").write_text("previous")
+    (target / "notes.txt").write_text("mine")
     write_report(_results(), str(target), "full")
-    assert sorted(os.listdir(target)) == ["report.md", "report.tex", "results.json"]
-    assert sorted(os.listdir(tmp_path)) == ["out"]
+    assert sorted(os.listdir(target)) == ["notes.txt", "report.md", "report.tex", "results.json"]
+    assert (target / "report.md").read_text().startswith("# kramers verification report")
+    assert (target / "notes.txt").read_text() == "mine"
 
 
 def test_markdown_and_latex_show_every_budget_term():
