@@ -10,6 +10,7 @@ a paper's appendix.  Every comparison row shows each term of its budget.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
@@ -23,7 +24,7 @@ from theory import InvalidParameter
 from ._check import CheckResult
 from ._report import results_json
 
-__all__ = ["write_report", "markdown_report", "latex_report"]
+__all__ = ["write_report", "markdown_report", "latex_report", "staged_directory"]
 
 _BUDGET_TERMS = ("z", "stderr", "bias", "asymptotic", "quadrature")
 
@@ -137,15 +138,7 @@ def write_report(
     """Write the report into ``directory`` atomically; returns the names of the figures drawn."""
     from ._figures import FIGURES, _pyplot
 
-    target = os.path.abspath(directory)
-    parent = os.path.dirname(target)
-    if not os.path.isdir(parent):
-        raise InvalidParameter(f"--report: directory {parent} does not exist")
-    if os.path.exists(target) and not os.path.isdir(target):
-        raise InvalidParameter(f"--report: {target} exists and is not a directory")
-    staging = tempfile.mkdtemp(dir=parent, prefix=".kramers-report-")
-    os.chmod(staging, 0o755)  # mkdtemp makes it private; a report is meant to be read
-    try:
+    with staged_directory(directory) as staging:
         pyplot = _pyplot()
         drawn = []
         for name, draw in FIGURES.items():
@@ -166,6 +159,26 @@ def write_report(
         for name, text in files.items():
             with open(os.path.join(staging, name), "w") as stream:
                 stream.write(text)
+    return drawn
+
+
+@contextlib.contextmanager
+def staged_directory(directory: str):
+    """Yield a fresh staging directory that replaces ``directory`` when the block ends without error.
+
+    The staging directory is a sibling of ``directory``; on an error it is removed
+    and ``directory`` keeps its previous content (or stays absent).
+    """
+    target = os.path.abspath(directory)
+    parent = os.path.dirname(target)
+    if not os.path.isdir(parent):
+        raise InvalidParameter(f"--report: directory {parent} does not exist")
+    if os.path.exists(target) and not os.path.isdir(target):
+        raise InvalidParameter(f"--report: {target} exists and is not a directory")
+    staging = tempfile.mkdtemp(dir=parent, prefix=".kramers-report-")
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; a report is meant to be read
+    try:
+        yield staging
         if os.path.exists(target):
             retired = tempfile.mkdtemp(dir=parent, prefix=".kramers-retired-")
             os.replace(target, os.path.join(retired, "old"))
@@ -173,7 +186,6 @@ def write_report(
             shutil.rmtree(retired, ignore_errors=True)
         else:
             os.replace(staging, target)
-        return drawn
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
