@@ -353,11 +353,13 @@ def train_task(network: MLP, start: torch.Tensor, x: torch.Tensor, y: torch.Tens
 
 @dataclasses.dataclass(frozen=True)
 class FirstPassage:
-    """Exit times (time units, eta * steps) and whether each run arrived before ``max_steps``."""
+    """Exit times (time units, eta * steps), whether each run arrived before ``max_steps``, and the
+    reaction coordinate of each censored run when it was stopped (NaN for the arrived ones)."""
 
     times: np.ndarray
     escaped: np.ndarray
     steps: int  # Langevin steps taken in all (over runs)
+    final_coordinate: np.ndarray
 
 
 def first_passage(energy, start: torch.Tensor, temperature: float, step: float, threshold: float, *,
@@ -383,6 +385,7 @@ def first_passage(energy, start: torch.Tensor, temperature: float, step: float, 
     active = torch.arange(runs)
     times = np.full(runs, max_steps * step)
     escaped = np.zeros(runs, dtype=bool)
+    final = np.full(runs, np.nan)
     scale = math.sqrt(2 * step * temperature)
     noise = None
     total = 0
@@ -398,6 +401,7 @@ def first_passage(energy, start: torch.Tensor, temperature: float, step: float, 
             if noise is not None:
                 noise = noise[keep]
         if active.numel() == 0 or k == max_steps:
+            final[active.numpy()] = coordinate[~arrived].numpy()
             break
         if k % NOISE_BLOCK == 0:
             noise = torch.stack([torch.randn(NOISE_BLOCK, size, generator=generators[int(r)], dtype=DTYPE)
@@ -406,4 +410,4 @@ def first_passage(energy, start: torch.Tensor, temperature: float, step: float, 
         total += active.numel()
         if progress is not None and k % 256 == 0:
             progress(runs - active.numel(), runs)
-    return FirstPassage(times, escaped, total)
+    return FirstPassage(times, escaped, total, final)

@@ -1,7 +1,7 @@
 """``kramers network ewc``: EWC barriers measured in a trained MLP (needs the ``networks`` extra).
 
     kramers network ewc [--tasks N] [--lam L] [--temperatures T1,T2,...] [--runs R] [--seed S]
-                        [--quick] [--json] [--report DIR]
+                        [--threshold L*] [--max-steps K] [--quick] [--json] [--report DIR]
 
 ``--tasks N`` measures after N = 1..N consolidated tasks.  Explicit flags override
 the ``--quick`` configuration.  PyTorch and scikit-learn are imported only when the
@@ -85,6 +85,12 @@ def _command_ewc(arguments) -> int:
         configuration["runs"] = runs
     seed = _integer(arguments.seed, "--seed", 0)
     configuration["seed"] = 0 if seed is None else seed
+    threshold = positive(arguments.threshold, "--threshold")
+    if threshold is not None:
+        configuration["threshold"] = threshold
+    max_steps = _integer(arguments.max_steps, "--max-steps", 1)
+    if max_steps is not None:
+        configuration["max_steps"] = max_steps
     if arguments.lam is not None:
         configuration["strength"] = positive(arguments.lam, "--lam")
     if arguments.report:  # refuse a bad destination before minutes of training, not after
@@ -121,6 +127,8 @@ def register(commands) -> None:
     ewc.add_argument("--temperatures", metavar="T1,T2,...", help="temperature ladder of the Arrhenius fit")
     ewc.add_argument("--runs", metavar="R", help="independent Langevin runs per (N, T)")
     ewc.add_argument("--seed", metavar="S", help="seed of data subset, initialisation and noise (default 0)")
+    ewc.add_argument("--threshold", metavar="L*", help="target of the new task: loss L_{N+1} <= L* (default 0.25)")
+    ewc.add_argument("--max-steps", metavar="K", help="Langevin steps before a run is censored")
     ewc.add_argument("--quick", action="store_true", help="the small configuration (minutes)")
     ewc.add_argument("--json", action="store_true", help="machine-readable output")
     ewc.add_argument("--report", metavar="DIR", help="write the figures (PNG) and results.json into DIR")

@@ -65,7 +65,7 @@ class EWCNetworkExperiment:
     samples: int = 200
     prior: float = 1e-2
     threshold: float = 0.25
-    step: float = 0.02
+    step: float = 0.05
     max_steps: int = 3000
 
     def __post_init__(self):
@@ -92,8 +92,8 @@ class EWCNetworkExperiment:
 
 
 #: The configuration of ``--quick`` (minutes on two shared cores) and the default one.
-QUICK = dict(tasks=(1, 2, 3), temperatures=(0.05, 0.0667, 0.1), runs=16, max_steps=1500)
-DEFAULT = dict(tasks=(1, 2, 3, 4), temperatures=(0.04, 0.05, 0.0667, 0.1), runs=48, max_steps=6000)
+QUICK = dict(tasks=(1, 2, 3), strength=5.0, temperatures=(0.002, 0.004), runs=8, max_steps=600)
+DEFAULT = dict(tasks=(1, 2, 3, 4), strength=5.0, temperatures=(0.001, 0.002, 0.004), runs=32, max_steps=20000)
 
 
 def arrhenius_fit(temperatures: Sequence[float], times: Sequence[np.ndarray], escaped: Sequence[np.ndarray]):
@@ -113,11 +113,13 @@ def arrhenius_fit(temperatures: Sequence[float], times: Sequence[np.ndarray], es
         escapes = int(arrived.sum())
         cell = {"temperature": float(temperature), "mean": None, "stderr": None,
                 "censored": int(arrived.size - escapes), "runs": int(arrived.size)}
-        if escapes >= 1:
+        if escapes >= 1 and sample.sum() == 0:  # the start lies in the target: no barrier, no activation
+            cell["mean"] = cell["stderr"] = 0.0
+        elif escapes >= 1:
             rate = exponential_rate(sample, arrived)
             cell["mean"] = 1.0 / rate.value
             cell["stderr"] = cell["mean"] / math.sqrt(escapes)
-        if escapes >= 2:
+        if escapes >= 2 and cell["mean"] > 0:
             x.append(1.0 / temperature)
             y.append(math.log(cell["mean"]))
             s.append(1.0 / math.sqrt(escapes))
@@ -152,7 +154,7 @@ def run_experiment(experiment: EWCNetworkExperiment, progress: Callable[[str], N
     say = progress or (lambda line: None)
     network = MLP(hidden=experiment.hidden)
     size = network.size
-    measured, predicted, quadratic, tasks_report = [], [], [], []
+    measured, predicted, quadratic, tasks_report, predicted_minimum_loss = [], [], [], [], []
     with single_thread():
         data = permuted_digits(max(experiment.tasks) + 1, experiment.samples, experiment.seed)
         prior = Quadratic.isotropic(size, experiment.prior)
@@ -183,7 +185,7 @@ def run_experiment(experiment: EWCNetworkExperiment, progress: Callable[[str], N
             quadratic.append(0.5 * float((ewc.stiffness * offset ** 2).sum()))
             say(f"N = {task}: min U_N has L_new = {boundary.loss_minimum:.4f}; "
                 f"predicted barrier {boundary.barrier:.4f}, quadratic-penalty estimate {quadratic[-1]:.4f}")
-            times, escaped = [], []
+            times, escaped, final = [], [], []
             for index, temperature in enumerate(experiment.temperatures):
                 def tick(done, total, task=task, temperature=temperature):
                     say(f"  N = {task}, T = {temperature:g}: {done}/{total} runs arrived")
@@ -194,9 +196,16 @@ def run_experiment(experiment: EWCNetworkExperiment, progress: Callable[[str], N
                     key=(task, index), progress=None)
                 times.append(passage.times)
                 escaped.append(passage.escaped)
+                final.append(passage.final_coordinate)
                 say(f"  N = {task}, T = {temperature:g}: {int(passage.escaped.sum())}/{experiment.runs} "
                     f"escaped, {passage.steps} run-steps")
-            measured.append(arrhenius_fit(experiment.temperatures, times, escaped))
+            cells, barrier, prefactor = arrhenius_fit(experiment.temperatures, times, escaped)
+            for cell, stopped in zip(cells, final):
+                # where the censored runs were stopped: L_new above l* by (min U_N's L_new - l*) + thermal shift
+                stopped = stopped[np.isfinite(stopped)]
+                cell["censored_loss_mean"] = float(stopped.mean()) if stopped.size else None
+            predicted_minimum_loss.append(boundary.loss_minimum)
+            measured.append((cells, barrier, prefactor))
     barriers = [m[1] for m in measured]
     slope, curvature = _growth(experiment.tasks, barriers)
     tasks = list(experiment.tasks)
@@ -221,6 +230,7 @@ def run_experiment(experiment: EWCNetworkExperiment, progress: Callable[[str], N
         "quadratic_estimate": quadratic,
         "quadratic_slope": quadratic_slope,
         "training": tasks_report,
+        "minimum_loss": predicted_minimum_loss,
         "parameters": {key: value for key, value in dataclasses.asdict(experiment).items()
                        if key not in ("tasks", "temperatures")},
     }
@@ -259,7 +269,7 @@ def network_figures(payload: dict) -> dict:
     axes.set_xlabel("1 / T")
     axes.set_ylabel("ln tau (censored MLE)")
     axes.set_title("Arrhenius lines of the new task's first passage")
-    axes.legend(fontsize=7)
+    _legend(axes)
     figure.tight_layout()
     figures["arrhenius"] = figure
 
@@ -274,7 +284,7 @@ def network_figures(payload: dict) -> dict:
     axes.set_xlabel("consolidated tasks N")
     axes.set_ylabel("barrier")
     axes.set_title("Barrier to the new task against N")
-    axes.legend(fontsize=7)
+    _legend(axes)
     figure.tight_layout()
     figures["barrier_growth"] = figure
 
@@ -288,10 +298,15 @@ def network_figures(payload: dict) -> dict:
     axes.set_xlabel("consolidated tasks N")
     axes.set_ylabel("ln k_N = -ln tau")
     axes.set_title("Plasticity: the rate of learning the new task")
-    axes.legend(fontsize=7)
+    _legend(axes)
     figure.tight_layout()
     figures["rate_collapse"] = figure
     return figures
+
+
+def _legend(axes) -> None:
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(fontsize=7)
 
 
 def write_network_report(payload: dict, directory: str) -> list[str]:
