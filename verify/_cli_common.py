@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 __all__ = [
     "Parser", "UsageError", "parameters", "potential", "point", "one_dimensional", "number", "positive", "emit",
-    "write_atomically", "landscape_options", "temperature_of_time",
+    "write_atomically", "landscape_options", "temperature_of_time", "report_destination",
 ]
 
 
@@ -137,6 +137,15 @@ def write_atomically(path: str, content: str | bytes, *, what: str = "-o") -> No
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def report_destination(path: str) -> None:
+    """Refuse a ``--report`` directory that cannot be written (checked before a long run, not after)."""
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise UsageError(f"--report: directory {parent} does not exist")
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise UsageError(f"--report: {path} exists and is not a directory")
 
 
 def landscape_options(parser: argparse.ArgumentParser, *, temperature_required: bool) -> None:

@@ -15,10 +15,9 @@ parameters.  Progress goes to stderr.
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 
-from ._cli_common import UsageError, emit, number, positive
+from ._cli_common import UsageError, emit, number, positive, report_destination
 
 __all__ = ["register"]
 
@@ -94,11 +93,7 @@ def _command_ewc(arguments) -> int:
     if arguments.lam is not None:
         configuration["strength"] = positive(arguments.lam, "--lam")
     if arguments.report:  # refuse a bad destination before minutes of training, not after
-        parent = os.path.dirname(os.path.abspath(arguments.report))
-        if not os.path.isdir(parent):
-            raise UsageError(f"--report: directory {parent} does not exist")
-        if os.path.exists(arguments.report) and not os.path.isdir(arguments.report):
-            raise UsageError(f"--report: {arguments.report} exists and is not a directory")
+        report_destination(arguments.report)
     missing = [name for name in ("torch", "sklearn") if importlib.util.find_spec(name) is None]
     if missing:
         raise UsageError(f"`kramers network` needs {' and '.join(missing)}: pip install 'kramers[networks]'")

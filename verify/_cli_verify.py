@@ -6,7 +6,7 @@ import json
 import os
 import sys
 
-from ._cli_common import UsageError, write_atomically
+from ._cli_common import UsageError, report_destination, write_atomically
 
 __all__ = ["register"]
 
@@ -18,11 +18,7 @@ def _command_verify(arguments) -> int:
     if arguments.all and arguments.checks:
         raise UsageError("give check names or --all, not both")
     if arguments.report:  # refuse a bad destination before minutes of checks, not after
-        parent = os.path.dirname(os.path.abspath(arguments.report))
-        if not os.path.isdir(parent):
-            raise UsageError(f"--report: directory {parent} does not exist")
-        if os.path.exists(arguments.report) and not os.path.isdir(arguments.report):
-            raise UsageError(f"--report: {arguments.report} exists and is not a directory")
+        report_destination(arguments.report)
     progress = None if arguments.json else (lambda line: print(line, file=sys.stderr, flush=True))
     results = run_checks(arguments.checks, mode, progress=progress)
     if arguments.report:
