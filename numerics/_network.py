@@ -274,8 +274,7 @@ class DoubleWell:
 def minimise(energy, start: torch.Tensor, *, tilt: float = 0.0, iterations: int = 400,
              tolerance: float = 1e-7) -> torch.Tensor:
     """argmin of U + tilt L (L-BFGS with strong Wolfe line search from ``start`` (1, P)); returns (1, P)."""
-    theta = start.clone().requires_grad_(False)
-    variable = torch.nn.Parameter(theta.clone())
+    variable = torch.nn.Parameter(start.clone())
     optimiser = torch.optim.LBFGS([variable], lr=1.0, max_iter=iterations, tolerance_grad=tolerance,
                                   tolerance_change=1e-14, history_size=20, line_search_fn="strong_wolfe")
 

@@ -187,13 +187,10 @@ def run_experiment(experiment: EWCNetworkExperiment, progress: Callable[[str], N
                 f"predicted barrier {boundary.barrier:.4f}, quadratic-penalty estimate {quadratic[-1]:.4f}")
             times, escaped, final = [], [], []
             for index, temperature in enumerate(experiment.temperatures):
-                def tick(done, total, task=task, temperature=temperature):
-                    say(f"  N = {task}, T = {temperature:g}: {done}/{total} runs arrived")
-
                 passage = first_passage(
                     energy, boundary.minimum, temperature, experiment.step, experiment.threshold,
                     runs=experiment.runs, max_steps=experiment.max_steps, seed=experiment.seed,
-                    key=(task, index), progress=None)
+                    key=(task, index))
                 times.append(passage.times)
                 escaped.append(passage.escaped)
                 final.append(passage.final_coordinate)
