@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# The networks extra asks for torch>=2.13; unpinned, pip may pick a CUDA build of
+# several GB.  The test install pins the CPU wheel (on the build machines it lies on
+# disk: pip's find-links).  Elsewhere: make test TORCH='torch --index-url https://download.pytorch.org/whl/cpu'
+TORCH ?= torch==2.13.0
 
 .PHONY: run test bench clean
 
@@ -16,7 +20,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $@
 
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet $(TORCH) -e '.[test,networks]'
 	touch $@
 
 run: $(STAMP)

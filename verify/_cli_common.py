@@ -9,7 +9,7 @@ from collections.abc import Sequence
 __all__ = [
     "Parser", "UsageError", "parameters", "potential", "point", "one_dimensional", "number", "positive", "emit",
     "output_path", "write_atomically", "landscape_options", "temperature_of_time", "escape_problem", "PARAMETER_FLAGS",
-    "message_with_flags",
+    "message_with_flags", "report_destination",
 ]
 
 #: The command-line flag of each library parameter (InvalidParameter.parameter), for error messages.
@@ -207,6 +207,15 @@ def write_atomically(path: str, content: str | bytes, *, what: str = "-o") -> No
     from numerics._output import write_atomically as write
 
     write(output_path(path, what), content)
+
+
+def report_destination(path: str) -> None:
+    """Refuse a ``--report`` directory that cannot be written (checked before a long run, not after)."""
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise UsageError(f"--report: directory {parent} does not exist")
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise UsageError(f"--report: {path} exists and is not a directory")
 
 
 def landscape_options(parser: argparse.ArgumentParser, *, temperature_required: bool) -> None:

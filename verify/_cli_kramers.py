@@ -7,7 +7,7 @@ import math
 import warnings
 
 from ._cli_common import (
-    UsageError, accept_negative_points, emit, escape_problem, landscape_options, number, one_dimensional, point,
+    UsageError, accept_negative_points, emit, escape_problem, landscape_options, number, one_dimensional,
     positive, potential,
 )
 from ._cli_ensemble import ensemble_options, replay_command, run_ensemble_command

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ._cli_common import UsageError, output_path, write_atomically
+from ._cli_common import UsageError, output_path, report_destination, write_atomically
 
 __all__ = ["register"]
 
@@ -23,11 +23,7 @@ def _command_verify(arguments) -> int:
     if arguments.report:  # opened before the checks: each result lands on disk as it finishes
         from ._report_files import ReportDirectory
 
-        parent = os.path.dirname(os.path.abspath(arguments.report))
-        if not os.path.isdir(parent):
-            raise UsageError(f"--report: directory {parent} does not exist")
-        if os.path.exists(arguments.report) and not os.path.isdir(arguments.report):
-            raise UsageError(f"--report: {arguments.report} exists and is not a directory")
+        report_destination(arguments.report)
         report_progress = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
         report = ReportDirectory(arguments.report, mode, names, progress=report_progress)
     results = run_checks(names, mode, progress=progress, on_result=report.add if report else None)

@@ -25,13 +25,15 @@ import contextlib
 import datetime
 import os
 import platform
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 
 from theory import InvalidParameter
 
 from ._check import CheckResult, one_line
 
-__all__ = ["ReportDirectory", "write_report", "markdown_report", "latex_report"]
+__all__ = ["ReportDirectory", "write_report", "markdown_report", "latex_report", "staged_directory"]
 
 _BUDGET_TERMS = ("z", "stderr", "bias", "asymptotic", "quadrature")
 
@@ -255,3 +257,32 @@ def write_report(
     for result in results:
         report.add(result)
     return report.finish()
+
+
+@contextlib.contextmanager
+def staged_directory(directory: str):
+    """Yield a fresh staging directory that replaces ``directory`` when the block ends without error.
+
+    The staging directory is a sibling of ``directory``; on an error it is removed
+    and ``directory`` keeps its previous content (or stays absent).
+    """
+    target = os.path.abspath(directory)
+    parent = os.path.dirname(target)
+    if not os.path.isdir(parent):
+        raise InvalidParameter(f"--report: directory {parent} does not exist")
+    if os.path.exists(target) and not os.path.isdir(target):
+        raise InvalidParameter(f"--report: {target} exists and is not a directory")
+    staging = tempfile.mkdtemp(dir=parent, prefix=".kramers-report-")
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; a report is meant to be read
+    try:
+        yield staging
+        if os.path.exists(target):
+            retired = tempfile.mkdtemp(dir=parent, prefix=".kramers-retired-")
+            os.replace(target, os.path.join(retired, "old"))
+            os.replace(staging, target)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

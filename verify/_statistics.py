@@ -16,6 +16,11 @@
   an upper bound on the asymptotic quantile), alpha the two-sided tail of a
   Gaussian at the same z as the other checks (Massey 1951; Stephens 1974 for
   the estimated-parameter case, which this module refuses to pretend is plain KS).
+* Weighted least squares with known variances: the polynomial of degree p
+  through points (x_i, y_i +- s_i) minimising sum ((y_i - P(x_i))/s_i)^2, with
+  covariance (X^T W X)^{-1}, W = diag(1/s_i^2) (not rescaled by the residual
+  chi^2, which is returned so that a poor fit shows); used for Arrhenius lines
+  ln tau = a + dU/T and for a barrier's growth in the number of tasks.
 * Survival and cumulative hazard under any schedule: the Kaplan-Meier
   product-limit estimator with Greenwood's variance,
   Var S(t) = S(t)^2 sum_{t_i <= t} d_i / (n_i (n_i - d_i)),
@@ -37,7 +42,8 @@ from theory import InvalidParameter
 
 __all__ = [
     "Estimate", "mean_first_passage", "exponential_rate", "KolmogorovSmirnov", "kolmogorov_smirnov",
-    "kolmogorov_coefficient", "SurvivalEstimate", "kaplan_meier", "proportion", "sample_variance",
+    "kolmogorov_coefficient", "SurvivalEstimate", "kaplan_meier", "proportion", "sample_variance", "PolynomialFit",
+    "weighted_polynomial_fit",
 ]
 
 
@@ -98,6 +104,38 @@ def exponential_rate(times: np.ndarray, escaped: np.ndarray) -> Estimate:
         raise InvalidParameter("trajectories: no trajectory escaped, the rate is not identifiable; raise --max-time")
     rate = escapes / float(times.sum())
     return Estimate(rate, rate / math.sqrt(escapes), escapes)
+
+
+@dataclasses.dataclass(frozen=True)
+class PolynomialFit:
+    """Coefficients (constant first), their covariance, and the residual chi^2 with its degrees of freedom."""
+
+    coefficients: np.ndarray
+    covariance: np.ndarray
+    chi_squared: float
+    degrees_of_freedom: int
+
+    def coefficient(self, power: int) -> Estimate:
+        """The coefficient of x**power with its standard error."""
+        return Estimate(float(self.coefficients[power]), float(math.sqrt(self.covariance[power, power])),
+                        len(self.coefficients) + self.degrees_of_freedom)
+
+
+def weighted_polynomial_fit(x, y, stderr, degree: int) -> PolynomialFit:
+    """Weighted least-squares polynomial of ``degree`` through (x, y +- stderr), variances known."""
+    x, y, stderr = (np.asarray(v, dtype=float) for v in (x, y, stderr))
+    if not x.shape == y.shape == stderr.shape or x.ndim != 1:
+        raise InvalidParameter("x, y and stderr must be one-dimensional arrays of one length")
+    if x.size < degree + 1:
+        raise InvalidParameter(f"points: a polynomial of degree {degree} needs {degree + 1}, got {x.size}")
+    if not np.all(stderr > 0) or not np.all(np.isfinite(y)):
+        raise InvalidParameter("stderr must be positive and y finite")
+    design = np.vander(x, degree + 1, increasing=True)
+    weights = 1.0 / stderr ** 2
+    covariance = np.linalg.inv(design.T @ (weights[:, None] * design))
+    coefficients = covariance @ (design.T @ (weights * y))
+    chi_squared = float(np.sum(weights * (y - design @ coefficients) ** 2))
+    return PolynomialFit(coefficients, covariance, chi_squared, int(x.size - degree - 1))
 
 
 def kolmogorov_coefficient(z: float) -> float:

@@ -13,6 +13,7 @@
     kramers schedule  --potential EXPR --from X --to X --temperature T0 --schedule SPEC --horizon TEND [--json]
     kramers schedule  ... --optimize --budget B --horizon TEND [--json]
     kramers skills    geometry|resource|domino [options] [--json]   (see verify/_cli_skills.py)
+    kramers network ewc [--tasks N] [--lam L] [--temperatures T1,T2,...] [--runs R] [--seed S] [--quick] [--report DIR] [--json]
     kramers bench     [--trajectories N] [--baseline-trajectories N] [--threads 1,2] [--no-start-up] [--json]
 
 JSON keys are a contract that later tools read.  Bad input prints one line on
@@ -27,7 +28,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from . import _cli_bench, _cli_ewc, _cli_fpe, _cli_kramers, _cli_path, _cli_schedule, _cli_skills, _cli_verify
+from . import _cli_bench, _cli_ewc, _cli_fpe, _cli_kramers, _cli_network, _cli_path, _cli_schedule, _cli_skills, _cli_verify
 from ._cli_common import Parser, UsageError, message_with_flags
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
@@ -41,6 +42,7 @@ COMMAND_MODULES = (
     _cli_skills,
     _cli_fpe,
     _cli_ewc,
+    _cli_network,
     _cli_bench,
 )
 
