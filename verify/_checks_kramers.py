@@ -21,18 +21,14 @@
 3. ``exit_statistics_vs_ensemble``: two absorbing ends A < x0 < B on the
    quartic well; the exact splitting probability, mean, variance and
    conditional mean exit times (numerics.exit_time_statistics) against a
-   Langevin ensemble absorbed in {x <= A or x >= B}.  That set is not a single
-   half-line, so no Brownian-bridge correction applies: a boundary monitored
-   at grid points only is crossed beta sigma sqrt(dt) late on average
-   (beta = -zeta(1/2)/sqrt(2 pi) = 0.5826), which biases the exit statistics
-   by O(sqrt(dt)) (Gobet 2000).  The ensemble's ends are moved inwards by
-   beta sigma sqrt(dt) (Broadie, Glasserman, Kou 1997), which leaves a smaller
-   residual: at dt = 1e-3 the mean is 16% high without the shift and 2% low
-   with it (measured, N = 40000; successive differences over dt = 4e-3, 2e-3,
-   1e-3 shrink by 1.7, between order 1/2 and 1).  Budget per quantity:
-   z x stderr of the fine rung + the bias of the fine rung extrapolated at
-   the conservative order 1/2 from two rungs dt, dt/2,
-   (|q_dt - q_dt/2| + z_bias x sqrt(s_dt^2 + s_dt/2^2)) / (sqrt 2 - 1), with
+   Langevin ensemble of the same problem (an Interval absorbing set) with the
+   engine's two-ended Brownian-bridge test: between grid points either end may
+   be crossed, with probability p_lower + p_upper, which restores an O(dt)
+   bias (Gobet 2000).  A trajectory killed by the bridge stops inside the
+   interval, so the end it left by is the nearer one.  Budget per quantity:
+   z x stderr of the fine rung + the bias of the fine rung extrapolated at the
+   integrator's stated order p from two rungs dt, dt/2,
+   (|q_dt - q_dt/2| + z_bias x sqrt(s_dt^2 + s_dt/2^2)) / (2^p - 1), with
    z_bias = 2 for the noise of that difference, + the quadrature's error
    estimate.
 """
@@ -43,7 +39,7 @@ import math
 
 import sympy
 
-from numerics import exact_escape_time, exit_time_statistics, langevin_first_passage
+from numerics import EulerMaruyama, exact_escape_time, exit_time_statistics, langevin_first_passage
 from theory import EscapeProblem, Interval, Potential, kramers_escape, symbols
 
 from ._budget import Comparison, ErrorBudget
@@ -148,22 +144,17 @@ def _kramers_vs_exact(mode):
 
 #: The two-ended problem of ``exit_statistics_vs_ensemble``: start, left and right absorbing ends, temperature.
 TWO_ENDED = (-0.8, -1.5, 0.5, 0.5)
-#: -zeta(1/2) / sqrt(2 pi): the mean overshoot of a Gaussian random walk over a level, in steps (Siegmund 1985).
-BOUNDARY_SHIFT = 0.5825971579390106
 #: Coverage factor of the bias estimate's own noise (it is a difference of two measured values).
 Z_BIAS = 2.0
 
 
-def _two_ended_estimates(potential, dt, trajectories, seed, shifted=True):
+def _two_ended_estimates(potential, dt, trajectories, seed):
     """Splitting, mean, variance and conditional means of a Langevin ensemble absorbed outside (A, B)."""
     start, left, right, temperature = TWO_ENDED
-    # monitored at grid points only, the walk first "sees" an end beta sigma sqrt(dt) beyond it: moving each
-    # end inwards by that much removes the O(sqrt(dt)) bias (Broadie, Glasserman, Kou 1997; Gobet 2000)
-    shift = BOUNDARY_SHIFT * math.sqrt(2 * temperature * dt) if shifted else 0.0
-    problem = EscapeProblem(potential, start, Interval(left + shift, right - shift), temperature)
+    problem = EscapeProblem(potential, start, Interval(left, right), temperature)
     sample = langevin_first_passage(problem, dt=dt, trajectories=trajectories, seed=seed, max_time=200.0)
     times, escaped = sample.times, sample.escaped
-    right_exit = sample.positions[:, 0] >= right - shift
+    right_exit = sample.positions[:, 0] >= (left + right) / 2  # the nearer end (bridge kills stop inside)
     return {
         "splitting_right": proportion(right_exit[escaped]),
         "mfpt": mean_first_passage(times, escaped),
@@ -192,7 +183,8 @@ def _exit_statistics_vs_ensemble(mode):
     trajectories, dt = (20_000, 2e-3) if mode == QUICK else (400_000, 5e-4)
     coarse, _ = _two_ended_estimates(potential, dt, trajectories, 4100)
     fine, sample = _two_ended_estimates(potential, dt / 2, trajectories, 4200)
-    extrapolation = math.sqrt(2) - 1  # bias(dt) - bias(dt/2) = (sqrt 2 - 1) bias(dt/2) at order 1/2
+    order = EulerMaruyama().exit_time_bias_order(sample.bridge)
+    extrapolation = 2**order - 1  # bias(dt) - bias(dt/2) = (2^p - 1) bias(dt/2)
     comparisons = []
     for name, (value, quadrature) in predicted.items():
         measured: Estimate = fine[name]
