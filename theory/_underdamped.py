@@ -82,9 +82,12 @@ import sympy
 
 from ._derivation import Derivation, ValidityRegime
 from ._errors import InvalidParameter, OutOfRegimeWarning
+from ._kramers import _MEANINGS as _KRAMERS_MEANINGS
 from ._kramers import KramersEscape, kramers_escape
 from ._potential import Potential
+from ._symbols import U as _U, b as _b
 from ._symbols import DeltaU, I_b, T, gamma, k, kappa_a, kappa_b, m
+from ._typeset import Prose, much_greater, tends_to, written_product, written_ratio, written_root, written_sum
 
 __all__ = [
     "depopulation_factor",
@@ -97,14 +100,23 @@ __all__ = [
 ]
 
 _REFERENCES = ("Kramers1940", "Hanggi1990", "MelnikovMeshkov1986", "Melnikov1991")
+#: Names in the words of the meanings and regimes: frequencies, the energy loss, the action's integrand.
+_omega_0, _omega_b, _Delta = sympy.symbols("omega_0 omega_b Delta", positive=True)
+_E_b, _p, _q = sympy.symbols("E_b p q", real=True)
+_A = sympy.Function("A")
+#: Delta = gamma I(E_b) / (m T), as the regimes write it.
+_LOSS = sympy.Eq(_Delta, written_ratio(written_product(gamma, I_b), written_product(m, T)), evaluate=False)
 _MEANINGS = {
-    T: "temperature (k_B = 1)",
-    gamma: "friction coefficient",
+    T: _KRAMERS_MEANINGS[T],
+    gamma: _KRAMERS_MEANINGS[gamma],
     m: "mass",
-    DeltaU: "barrier height U(b) - U(a)",
-    kappa_a: "curvature U''(a) at the minimum a (omega_0^2 = U''(a)/m)",
-    kappa_b: "curvature |U''(b)| at the saddle b (omega_b^2 = |U''(b)|/m)",
-    I_b: "action (integral of p dq) of the well's orbit at the barrier energy",
+    DeltaU: _KRAMERS_MEANINGS[DeltaU],
+    kappa_a: Prose(_KRAMERS_MEANINGS[kappa_a], ", with", sympy.Eq(_omega_0**2, written_ratio(kappa_a, m),
+                                                                evaluate=False)),
+    kappa_b: Prose(_KRAMERS_MEANINGS[kappa_b], ", with", sympy.Eq(_omega_b**2, written_ratio(kappa_b, m),
+                                                                evaluate=False)),
+    I_b: Prose("action", sympy.Integral(_p, _q), "of the well's orbit at the barrier energy",
+               sympy.Eq(_E_b, _U(_b), evaluate=False)),
 }
 #: Integration variable of the depopulation factor (bound, never free).
 _y = sympy.Symbol("y", real=True)
@@ -136,9 +148,9 @@ def underdamped_spatial_diffusion_rate() -> Derivation:
         conditions=(sympy.Gt(kappa_a, 0, evaluate=False), sympy.Gt(kappa_b, 0, evaluate=False),
                     sympy.Gt(DeltaU, 0, evaluate=False)),
         validity=ValidityRegime(
-            "barrier large compared with T, and friction above the turnover: Delta = gamma I(E_b)/(m T) >> 1 "
-            "(its error against the Mel'nikov-Meshkov rate is 1 - A(Delta), exponentially small); absorbing "
-            "well past the saddle",
+            Prose("barrier large compared with the temperature, and friction above the turnover:",
+                  much_greater(_Delta, 1), "with", _LOSS, "(its error against the Mel'nikov-Meshkov rate is",
+                  written_sum(1, -_A(_Delta)), ", exponentially small); absorbing well past the saddle"),
             small_parameter=T / DeltaU,
             error_order=T / DeltaU,
         ),
@@ -158,9 +170,12 @@ def underdamped_energy_diffusion_rate() -> Derivation:
         symbols={s: _MEANINGS[s] for s in (T, gamma, m, DeltaU, kappa_a, I_b)},
         conditions=(sympy.Gt(kappa_a, 0, evaluate=False), sympy.Gt(DeltaU, 0, evaluate=False)),
         validity=ValidityRegime(
-            "barrier large compared with T and weak friction, Delta = gamma I(E_b)/(m T) << 1; the relative "
-            "correction is zeta(1/2)/sqrt(pi) sqrt(Delta) (= -0.824 sqrt(Delta)) from the Mel'nikov-Meshkov "
-            "factor, plus O(T/dU)",
+            Prose("barrier large compared with the temperature (corrections in", T / DeltaU,
+                  ") and weak friction, the energy lost per period", _LOSS, "small; the leading correction is",
+                  written_ratio(written_product(sympy.zeta(sympy.Rational(1, 2)), written_root(_Delta)),
+                                written_root(sympy.pi)),
+                  "(about", written_product(sympy.Float("-0.824", 3), written_root(_Delta)),
+                  ") from the Mel'nikov-Meshkov factor"),
             small_parameter=energy_loss(),
             error_order=sympy.sqrt(energy_loss()),
         ),
@@ -208,8 +223,10 @@ def mel_nikov_meshkov_rate() -> Derivation:
         conditions=(sympy.Gt(kappa_a, 0, evaluate=False), sympy.Gt(kappa_b, 0, evaluate=False),
                     sympy.Gt(DeltaU, 0, evaluate=False)),
         validity=ValidityRegime(
-            "barrier large compared with T, any friction; tends to the energy-diffusion rate as Delta -> 0 and "
-            "to the spatial-diffusion rate as Delta -> infinity; absorbing well past the saddle",
+            Prose("barrier large compared with the temperature, any friction; with", _LOSS,
+                  ", tends to the energy-diffusion rate as", tends_to(_Delta, 0),
+                  "and to the spatial-diffusion rate as", tends_to(_Delta, sympy.oo),
+                  "; absorbing well past the saddle"),
             small_parameter=T / DeltaU,
             error_order=T / DeltaU,
         ),
