@@ -42,11 +42,14 @@ import sympy
 from ._derivation import Derivation, ValidityRegime
 from ._errors import InvalidParameter
 from ._symbols import T
+from ._typeset import Prose, written_product, written_ratio, written_sum
 
 __all__ = ["chain_escape_time", "chain_mean_first_passage_time", "CHAIN_FORMULA"]
 
 k_AC, k_CA, k_CB = sympy.symbols("k_AC k_CA k_CB", positive=True)
 tau_A = sympy.Symbol("tau_A", positive=True)
+#: The three minima of the chain, for the meanings of the hop rates.
+_A, _B, _C = sympy.symbols("A B C")
 
 #: The two-hop formula in words, as the command line and the docs print it.
 CHAIN_FORMULA = (
@@ -70,19 +73,21 @@ def chain_escape_time() -> Derivation:
         quantity=tau_A,
         expression=sympy.apart(sympy.factor(solution[time_a]), k_AC),
         symbols={
-            k_AC: "rate of the hop A -> C (Eyring-Kramers)",
-            k_CA: "rate of the hop C -> A back",
-            k_CB: "rate of the hop C -> B",
+            k_AC: Prose("rate of the hop from", _A, "to", _C, "(Eyring-Kramers)"),
+            k_CA: Prose("rate of the hop from", _C, "back to", _A),
+            k_CB: Prose("rate of the hop from", _C, "to", _B),
         },
         conditions=(sympy.Gt(k_AC, 0, evaluate=False), sympy.Gt(k_CB, 0, evaluate=False)),
         validity=ValidityRegime(
-            "every barrier large compared with T (wells equilibrate between hops); error that of the hop rates",
+            "every barrier large compared with the temperature (wells equilibrate between hops); "
+            "the error is that of the hop rates",
             small_parameter=T,
             error_order=sympy.sqrt(T) * sympy.Abs(sympy.log(T)) ** sympy.Rational(3, 2),
         ),
         references=("Hanggi1990", "Gardiner2009"),
         notes="Backward equation of the Markov chain of wells: time to the next hop plus the mean time from "
               "where it leads; B absorbing.",
+        readable=written_sum(written_ratio(written_sum(k_CA, k_CB), written_product(k_AC, k_CB)), 1 / k_CB),
     )
 
 

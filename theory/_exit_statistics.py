@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import sympy
 
-from ._derivation import Derivation, ValidityRegime
-from ._symbols import L, T, b, gamma, x0
+from ._derivation import Derivation, Intermediate, ValidityRegime
+from ._kramers import _MEANINGS as _KRAMERS_MEANINGS
+from ._symbols import LATEX_NAMES, L, T, b, gamma, x0
+from ._typeset import Prose, written_product, written_ratio, written_sum
 
 __all__ = ["splitting_probability", "exit_time_moments", "conditional_exit_time"]
 
@@ -38,13 +40,18 @@ _T_previous = sympy.Function("T_{n-1}")
 _pi_R = sympy.Symbol(r"\pi_R", nonnegative=True)
 _T_n = sympy.Symbol("T_n", positive=True)
 _theta = sympy.Symbol("theta_R", positive=True)  # theta_R = pi_R T_R
+#: Names in the words of the meanings and titles (T_0 = 1, T_1 the mean first-passage time, T_R).
+_T_0, _T_1, _T_R = sympy.symbols("T_0 T_1 T_R", positive=True)
+#: The scale function's increments in the readable forms: S(x_0), Sbar(x_0) = S(b) - S(x_0), S(b).
+_S_start, _S_bar_start, _S_end = sympy.symbols("S_x0 Sbar_x0 S_b", positive=True)
+LATEX_NAMES.update({_S_start: r"S(x_0)", _S_bar_start: r"\bar S(x_0)", _S_end: r"S(b)"})
 
 _ENDS = {
     x0: "starting point",
-    _A: "left absorbing end (A < x_0)",
-    b: "right absorbing end (x_0 < b)",
-    T: "temperature (k_B = 1)",
-    gamma: "friction coefficient",
+    _A: Prose("left absorbing end (", sympy.Lt(_A, x0, evaluate=False), ")"),
+    b: Prose("right absorbing end (", sympy.Lt(x0, b, evaluate=False), ")"),
+    T: _KRAMERS_MEANINGS[T],
+    gamma: _KRAMERS_MEANINGS[gamma],
 }
 
 
@@ -73,18 +80,24 @@ def exit_time_moments() -> Derivation:
     inner = sympy.Integral(sympy.exp(-_U(_z) / T) * _T_previous(_z), (_z, L, _y))
     return Derivation(
         name="exit_time_moments",
-        title="Moments of the exit time, reflecting end L (overdamped, one dimension)",
+        title=Prose("Moments of the exit time, reflecting end", L, "(overdamped, one dimension)"),
         quantity=_T_n,
         expression=(_n * gamma / T) * sympy.Integral(sympy.exp(_U(_y) / T) * inner, (_y, x0, b)),
         symbols={
-            x0: "starting point", b: "absorbing end (b > x_0)", L: "reflecting end (may be -infinity)",
-            _n: "order of the moment (T_0 = 1, T_1 the mean first-passage time)",
-            T: "temperature (k_B = 1)", gamma: "friction coefficient",
+            x0: "starting point",
+            b: Prose("absorbing end (", sympy.Gt(b, x0, evaluate=False), ")"),
+            L: Prose("reflecting end (may be", -sympy.oo, ")"),
+            _n: Prose("order of the moment (", sympy.Eq(_T_0, 1, evaluate=False), ",", _T_1,
+                      "the mean first-passage time)"),
+            T: _KRAMERS_MEANINGS[T], gamma: _KRAMERS_MEANINGS[gamma],
         },
         conditions=(sympy.Lt(L, x0, evaluate=False), sympy.Lt(x0, b, evaluate=False)),
         validity=ValidityRegime("exact for any temperature and barrier"),
         references=("Gardiner2009",),
         notes="L T_n = -n T_{n-1} with T_n(b) = 0 and T_n'(L) = 0; the variance is T_2 - T_1^2.",
+        readable=written_product(written_ratio(written_product(_n, gamma), T), sympy.Integral(written_product(
+            sympy.exp(_U(_y) / T), sympy.Integral(written_product(_T_previous(_z), sympy.exp(-_U(_z) / T)),
+                                                  (_z, L, _y))), (_y, x0, b))),
     )
 
 
@@ -95,9 +108,17 @@ def conditional_exit_time() -> Derivation:
         _scale(_A, _z) * sympy.exp(-_U(_z) / T) * _scale(_A, _z) / total, (_z, _A, x0))
     right = _scale(_A, x0) / total * sympy.Integral(
         _scale(_z, b) * sympy.exp(-_U(_z) / T) * _scale(_A, _z) / total, (_z, x0, b))
+    prefactor = written_product(T, _S_end**2)
+    readable = written_sum(
+        written_product(written_ratio(written_product(gamma, _S_bar_start), prefactor), sympy.Integral(
+            written_product(sympy.exp(-_U(_z) / T), _scale(_A, _z) ** 2), (_z, _A, x0))),
+        written_product(written_ratio(written_product(gamma, _S_start), prefactor), sympy.Integral(
+            written_product(sympy.exp(-_U(_z) / T), _scale(_A, _z), _scale(_z, b)), (_z, x0, b))),
+    )
     return Derivation(
         name="conditional_exit_time",
-        title="theta_R = pi_R T_R: mean exit time given the exit through b, times its probability",
+        title=Prose(sympy.Eq(_theta, written_product(_pi_R, _T_R), evaluate=False),
+                    ": mean exit time given the exit through", b, ", times its probability"),
         quantity=_theta,
         expression=(gamma / T) * (left + right),
         symbols=_ENDS,
@@ -108,5 +129,11 @@ def conditional_exit_time() -> Derivation:
             "L(pi_R T_R) = -pi_R with zero at both ends; G(x, z) = (gamma/T) e^{-U(z)/T} S(min) Sbar(max) / S(b), "
             "S(x) = int_A^x e^{U/T}, Sbar(x) = int_x^b e^{U/T}, is positive, so every term is. The left "
             "conditional time follows with pi_L = 1 - pi_R in place of pi_R."
+        ),
+        readable=readable,
+        intermediates=(
+            Intermediate(_S_start, _scale(_A, x0), "increment of the scale function from the left end to the start"),
+            Intermediate(_S_bar_start, _scale(x0, b), "increment of the scale function from the start to the right end"),
+            Intermediate(_S_end, _scale(_A, b), "increment of the scale function across the interval"),
         ),
     )

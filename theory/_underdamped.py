@@ -80,11 +80,14 @@ from typing import Any
 import mpmath
 import sympy
 
-from ._derivation import Derivation, ValidityRegime
+from ._derivation import Derivation, Intermediate, ValidityRegime
 from ._errors import InvalidParameter, OutOfRegimeWarning
+from ._kramers import _MEANINGS as _KRAMERS_MEANINGS
 from ._kramers import KramersEscape, kramers_escape
 from ._potential import Potential
-from ._symbols import DeltaU, I_b, T, gamma, k, kappa_a, kappa_b, m
+from ._symbols import U as _U, b as _b
+from ._symbols import LATEX_NAMES, DeltaU, I_b, T, gamma, k, kappa_a, kappa_b, m
+from ._typeset import Prose, much_greater, tends_to, written_product, written_ratio, written_root, written_sum
 
 __all__ = [
     "depopulation_factor",
@@ -97,17 +100,40 @@ __all__ = [
 ]
 
 _REFERENCES = ("Kramers1940", "Hanggi1990", "MelnikovMeshkov1986", "Melnikov1991")
+#: Names in the words of the meanings and regimes: frequencies, the energy loss, the action's integrand.
+_omega_0, _omega_b, _Delta = sympy.symbols("omega_0 omega_b Delta", positive=True)
+_E_b, _p, _q = sympy.symbols("E_b p q", real=True)
+_A = sympy.Function("A")
+#: Delta = gamma I(E_b) / (m T), as the regimes write it.
+_LOSS = sympy.Eq(_Delta, written_ratio(written_product(gamma, I_b), written_product(m, T)), evaluate=False)
 _MEANINGS = {
-    T: "temperature (k_B = 1)",
-    gamma: "friction coefficient",
+    T: _KRAMERS_MEANINGS[T],
+    gamma: _KRAMERS_MEANINGS[gamma],
     m: "mass",
-    DeltaU: "barrier height U(b) - U(a)",
-    kappa_a: "curvature U''(a) at the minimum a (omega_0^2 = U''(a)/m)",
-    kappa_b: "curvature |U''(b)| at the saddle b (omega_b^2 = |U''(b)|/m)",
-    I_b: "action (integral of p dq) of the well's orbit at the barrier energy",
+    DeltaU: _KRAMERS_MEANINGS[DeltaU],
+    kappa_a: _KRAMERS_MEANINGS[kappa_a],
+    kappa_b: _KRAMERS_MEANINGS[kappa_b],
+    I_b: Prose("action", sympy.Integral(_p, _q), "of the well's orbit at the barrier energy",
+               sympy.Eq(_E_b, _U(_b), evaluate=False)),
 }
 #: Integration variable of the depopulation factor (bound, never free).
 _y = sympy.Symbol("y", real=True)
+
+# The readable forms: the rates as Kramers and Mel'nikov-Meshkov write them, through named pieces.
+_unstable, _k_sd, _factor = sympy.symbols("lambda_+ k_sd A_Delta", positive=True)
+_kernel = sympy.Symbol("Phi_Delta", negative=True)
+LATEX_NAMES.update({_k_sd: r"k_{\mathrm{sd}}", _factor: r"A(\Delta)", _kernel: r"\Phi(\Delta)"})
+_OMEGA_0 = Intermediate(_omega_0, written_root(written_ratio(kappa_a, m)), "angular frequency of the well")
+_OMEGA_B = Intermediate(_omega_b, written_root(written_ratio(kappa_b, m)),
+                        "angular frequency of the unstable motion at the saddle")
+_UNSTABLE = Intermediate(
+    _unstable, written_sum(written_root(written_sum(written_ratio(gamma**2, 4 * m**2), _omega_b**2)),
+                           -written_ratio(gamma, 2 * m)),
+    "unstable rate of the linearised dynamics at the saddle")
+_ENERGY_LOSS = Intermediate(_Delta, _LOSS.rhs, "energy lost per period at the barrier energy, in units of the "
+                                               "temperature")
+_SPATIAL_READABLE = written_product(written_ratio(_unstable, _omega_b), written_ratio(_omega_0, 2 * sympy.pi),
+                                    sympy.exp(-DeltaU / T))
 
 
 def energy_loss() -> sympy.Expr:
@@ -136,15 +162,17 @@ def underdamped_spatial_diffusion_rate() -> Derivation:
         conditions=(sympy.Gt(kappa_a, 0, evaluate=False), sympy.Gt(kappa_b, 0, evaluate=False),
                     sympy.Gt(DeltaU, 0, evaluate=False)),
         validity=ValidityRegime(
-            "barrier large compared with T, and friction above the turnover: Delta = gamma I(E_b)/(m T) >> 1 "
-            "(its error against the Mel'nikov-Meshkov rate is 1 - A(Delta), exponentially small); absorbing "
-            "well past the saddle",
+            Prose("barrier large compared with the temperature, and friction above the turnover:",
+                  much_greater(_Delta, 1), "with", _LOSS, "(its error against the Mel'nikov-Meshkov rate is",
+                  written_sum(1, -_A(_Delta)), ", exponentially small); absorbing well past the saddle"),
             small_parameter=T / DeltaU,
             error_order=T / DeltaU,
         ),
         references=_REFERENCES,
         notes="Unstable rate of the linearised dynamics at the saddle over omega_b times the transition-state "
               "flux out of the well; tends to the overdamped Kramers rate as gamma grows.",
+        readable=_SPATIAL_READABLE,
+        intermediates=(_OMEGA_0, _OMEGA_B, _UNSTABLE),
     )
 
 
@@ -158,15 +186,20 @@ def underdamped_energy_diffusion_rate() -> Derivation:
         symbols={s: _MEANINGS[s] for s in (T, gamma, m, DeltaU, kappa_a, I_b)},
         conditions=(sympy.Gt(kappa_a, 0, evaluate=False), sympy.Gt(DeltaU, 0, evaluate=False)),
         validity=ValidityRegime(
-            "barrier large compared with T and weak friction, Delta = gamma I(E_b)/(m T) << 1; the relative "
-            "correction is zeta(1/2)/sqrt(pi) sqrt(Delta) (= -0.824 sqrt(Delta)) from the Mel'nikov-Meshkov "
-            "factor, plus O(T/dU)",
+            Prose("barrier large compared with the temperature (corrections in", T / DeltaU,
+                  ") and weak friction; the leading correction is",
+                  written_ratio(written_product(sympy.zeta(sympy.Rational(1, 2)), written_root(_Delta)),
+                                written_root(sympy.pi)),
+                  "(about", written_product(sympy.Float("-0.824", 3), written_root(_Delta)),
+                  ") from the Mel'nikov-Meshkov factor"),
             small_parameter=energy_loss(),
             error_order=sympy.sqrt(energy_loss()),
         ),
         references=_REFERENCES,
         notes="Energy diffuses with coefficient (gamma/m) T I(E) at weak friction; the flux of energy through "
               "the barrier energy in the quasi-equilibrium of the well.",
+        readable=written_product(_Delta, written_ratio(_omega_0, 2 * sympy.pi), sympy.exp(-DeltaU / T)),
+        intermediates=(_OMEGA_0, _ENERGY_LOSS),
     )
 
 
@@ -183,11 +216,14 @@ def depopulation_factor(energy_loss_value: Any, digits: int = 15) -> mpmath.mpf:
         return mpmath.exp(mpmath.quad(integrand, breaks) / mpmath.pi)
 
 
-def _turnover_expression() -> sympy.Expr:
+def _depopulation_integral(loss: sympy.Expr) -> sympy.Expr:
+    """int_0^inf ln(1 - e^{-Delta (y^2 + 1/4)}) dy/(y^2 + 1/4), with ``loss`` for Delta."""
     quarter = sympy.Rational(1, 4)
-    exponent = sympy.Integral(sympy.log(1 - sympy.exp(-energy_loss() * (_y**2 + quarter))) / (_y**2 + quarter),
-                              (_y, 0, sympy.oo)) / sympy.pi
-    return sympy.exp(exponent) * _spatial_expression()
+    return sympy.Integral(sympy.log(1 - sympy.exp(-loss * (_y**2 + quarter))) / (_y**2 + quarter), (_y, 0, sympy.oo))
+
+
+def _turnover_expression() -> sympy.Expr:
+    return sympy.exp(_depopulation_integral(energy_loss()) / sympy.pi) * _spatial_expression()
 
 
 def _turnover_evaluator(values, digits):
@@ -208,14 +244,25 @@ def mel_nikov_meshkov_rate() -> Derivation:
         conditions=(sympy.Gt(kappa_a, 0, evaluate=False), sympy.Gt(kappa_b, 0, evaluate=False),
                     sympy.Gt(DeltaU, 0, evaluate=False)),
         validity=ValidityRegime(
-            "barrier large compared with T, any friction; tends to the energy-diffusion rate as Delta -> 0 and "
-            "to the spatial-diffusion rate as Delta -> infinity; absorbing well past the saddle",
+            Prose("barrier large compared with the temperature, any friction; tends to the energy-diffusion "
+                  "rate as", tends_to(_Delta, 0),
+                  "and to the spatial-diffusion rate as", tends_to(_Delta, sympy.oo),
+                  "; absorbing well past the saddle"),
             small_parameter=T / DeltaU,
             error_order=T / DeltaU,
         ),
         references=_REFERENCES,
         notes="Mel'nikov and Meshkov's depopulation factor A(Delta), from the energy-loss kernel near the "
               "separatrix, times the spatial-diffusion rate.",
+        readable=written_product(_factor, _k_sd),
+        intermediates=(
+            _OMEGA_0, _OMEGA_B, _UNSTABLE,
+            Intermediate(_k_sd, _SPATIAL_READABLE, "rate in the spatial-diffusion regime"),
+            _ENERGY_LOSS,
+            Intermediate(_kernel, _depopulation_integral(_Delta),
+                         "energy-loss integral of Mel'nikov and Meshkov (negative)"),
+            Intermediate(_factor, sympy.exp(_kernel / sympy.pi), "Mel'nikov-Meshkov depopulation factor"),
+        ),
         evaluator=_turnover_evaluator,
     )
 
