@@ -148,6 +148,15 @@ CASES = [
     (("bench", "--trajectories", "100000000000000"), "memory"),
     (("bench", "--threads", "a,b"), "--threads"),
     (("bench", "--threads", "0"), "--threads"),
+    # --- path
+    (("path", "--var", "x,y", "--potential", PWN, "--from", "-1,0", "--to", "1,0"), "--potential"),
+    (("path", "--var", "x,y", "--potential", "(x**2-1)**2 + y**2", "--from", "-1", "--to", "1,0"), "--from"),
+    (("path", "--var", "x,y", "--potential", "(x**2-1)**2 + y**2", "--from", "-1,0", "--to", "1,0",
+      "--images", "1"), "--images"),
+    # --- network (refused before torch is imported)
+    (("network", "ewc", "--tasks", "1.5"), "--tasks"),
+    (("network", "ewc", "--lam", "-1"), "--lam"),
+    (("network", "ewc", "--temperatures", "0.1,-0.2"), "--temperatures"),
     (("frobnicate",), "invalid choice"),
     ((), "required"),
 ]

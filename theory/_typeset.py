@@ -105,7 +105,7 @@ def latex(expr: sympy.Basic, *, inline: bool = False) -> str:
     """
     printer = _Printer({**_PRINTER_SETTINGS, "fold_short_frac": inline})
     printer._settings["base_order"] = printer._settings["order"]
-    return printer.doprint(sympy.sympify(expr))
+    return printer.doprint(sympy.Integer(expr) if isinstance(expr, int) else expr)
 
 
 def evaluated(expr: sympy.Basic) -> sympy.Basic:
@@ -140,7 +140,7 @@ class Prose:
             elif isinstance(part, str):
                 checked.append(part)
             elif isinstance(part, (sympy.Basic, int)):
-                checked.append(sympy.sympify(part))
+                checked.append(sympy.Integer(part) if isinstance(part, int) else part)
             else:
                 raise TypeError(f"Prose parts are words (str) or SymPy objects, got {type(part).__name__}")
         object.__setattr__(self, "parts", tuple(checked))

@@ -52,8 +52,16 @@ class Comparison:
     measured: float
     budget: ErrorBudget
     details: dict = dataclasses.field(default_factory=dict)
-    #: the escape problem compared on, where there is one: figures read its parameters
+    #: the escape problem compared on, where there is one (an EscapeProblem, or its JSON description when the
+    #: comparison is read back from results.json): figures read its parameters through :attr:`parameters`
     problem: Any = None
+
+    @property
+    def parameters(self) -> dict | None:
+        """The problem's description (``EscapeProblem.describe()``): temperature, friction, start, ..."""
+        if self.problem is None or isinstance(self.problem, dict):
+            return self.problem
+        return self.problem.describe()
 
     @property
     def difference(self) -> float:
@@ -73,5 +81,5 @@ class Comparison:
             "budget": dataclasses.asdict(self.budget),
             "passed": self.passed,
             **({"details": self.details} if self.details else {}),
-            **({"problem": self.problem.describe()} if self.problem is not None else {}),
+            **({"problem": self.parameters} if self.problem is not None else {}),
         }

@@ -79,14 +79,14 @@ def arrhenius(results: Sequence[CheckResult]):
         ratio.plot(1 / temperatures, values / kramers, style, lw=width, label=label)
     checks = _by_name(results)
     if "ensemble_vs_exact_mfpt" in checks:
-        points = [(c.problem.temperature, c.measured, c.budget.stderr)
+        points = [(c.parameters["temperature"], c.measured, c.budget.stderr)
                   for c in checks["ensemble_vs_exact_mfpt"].comparisons]
         T, mean, stderr = map(np.array, zip(*points))
         style = dict(fmt="o", color="C3", ms=5, capsize=3, label=rf"Langevin ensembles (${Z:g}\sigma$)")
         axes.errorbar(1 / T, np.log(mean), yerr=Z * stderr / mean, **style)
         ratio.errorbar(1 / T, mean * rate(T), yerr=Z * stderr * rate(T), **style)
     if "fpe_vs_exact_mfpt" in checks:
-        points = [(c.problem.temperature, c.measured) for c in checks["fpe_vs_exact_mfpt"].comparisons]
+        points = [(c.parameters["temperature"], c.measured) for c in checks["fpe_vs_exact_mfpt"].comparisons]
         T, value = map(np.array, zip(*points))
         axes.plot(1 / T, np.log(value), "s", mfc="none", color="C1", ms=9, label="Fokker-Planck")
         ratio.plot(1 / T, value * rate(T), "s", mfc="none", color="C1", ms=9, label="Fokker-Planck")

@@ -48,7 +48,7 @@ def results_from_json(payload: dict) -> list[CheckResult]:
             CheckResult(
                 item["name"], tuple(item["derivations"]), item["description"], item["mode"],
                 tuple(Comparison(c["case"], float(c["predicted"]), float(c["measured"]),
-                                 ErrorBudget(**c["budget"]), c.get("details") or {})
+                                 ErrorBudget(**c["budget"]), c.get("details") or {}, c.get("problem"))
                       for c in item["comparisons"]),
                 float(item["seconds"]),
             )
