@@ -1,4 +1,4 @@
-"""The exact mean first-passage time against the check values of THEORY.md and closed forms."""
+"""The mpmath reference quadrature of the mean first-passage time against the check values and closed forms."""
 
 import mpmath
 import pytest
@@ -18,6 +18,7 @@ def test_check_values_of_the_theory_brief(temperature, target, check_value):
     assert result.digits == 12 and len(str(result).replace(".", "")) == 12
 
 
+@pytest.mark.slow  # 25 s of mpmath; the fast path's 30 digits are tested in tests/numerics/test_quadrature.py
 def test_requested_digits_are_stable_under_more_precision():
     low = mean_first_passage_time(QUARTIC, -1, 1, 0.5, digits=20)
     high = mean_first_passage_time(QUARTIC, -1, 1, 0.5, digits=30)
