@@ -15,7 +15,7 @@ import pathlib
 from numerics import transition_path
 from theory import Potential
 from verify._checks_paths import BANANA, MULLER_BROWN
-from verify._cli_path import path_figure_png
+from verify.cli._path import path_figure_png
 
 #: (file name, potential, from, to, temperature of the title's rates)
 FIGURES = (

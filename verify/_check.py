@@ -17,7 +17,7 @@ from theory import InvalidParameter
 
 from ._budget import Comparison
 
-__all__ = ["Check", "CheckResult", "CHECKS", "register", "run_checks", "QUICK", "FULL"]
+__all__ = ["Check", "CheckResult", "CHECKS", "CHECK_MODULES", "load_checks", "register", "run_checks", "QUICK", "FULL"]
 
 QUICK = "quick"
 FULL = "full"
@@ -98,17 +98,33 @@ def one_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__
 
 
-#: Every registered check, by name, in registration order.
+#: Every registered check, by name, in registration order (complete once :func:`load_checks` ran).
 CHECKS: dict[str, Check] = {}
+_REGISTRY = CHECKS  # where ``register`` writes, even while a test swaps ``CHECKS`` for a registry of its own
+
+#: The modules whose import registers the checks, in listing order.  They import SymPy, NumPy and the
+#: Numba kernels, so they load on first use of the registry, not with ``import verify`` (the command
+#: line starts without them).
+CHECK_MODULES = ("_checks_kramers", "_checks_skills", "_checks_schedules", "_checks_fpe", "_checks_time_dependent",
+                 "_checks_underdamped", "_checks_ewc", "_checks_paths")
+
+
+def load_checks() -> dict[str, Check]:
+    """Import the check modules (once) so that every check is registered; the registry."""
+    import importlib
+
+    for module in CHECK_MODULES:
+        importlib.import_module(f"{__package__}.{module}")
+    return CHECKS
 
 
 def register(name: str, derivations: Sequence[str], description: str):
     """Decorator registering ``experiment(mode) -> [Comparison, ...]`` as a check."""
 
     def decorate(experiment):
-        if name in CHECKS:
+        if name in _REGISTRY:
             raise InvalidParameter(f"check {name!r} is registered twice")
-        CHECKS[name] = Check(name, tuple(derivations), description, experiment)
+        _REGISTRY[name] = Check(name, tuple(derivations), description, experiment)
         return experiment
 
     return decorate
@@ -116,6 +132,7 @@ def register(name: str, derivations: Sequence[str], description: str):
 
 def check_names(names: Sequence[str] | None = None) -> list[str]:
     """The checks to run: ``names`` (all registered ones when empty), each known."""
+    load_checks()
     names = list(names or CHECKS)
     unknown = [n for n in names if n not in CHECKS]
     if unknown:

@@ -25,7 +25,7 @@ from theory import InvalidParameter, derivation
 from theory import latex_text as text
 
 from ._budget import Comparison, ErrorBudget
-from ._check import CHECKS, CheckResult
+from ._check import CheckResult, load_checks
 
 __all__ = ["checks_for", "results_from_json", "read_results", "checks_table", "figure_block",
            "derivations_latex", "latex_section", "SECTION_PACKAGES"]
@@ -38,7 +38,7 @@ SECTION_PACKAGES = ("amsmath", "amssymb", "booktabs", "graphicx", "longtable")
 def checks_for(names: Iterable[str]) -> list[str]:
     """The registered checks that verify any of the derivations ``names``, in registry order."""
     wanted = set(names)
-    return [name for name, check in CHECKS.items() if wanted & set(check.derivations)]
+    return [name for name, check in load_checks().items() if wanted & set(check.derivations)]
 
 
 def results_from_json(payload: dict) -> list[CheckResult]:

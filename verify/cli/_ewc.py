@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import warnings
 
-from ._cli_common import (
+from ._common import (
     UsageError, accept_negative_points, emit, landscape_options, number, point, positive, potential,
 )
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import sys
 
-from ._cli_common import UsageError, output_path, report_destination, write_atomically
+from ._common import UsageError, output_path, report_destination, write_atomically
 
 __all__ = ["register"]
 
 
 def _command_verify(arguments) -> int:
-    from . import FULL, QUICK, format_table, results_json, run_checks
-    from ._check import check_names
+    from .. import FULL, QUICK, format_table, results_json, run_checks
+    from .._check import check_names
 
     mode = FULL if arguments.full else QUICK
     if arguments.all and arguments.checks:
@@ -21,7 +21,7 @@ def _command_verify(arguments) -> int:
     progress = None if arguments.json else (lambda line: print(line, file=sys.stderr, flush=True))
     report = None
     if arguments.report:  # opened before the checks: each result lands on disk as it finishes
-        from ._report_files import ReportDirectory
+        from .._report_files import ReportDirectory
 
         report_destination(arguments.report)
         report_progress = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
@@ -92,9 +92,9 @@ def _section_files(names: list[str], results_path: str | None, stem: str) -> dic
 
     from theory import derivation
 
-    from . import QUICK, run_checks
-    from ._figures import FIGURE_CHECKS, FIGURES, _pyplot
-    from ._latex_section import checks_for, latex_section, read_results
+    from .. import QUICK, run_checks
+    from .._figures import FIGURE_CHECKS, FIGURES, _pyplot
+    from .._latex_section import checks_for, latex_section, read_results
 
     for name in names:
         derivation(name)  # unknown names are refused before any check runs
@@ -125,7 +125,7 @@ def _section_files(names: list[str], results_path: str | None, stem: str) -> dic
 def _command_list(arguments) -> int:
     from theory import derivations
 
-    from . import CHECKS
+    from .. import CHECKS
 
     print("derivations:")
     for name, item in derivations().items():

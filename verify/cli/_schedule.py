@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import warnings
 
-from ._cli_common import UsageError, emit, landscape_options, number, one_dimensional, positive, potential
+from ._common import UsageError, emit, landscape_options, number, one_dimensional, positive, potential
 
 __all__ = ["register"]
 

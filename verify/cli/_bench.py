@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from ._cli_common import UsageError, emit
+from ._common import UsageError, emit
 
 __all__ = ["register"]
 

@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 
-from ._cli_common import UsageError, write_atomically
+from ._common import UsageError, write_atomically
 
 __all__ = ["DISTRIBUTED_OPTIONS", "ensemble_options", "run_ensemble_command", "replay_command"]
 
@@ -98,7 +98,7 @@ def run_ensemble_command(arguments, problem, *, checkpoint=None, **options):
     """
     from numerics._ensemble import LangevinChunks, run_ensemble
 
-    from ._progress import ProgressBar
+    from .._progress import ProgressBar
 
     _check_options(arguments)
     checkpoint = arguments.checkpoint if checkpoint is None else checkpoint

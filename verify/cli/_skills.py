@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from ._cli_common import UsageError, emit, number
+from ._common import UsageError, emit, number
 
 __all__ = ["register"]
 
@@ -197,7 +197,7 @@ def _common(parser, *, frequencies=True):
 
 
 def register(commands) -> None:
-    from ._cli_common import Parser
+    from ._common import Parser
 
     parser = commands.add_parser("skills", help="skill-learning models: geometry, resource, domino (Liu et al. 2025)")
     models = parser.add_subparsers(dest="model", required=True, parser_class=Parser)

@@ -9,7 +9,7 @@ and the grid-convergence order measured on cells/4, cells/2, cells.
 
 from __future__ import annotations
 
-from ._cli_common import (
+from ._common import (
     UsageError, accept_negative_points, emit, escape_problem, landscape_options, number, positive, potential,
 )
 
@@ -135,7 +135,7 @@ def _fpe_in_two_dimensions(arguments, problem, horizon, cells, steps) -> int:
     )
     from theory import InvalidParameter
 
-    from ._checks_fpe import grid_ladder
+    from .._checks_fpe import grid_ladder
 
     landscape, start, absorbing = problem.potential, problem.start, problem.absorbing
     temperature, friction = problem.temperature, problem.friction

@@ -12,7 +12,7 @@
     kramers list
     kramers schedule  --potential EXPR --from X --to X --temperature T0 --schedule SPEC --horizon TEND [--json]
     kramers schedule  ... --optimize --budget B --horizon TEND [--json]
-    kramers skills    geometry|resource|domino [options] [--json]   (see verify/_cli_skills.py)
+    kramers skills    geometry|resource|domino [options] [--json]   (see verify/cli/_skills.py)
     kramers network ewc [--tasks N] [--lam L] [--temperatures T1,T2,...] [--runs R] [--seed S] [--quick] [--report DIR] [--json]
     kramers bench     [--trajectories N] [--baseline-trajectories N] [--threads 1,2] [--no-start-up] [--json]
 
@@ -28,22 +28,22 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from . import _cli_bench, _cli_ewc, _cli_fpe, _cli_kramers, _cli_network, _cli_path, _cli_schedule, _cli_skills, _cli_verify
-from ._cli_common import Parser, UsageError, message_with_flags
+from . import _bench, _ewc, _fpe, _kramers, _network, _path, _schedule, _skills, _verify
+from ._common import Parser, UsageError, message_with_flags
 
 __all__ = ["main", "build_parser", "COMMAND_MODULES"]
 
 #: Modules that each register subcommands (``register(commands)``); add a line to add commands.
 COMMAND_MODULES = (
-    _cli_kramers,
-    _cli_path,
-    _cli_verify,
-    _cli_schedule,
-    _cli_skills,
-    _cli_fpe,
-    _cli_ewc,
-    _cli_network,
-    _cli_bench,
+    _kramers,
+    _path,
+    _verify,
+    _schedule,
+    _skills,
+    _fpe,
+    _ewc,
+    _network,
+    _bench,
 )
 
 
@@ -79,7 +79,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import warnings
 
-from ._cli_common import (
+from ._common import (
     UsageError, accept_negative_points, emit, landscape_options, point, positive, potential, write_atomically,
 )
 

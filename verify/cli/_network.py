@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-from ._cli_common import UsageError, emit, number, positive, report_destination
+from ._common import UsageError, emit, number, positive, report_destination
 
 __all__ = ["register"]
 
@@ -70,7 +70,7 @@ def _table(payload: dict) -> list[str]:
 
 
 def _command_ewc(arguments) -> int:
-    from ._network import DEFAULT, QUICK, EWCNetworkExperiment
+    from .._network import DEFAULT, QUICK, EWCNetworkExperiment
 
     configuration = dict(QUICK if arguments.quick else DEFAULT)
     tasks = _integer(arguments.tasks, "--tasks", 1)
@@ -99,11 +99,11 @@ def _command_ewc(arguments) -> int:
         raise UsageError(f"`kramers network` needs {' and '.join(missing)}: pip install 'kramers[networks]'")
     experiment = EWCNetworkExperiment(**configuration)
 
-    from ._network import run_experiment
+    from .._network import run_experiment
 
     payload = run_experiment(experiment, progress=lambda line: print(line, file=sys.stderr, flush=True))
     if arguments.report:
-        from ._network import write_network_report
+        from .._network import write_network_report
 
         write_network_report(payload, arguments.report)
         print(f"report written to {arguments.report}", file=sys.stderr)
@@ -112,7 +112,7 @@ def _command_ewc(arguments) -> int:
 
 
 def register(commands) -> None:
-    from ._cli_common import Parser
+    from ._common import Parser
 
     network = commands.add_parser("network", help="the theory on a real network (needs the networks extra)")
     experiments = network.add_subparsers(dest="experiment", required=True, parser_class=Parser)

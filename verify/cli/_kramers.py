@@ -6,12 +6,12 @@ import argparse
 import math
 import warnings
 
-from ._cli_common import (
+from ._common import (
     UsageError, accept_negative_points, emit, escape_problem, landscape_options, number, one_dimensional,
     positive, potential,
 )
-from ._cli_ensemble import ensemble_options, replay_command, run_ensemble_command
-from ._cli_path import add_saddle_option, rate_in_dimensions
+from ._ensemble import ensemble_options, replay_command, run_ensemble_command
+from ._path import add_saddle_option, rate_in_dimensions
 
 __all__ = ["register"]
 
@@ -155,7 +155,7 @@ def _command_simulate(arguments) -> int:
 
     from numerics import dt_ladder, integrator_named
 
-    from ._statistics import exponential_rate, mean_first_passage
+    from .._statistics import exponential_rate, mean_first_passage
 
     dt = positive(arguments.dt, "--dt")
     max_time = positive(arguments.max_time, "--max-time")
