@@ -1,6 +1,7 @@
 """`kramers skills`: JSON contract, the closed forms behind it, one-line errors with status 2."""
 
 import json
+import math
 import subprocess
 import sys
 
@@ -58,3 +59,20 @@ def test_bad_input_is_one_line_and_status_2(arguments, fragment):
     assert completed.returncode == 2
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1 and fragment in lines[0]
+
+
+@pytest.mark.parametrize("optimizer, rate", [("sgd", 3e-2), ("signgd", 3e-4), ("adam", 3e-4)])
+def test_learning_rate_defaults_per_optimizer_and_is_printed(capsys, optimizer, rate):
+    out = run_json(capsys, "geometry", "--optimizer", optimizer, "--frequencies", "0.9,0.1", "--d", "100",
+                   "--steps", "20")
+    assert out["learning_rate"] == rate
+    assert main(["skills", "geometry", "--optimizer", optimizer, "--d", "100", "--steps", "20"]) == 0
+    assert f"learning_rate   {rate:g}" in capsys.readouterr().out
+
+
+def test_sgd_with_its_default_rate_learns_at_the_closed_form_time(capsys):
+    # t_i = log(1/(1-theta))/(lr p_i): 85 and 768 steps at lr = 3e-2 (the SignGD rate 3e-4 learns nothing here)
+    out = run_json(capsys, "geometry", "--optimizer", "sgd", "--frequencies", "0.9,0.1", "--steps", "1000",
+                   "--runs", "4", "--d", "200")
+    t1, t2 = out["learning_times"]
+    assert abs(t1 - math.log(10) / (3e-2 * 0.9)) < 4 and abs(t2 - math.log(10) / (3e-2 * 0.1)) < 60
