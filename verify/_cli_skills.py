@@ -6,12 +6,18 @@
     kramers skills resource [--d 1000] [--n 10] [--alpha 2] [--frequencies ...] [--lr 3e-4] [--eta ETA]
                             [--wasted 0.003] [--loss mse|ce] [--steps 3000] [--threshold 0.9] [--json]
     kramers skills domino   [--d 1000] [--n 10] [--lr 3e-4] [--eta ETA] [--threshold 0.9] [--json]
+    kramers skills compositional --structure chain|and-tree|and-or-tree [--eta E] [--wasted N0]
+                            [--gate-exponent A] [--steps S] [--threshold 0.9] [--json]
 
 Defaults are the paper's (d = 1000, n = 10, alpha = 2, B = 128, N0 = 0.003; the learning rate
 depends on the optimiser as in the paper: 3e-2 for SGD, 3e-4 for SignGD and Adam and for eta_eff).
 JSON keys: ``model``, ``frequencies``, ``eta_eff``, ``threshold``, ``learning_times`` (steps; null
 for a skill not learned within ``steps``; the mean over runs for ``geometry``), ``time_ratio``
 (t_2/t_1, two skills only), ``final_skills``, ``final_loss`` and the model's parameters.
+``compositional`` (the gated Resource map on the authors' structures, their eta, N0 and a by
+default): ``learning_times`` (steps), ``order`` (skill names by learning time), ``gates``
+(skill -> its gate, "X1 AND X2", "X3 OR X4"), ``limit_learning_times`` and ``limit_order`` (the
+N0 -> 0, a -> 0 epoch law, numerics.gated_learning_order, in steps of this eta).
 """
 
 from __future__ import annotations
@@ -189,6 +195,51 @@ def _command_domino(arguments) -> int:
     return 0
 
 
+def _gate_text(clauses):
+    return " AND ".join(" OR ".join(f"X{j + 1}" for j in clause) for clause in clauses)
+
+
+def _order(times):
+    named = [(math.inf if time is None else time, k) for k, time in enumerate(times)]
+    return [f"X{k + 1}" for _, k in sorted(named)]
+
+
+def _command_compositional(arguments) -> int:
+    from numerics import COMPOSITIONAL_STRUCTURES, gated_learning_order, learning_times, resource_model
+
+    structure = COMPOSITIONAL_STRUCTURES[arguments.structure]
+    threshold = _threshold(arguments)
+    eta = structure["eta"] if arguments.eta is None else _positive(arguments.eta, "--eta")
+    wasted = structure["wasted"] if arguments.wasted is None else _non_negative(arguments.wasted, "--wasted")
+    exponent = (structure["gate_exponent"] if arguments.gate_exponent is None
+                else _positive(arguments.gate_exponent, "--gate-exponent"))
+    steps = structure["steps"] if arguments.steps is None else _count(arguments.steps, "--steps", 100_000_000)
+    p, prerequisites = structure["frequencies"], structure["prerequisites"]
+    levels = resource_model(p, eta=eta, wasted=wasted, steps=steps, prerequisites=prerequisites,
+                            gate_exponent=exponent)
+    times = _times(learning_times(levels, threshold))
+    limit, completion = gated_learning_order(p, prerequisites, threshold)
+    limit_times = [float(value / eta) for value in limit]
+    clauses = {k: [item if isinstance(item, tuple) else (item,) for item in required]
+               for k, required in prerequisites.items()}
+    payload = {
+        "model": "gated resource", "structure": arguments.structure, "description": structure["description"],
+        "n": len(p), "frequencies": list(p), "eta_eff": eta, "wasted": wasted, "gate_exponent": exponent,
+        "threshold": threshold, "steps": steps,
+        "gates": {f"X{k + 1}": _gate_text(clauses[k]) for k in sorted(clauses)},
+        "learning_times": times, "order": _order(times),
+        "limit_learning_times": limit_times, "limit_order": _order(limit_times),
+        "limit_completion_times": [float(value / eta) for value in completion],
+        "final_skills": [float(x) for x in levels[-1]],
+    }
+    gates = "; ".join(f"{k} = {v}" for k, v in payload["gates"].items())
+    lines = _lines(payload) + [f"{'gates':<15} {gates}", f"{'order':<15} {' '.join(payload['order'])}",
+                               f"{'limit_times':<15} {', '.join(f'{v:g}' for v in limit_times)}",
+                               f"{'limit_order':<15} {' '.join(payload['limit_order'])}"]
+    emit(arguments, payload, lines)
+    return 0
+
+
 def _common(parser, *, frequencies=True, per_optimizer=False):
     parser.add_argument("--d", type=int, default=1000, help="dimension (sets eta_eff = 2 lr sqrt(d); default 1000)")
     parser.add_argument("--n", type=int, default=10, help="number of skills (default 10)")
@@ -206,7 +257,7 @@ def _common(parser, *, frequencies=True, per_optimizer=False):
 def register(commands) -> None:
     from ._cli_common import Parser
 
-    parser = commands.add_parser("skills", help="skill-learning models: geometry, resource, domino (Liu et al. 2025)")
+    parser = commands.add_parser("skills", help="skill-learning models: geometry, resource, domino, compositional (Liu et al. 2025)")
     models = parser.add_subparsers(dest="model", required=True, parser_class=Parser)
 
     geometry = models.add_parser("geometry", help="simulate the Geometry model")
@@ -233,3 +284,13 @@ def register(commands) -> None:
     _common(domino, frequencies=False)
     domino.add_argument("--eta", help="eta_eff per step (default 2 lr sqrt(d))")
     domino.set_defaults(run=_command_domino)
+
+    compositional = models.add_parser("compositional", help="the gated Resource model on a chain or tree of skills")
+    compositional.add_argument("--structure", choices=("chain", "and-tree", "and-or-tree"), required=True)
+    compositional.add_argument("--eta", help="eta_eff per step (default: the authors' 1e-3)")
+    compositional.add_argument("--wasted", help="wasted resource N0 (default: the authors' 1e-3)")
+    compositional.add_argument("--gate-exponent", help="gate sharpness a in 1 - l^a (default: 1e-4 chain, 1e-3 trees)")
+    compositional.add_argument("--steps", type=int, help="map steps (default 5000 chain, 20000 trees)")
+    compositional.add_argument("--threshold", default="0.9", help="a skill is learned when s > threshold (default 0.9)")
+    compositional.add_argument("--json", action="store_true", help="machine-readable output")
+    compositional.set_defaults(run=_command_compositional)
