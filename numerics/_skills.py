@@ -471,7 +471,7 @@ def gated_learning_order(frequencies, prerequisites, threshold: float = 0.9):
 #: prerequisites (0-based; a tuple inside is an OR), N0, eta and gate exponent a.
 COMPOSITIONAL_STRUCTURES = {
     "chain": {"frequencies": (0.3, 1.0, 3.0), "prerequisites": {1: (0,), 2: (1,)},
-              "wasted": 1e-3, "eta": 1e-3, "gate_exponent": 1e-4, "steps": 5000,
+              "wasted": 1e-3, "eta": 1e-3, "gate_exponent": 1e-4, "steps": 10000,
               "description": "X1 -> X2 -> X3"},
     "and-tree": {"frequencies": (1.0, 0.1, 2.0, 0.2, 1.0, 1.0, 1.0),
                  "prerequisites": {4: (0, 1), 5: (2, 3), 6: (4, 5)},
@@ -528,7 +528,7 @@ def resource_model(
         for number, clause in enumerate(clauses, start=1):
             if composite in clause:
                 raise InvalidParameter(f"prerequisites: skill {composite} cannot be its own prerequisite.")
-            if not clause or np.any(gate_matrix[composite, list(clause)]):
+            if not clause or len(set(clause)) < len(clause) or np.any(gate_matrix[composite, list(clause)]):
                 raise InvalidParameter(f"prerequisites of skill {composite}: each skill may appear once, "
                                        "in a non-empty clause.")
             gate_matrix[composite, list(clause)] = number

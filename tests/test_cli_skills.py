@@ -76,3 +76,24 @@ def test_sgd_with_its_default_rate_learns_at_the_closed_form_time(capsys):
                    "--runs", "4", "--d", "200")
     t1, t2 = out["learning_times"]
     assert abs(t1 - math.log(10) / (3e-2 * 0.9)) < 4 and abs(t2 - math.log(10) / (3e-2 * 0.1)) < 60
+
+
+def test_compositional_and_or_tree_keys_gates_and_the_epoch_law(capsys):
+    out = run_json(capsys, "compositional", "--structure", "and-or-tree", "--eta", "1e-3", "--wasted", "0",
+                   "--gate-exponent", "1e-9", "--steps", "8000")
+    assert {"learning_times", "order", "gates", "limit_learning_times", "limit_order"} <= set(out)
+    assert out["gates"] == {"X5": "X1 AND X2", "X6": "X3 OR X4", "X7": "X5 OR X6"}
+    # epochs by hand (t0 = 1000 steps): leaves end at 4 t0; X3 is clipped first and opens X6 (OR),
+    # X6 ends at 5 t0 and opens X7 (OR); X5 waits for X2, the least frequent leaf, until 6 t0
+    assert out["limit_order"] == ["X3", "X4", "X1", "X2", "X6", "X7", "X5"]
+    assert out["limit_learning_times"][4:] == pytest.approx([6900, 4900, 5900])
+    # the composite X5 = X1 AND X2 learns only after both parents, at eta = 1e-3 as in the limit
+    assert out["learning_times"][4] > max(out["learning_times"][:2])
+    assert out["learning_times"][4] == pytest.approx(6900, abs=2)
+
+
+def test_compositional_chain_waits_for_each_parent(capsys):
+    out = run_json(capsys, "compositional", "--structure", "chain", "--wasted", "0", "--gate-exponent", "1e-9",
+                   "--steps", "3500")
+    assert out["order"] == ["X1", "X2", "X3"] and out["gates"] == {"X2": "X1", "X3": "X2"}
+    assert out["learning_times"] == pytest.approx([900, 1900, 2900], abs=2)  # (i - 1 + theta) t0, any p

@@ -33,6 +33,11 @@ Every comparison states its budget (verify._budget):
    Domino limit (adjacent frequency ratios ((k+1)/k)^alpha tend to 1, not to infinity);
    the Quanta loss sum_k p_k (1 - lr p_k)^(2t) (n = 10^6) against (alpha - 1)/alpha and
    sum_{k > N} p_k against alpha - 1, with declared O(1/K_min) finite-size error.
+6. ``skills_compositional_order``: the gated Resource map (N0 = 0, a = 1e-9, eta = 2.5e-4; 1.25e-4
+   in full mode) on the authors' chain, AND-tree and AND/OR-tree against the epoch law
+   (gated_epoch_learning_time, numerics.gated_learning_order), each learning time in units of
+   t_0: declared error eta max p/min p (an epoch ends when its most frequent members are clipped,
+   with the least frequent one still holding that much mass) + one step.
 """
 
 from __future__ import annotations
@@ -310,4 +315,40 @@ def _loss_exponent(mode):
         "Quanta loss-vs-N exponent, alpha=2", float(skills.quanta_parameter_exponent().evaluate(alpha=alpha)),
         loss_exponent(counts, tails[counts]), ErrorBudget(asymptotic=alpha / counts[0] + counts[-1] / quanta),
     ))
+    return comparisons
+
+
+#: The strict-limit rung of the compositional check: N0 = 0, gate exponent a, eta (see the check's budget).
+COMPOSITIONAL_LIMIT = {"wasted": 0.0, "gate_exponent": 1e-9, "eta": 2.5e-4}
+
+
+@register(
+    "skills_compositional_order",
+    derivations=("gated_epoch_learning_time", "compositional_gate", "resource_mass_decay"),
+    description="gated Resource map on a chain, an AND-tree, an AND/OR-tree: learning times vs the epoch law",
+)
+def _compositional_order(mode):
+    """Each skill's learning time (units of t_0) against numerics.gated_learning_order.
+
+    Budget: the map clips a skill j once eta p_j >= W, so an epoch can end (and the next gate open)
+    while the least frequent member still holds mass up to eta max p / min p (units of t_0);
+    plus one whole step (eta) of rounding.  Requires eta max p/min p << 1 - theta.
+    """
+    from numerics import COMPOSITIONAL_STRUCTURES, gated_learning_order
+
+    comparisons = []
+    eta = COMPOSITIONAL_LIMIT["eta"] * (1 if mode == QUICK else 0.5)
+    for name, structure in COMPOSITIONAL_STRUCTURES.items():
+        p = np.asarray(structure["frequencies"])
+        levels = resource_model(p, eta=eta, wasted=COMPOSITIONAL_LIMIT["wasted"], steps=int((p.size + 1) / eta),
+                                prerequisites=structure["prerequisites"],
+                                gate_exponent=COMPOSITIONAL_LIMIT["gate_exponent"])
+        measured = learning_times(levels, PAPER["threshold"]) * eta
+        predicted, _ = gated_learning_order(p, structure["prerequisites"], PAPER["threshold"])
+        clip = eta * p.max() / p.min()
+        for k in range(p.size):
+            comparisons.append(_comparison(
+                f"{name}: learning time of X{k + 1} / t0 vs epoch law", predicted[k], measured[k],
+                ErrorBudget(asymptotic=clip + eta), {"eta": eta, "structure": structure["description"]},
+            ))
     return comparisons

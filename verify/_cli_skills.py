@@ -290,7 +290,7 @@ def register(commands) -> None:
     compositional.add_argument("--eta", help="eta_eff per step (default: the authors' 1e-3)")
     compositional.add_argument("--wasted", help="wasted resource N0 (default: the authors' 1e-3)")
     compositional.add_argument("--gate-exponent", help="gate sharpness a in 1 - l^a (default: 1e-4 chain, 1e-3 trees)")
-    compositional.add_argument("--steps", type=int, help="map steps (default 5000 chain, 20000 trees)")
+    compositional.add_argument("--steps", type=int, help="map steps (default 10000 chain (the authors plot 5000), 20000 trees)")
     compositional.add_argument("--threshold", default="0.9", help="a skill is learned when s > threshold (default 0.9)")
     compositional.add_argument("--json", action="store_true", help="machine-readable output")
     compositional.set_defaults(run=_command_compositional)
