@@ -16,6 +16,8 @@ ALLOWED = {
 }
 # The optional Dask backend (extra [distributed]), imported lazily by numerics._distributed only.
 ALLOWED["numerics"] |= {"dask", "distributed"}
+# The optional PyTorch extra [networks], imported lazily inside numerics._skill_networks only.
+ALLOWED["numerics"] |= {"torch"}
 
 
 def imported_packages(path: pathlib.Path):

@@ -8,6 +8,7 @@
     kramers skills domino   [--d 1000] [--n 10] [--lr 3e-4] [--eta ETA] [--threshold 0.9] [--json]
     kramers skills compositional --structure chain|and-tree|and-or-tree [--eta E] [--wasted N0]
                             [--gate-exponent A] [--steps S] [--threshold 0.9] [--json]
+    kramers skills modularity [--runs 100] [--quick] [--seed 0] [--json]      (needs PyTorch: extra [networks])
 
 Defaults are the paper's (d = 1000, n = 10, alpha = 2, B = 128, N0 = 0.003; the learning rate
 depends on the optimiser as in the paper: 3e-2 for SGD, 3e-4 for SignGD and Adam and for eta_eff).
@@ -18,6 +19,9 @@ for a skill not learned within ``steps``; the mean over runs for ``geometry``), 
 default): ``learning_times`` (steps), ``order`` (skill names by learning time), ``gates``
 (skill -> its gate, "X1 AND X2", "X3 OR X4"), ``limit_learning_times`` and ``limit_order`` (the
 N0 -> 0, a -> 0 epoch law, numerics.gated_learning_order, in steps of this eta).
+``modularity`` (the authors' MLP experiment, numerics._skill_networks): ``non_modular`` and
+``modular``, each {``t1_median``, ``t2_median``, ``ratio_median``, ``ratio_mean``, ``ratio_stderr``,
+``runs``, ``censored``}, and ``prediction`` (the Domino/Resource statement for each case).
 """
 
 from __future__ import annotations
@@ -240,6 +244,64 @@ def _command_compositional(arguments) -> int:
     return 0
 
 
+def modularity_summary(result) -> dict:
+    """Medians of t1, t2 and t2/t1 over runs, the mean ratio with its standard error, censored runs."""
+    import numpy as np
+
+    ratios = result.t2 / result.t1
+    return {
+        "t1_median": float(np.median(result.t1)), "t2_median": float(np.median(result.t2)),
+        "t1_mean": float(result.t1.mean()), "t2_mean": float(result.t2.mean()),
+        "ratio_median": float(np.median(ratios)), "ratio_mean": float(ratios.mean()),
+        "ratio_stderr": float(ratios.std(ddof=1) / math.sqrt(ratios.size)) if ratios.size > 1 else None,
+        "runs": int(ratios.size), "censored": int(result.censored.any(axis=1).sum()),
+    }
+
+
+#: What the Domino/Resource picture says about each network (docs/skills.md, "Modularity").
+MODULARITY_PREDICTION = {
+    "non_modular": "one shared resource: the rare task waits for the frequent one (Domino), "
+                   "t2 ~ t1 + t2(modular), t2/t1 well above the modular value",
+    "modular": "one resource per task: both start at once, t2/t1 = the ratio of the tasks' own "
+               "difficulties (no waiting)",
+}
+
+
+def _command_modularity(arguments) -> int:
+    from numerics._skill_networks import modularity_experiment
+
+    runs = 8 if arguments.quick and arguments.runs is None else (arguments.runs or 100)
+    runs = _count(runs, "--runs", 10_000)
+    if arguments.seed < 0:
+        raise UsageError(f"--seed must be a non-negative integer, got {arguments.seed}")
+    try:
+        import torch  # noqa: F401
+    except ImportError as error:
+        raise UsageError(f"kramers skills modularity needs PyTorch (pip install 'kramers[networks]'): {error}")
+    results = {name: modularity_summary(modularity_experiment(modular=modular, runs=runs, seed=arguments.seed))
+               for name, modular in (("non_modular", False), ("modular", True))}
+    payload = {
+        "model": "MLP [2,100,100,2] SiLU, Adam 5e-4", "task_fractions": [0.99, 0.01], "mse_threshold": 1e-3,
+        "steps": 1000, "seed": arguments.seed, **results,
+        "prediction": {**MODULARITY_PREDICTION,
+                       "non_modular_t2_from_domino": results["non_modular"]["t1_mean"] + results["modular"]["t2_mean"]},
+    }
+    lines = [f"{'case':<12} {'t1_median':>9} {'t2_median':>9} {'t2/t1 med':>9} {'t2/t1 mean':>14} {'runs':>5} "
+             f"{'censored':>8}"]
+    for name in ("non_modular", "modular"):
+        row = results[name]
+        stderr = "" if row["ratio_stderr"] is None else f" ± {row['ratio_stderr']:.2f}"
+        lines.append(f"{name:<12} {row['t1_median']:>9g} {row['t2_median']:>9g} {row['ratio_median']:>9.3g} "
+                     f"{row['ratio_mean']:>8.3g}{stderr:<6} {row['runs']:>5} {row['censored']:>8}")
+    for name in ("non_modular", "modular"):
+        lines.append(f"prediction ({name}): {MODULARITY_PREDICTION[name]}")
+    lines.append(f"Domino: t2(non-modular) ~ t1(non-modular) + t2(modular) = "
+                 f"{payload['prediction']['non_modular_t2_from_domino']:g} (measured mean "
+                 f"{results['non_modular']['t2_mean']:g})")
+    emit(arguments, payload, lines)
+    return 0
+
+
 def _common(parser, *, frequencies=True, per_optimizer=False):
     parser.add_argument("--d", type=int, default=1000, help="dimension (sets eta_eff = 2 lr sqrt(d); default 1000)")
     parser.add_argument("--n", type=int, default=10, help="number of skills (default 10)")
@@ -294,3 +356,10 @@ def register(commands) -> None:
     compositional.add_argument("--threshold", default="0.9", help="a skill is learned when s > threshold (default 0.9)")
     compositional.add_argument("--json", action="store_true", help="machine-readable output")
     compositional.set_defaults(run=_command_compositional)
+
+    modularity = models.add_parser("modularity", help="MLP: dense against block-diagonal (modular), two tasks")
+    modularity.add_argument("--runs", type=int, help="independent runs per network (default 100; 8 with --quick)")
+    modularity.add_argument("--quick", action="store_true", help="8 runs per network (a few minutes on 2 cores)")
+    modularity.add_argument("--seed", type=int, default=0)
+    modularity.add_argument("--json", action="store_true", help="machine-readable output")
+    modularity.set_defaults(run=_command_modularity)
