@@ -52,7 +52,7 @@ from theory import skills
 from ._budget import Comparison, ErrorBudget
 from ._check import QUICK, register
 
-__all__ = ["two_task_frequencies", "fit_wasted_resource", "loss_exponent", "PAPER"]
+__all__ = ["two_task_frequencies", "fit_wasted_resource", "loss_exponent", "scaling_exponents", "PAPER", "SCALING"]
 
 #: Coverage factor of statistical comparisons.
 Z = 4.0
@@ -352,3 +352,51 @@ def _compositional_order(mode):
                 ErrorBudget(asymptotic=clip + eta), {"eta": eta, "structure": structure["description"]},
             ))
     return comparisons
+
+
+#: The scaling sweep (authors' scripts/run_nsl.py: n = 1000 random unit tasks, cross-entropy, Adam (0.9, 0.999),
+#: lr = 0.01, B = 1024; they ran d = 20..1000 for 1e5 steps on a cluster).  Ours: quick and full sizes.
+SCALING = {
+    "quick": {"dimensions": (20, 40, 80, 160, 320), "steps": 5000, "seeds": 4},
+    "full": {"dimensions": (20, 40, 80, 160, 320, 640), "steps": 20000, "seeds": 8},
+    "n": 1000, "learning_rate": 0.01, "batch": 1024, "optimizer": "adam", "alphas": (1.0, 1.2, 1.5, 2.0),
+}
+
+
+def scaling_exponents(alpha, dimensions, steps, seeds, *, n=None):
+    """alpha_N (final loss against d) and alpha_S (loss against steps at the largest d), mean and stderr over seeds.
+
+    L = -sum_k p_k log sigmoid(t_k . x); alpha_N is -slope of log L(steps) against log d (least squares over
+    ``dimensions``), alpha_S is -slope of log L(t) against log t for t from steps/100 to steps at the
+    largest d.  Also returns the mean loss curves: {"final_loss": [per d], "loss_vs_steps": (t, L)}.
+    """
+    n = SCALING["n"] if n is None else n
+    p = power_law_frequencies(n, alpha)
+    window = np.unique(np.geomspace(max(1, steps // 100), steps, 30).astype(int))
+    final = np.zeros((seeds, len(dimensions)))
+    curve = None
+    for index, d in enumerate(dimensions):
+        run = geometry_model(p, d=d, steps=steps, learning_rate=SCALING["learning_rate"], batch=SCALING["batch"],
+                             optimizer=SCALING["optimizer"], loss="ce", orthonormal=False, runs=seeds,
+                             seed=int(1000 * alpha) + d, vectors_per_run=True)
+        losses = run.losses()
+        final[:, index] = losses[:, -1]
+        if index == len(dimensions) - 1:
+            curve = losses[:, window]
+    per_seed_n = [-_slope(dimensions, row) for row in final]
+    per_seed_s = [loss_exponent(window, row) for row in curve]
+    def stats(values):
+        values = np.asarray(values)
+        return float(values.mean()), float(values.std(ddof=1) / math.sqrt(values.size))
+    (alpha_n, alpha_n_se), (alpha_s, alpha_s_se) = stats(per_seed_n), stats(per_seed_s)
+    return {"alpha_N": alpha_n, "alpha_N_stderr": alpha_n_se, "alpha_S": alpha_s, "alpha_S_stderr": alpha_s_se,
+            "final_loss": final.mean(axis=0).tolist(), "window": window.tolist(),
+            "loss_vs_steps": curve.mean(axis=0).tolist()}
+
+
+def scaling_predictions(alpha) -> dict:
+    """The lines beside the measured exponents: Quanta, Domino, Chinchilla (Hoffmann et al. 2022)."""
+    return {"quanta_N": float(skills.quanta_parameter_exponent().evaluate(alpha=alpha)),
+            "quanta_S": float(skills.quanta_step_exponent().evaluate(alpha=alpha)),
+            "domino": float(skills.domino_loss_exponent().evaluate(alpha=alpha)),
+            "chinchilla_N": 0.34, "chinchilla_S": 0.28}

@@ -8,6 +8,7 @@
     kramers skills domino   [--d 1000] [--n 10] [--lr 3e-4] [--eta ETA] [--threshold 0.9] [--json]
     kramers skills compositional --structure chain|and-tree|and-or-tree [--eta E] [--wasted N0]
                             [--gate-exponent A] [--steps S] [--threshold 0.9] [--json]
+    kramers skills scaling [--alpha A] [--quick] [--json]
     kramers skills modularity [--runs 100] [--quick] [--seed 0] [--json]      (needs PyTorch: extra [networks])
 
 Defaults are the paper's (d = 1000, n = 10, alpha = 2, B = 128, N0 = 0.003; the learning rate
@@ -22,6 +23,11 @@ N0 -> 0, a -> 0 epoch law, numerics.gated_learning_order, in steps of this eta).
 ``modularity`` (the authors' MLP experiment, numerics._skill_networks): ``non_modular`` and
 ``modular``, each {``t1_median``, ``t2_median``, ``ratio_median``, ``ratio_mean``, ``ratio_stderr``,
 ``runs``, ``censored``}, and ``prediction`` (the Domino/Resource statement for each case).
+``scaling`` (Geometry model, cross-entropy, n = 1000 random unit tasks, Adam lr 0.01, B = 1024):
+``alpha``, ``alpha_N``, ``alpha_N_stderr``, ``alpha_S``, ``alpha_S_stderr`` (lists, one entry per
+alpha; alpha 1, 1.2, 1.5, 2 unless --alpha), ``dimensions``, ``steps``, ``seeds``, ``final_loss``
+(per alpha, per d), ``predictions`` (per alpha: ``quanta_N``, ``quanta_S``, ``domino``,
+``chinchilla_N``, ``chinchilla_S``).
 """
 
 from __future__ import annotations
@@ -302,6 +308,35 @@ def _command_modularity(arguments) -> int:
     return 0
 
 
+def _command_scaling(arguments) -> int:
+    from ._checks_skills import SCALING, scaling_exponents, scaling_predictions
+
+    if arguments.alpha is None:
+        alphas = list(SCALING["alphas"])
+    else:
+        alphas = [number(arguments.alpha, "--alpha")]
+        if not (math.isfinite(alphas[0]) and 1 <= alphas[0] <= 10):
+            raise UsageError(f"--alpha must be a number from 1 to 10 (Zipf exponent), got {arguments.alpha}")
+    size = SCALING["quick" if arguments.quick else "full"]
+    rows = [scaling_exponents(alpha, size["dimensions"], size["steps"], size["seeds"]) for alpha in alphas]
+    payload = {"alpha": alphas, "dimensions": list(size["dimensions"]), "steps": size["steps"],
+               "seeds": size["seeds"], "n": SCALING["n"], "optimizer": SCALING["optimizer"],
+               "learning_rate": SCALING["learning_rate"], "batch": SCALING["batch"], "loss": "ce"}
+    for key in ("alpha_N", "alpha_N_stderr", "alpha_S", "alpha_S_stderr", "final_loss", "window", "loss_vs_steps"):
+        payload[key] = [row[key] for row in rows]
+    payload["predictions"] = [scaling_predictions(alpha) for alpha in alphas]
+    lines = [f"Geometry model, CE, n = {SCALING['n']}, d = {list(size['dimensions'])}, {size['steps']} steps, "
+             f"{size['seeds']} seeds",
+             f"{'alpha':>5} {'alpha_N':>15} {'quanta_N':>8} {'alpha_S':>15} {'quanta_S':>8} {'domino':>6}"]
+    for alpha, row, line in zip(alphas, rows, payload["predictions"]):
+        lines.append(f"{alpha:>5g} {row['alpha_N']:>8.3f} ± {row['alpha_N_stderr']:.3f} {line['quanta_N']:>8.3f} "
+                     f"{row['alpha_S']:>8.3f} ± {row['alpha_S_stderr']:.3f} {line['quanta_S']:>8.3f} "
+                     f"{line['domino']:>6.3f}")
+    lines.append("Chinchilla: alpha_N = 0.34, alpha_S = 0.28")
+    emit(arguments, payload, lines)
+    return 0
+
+
 def _common(parser, *, frequencies=True, per_optimizer=False):
     parser.add_argument("--d", type=int, default=1000, help="dimension (sets eta_eff = 2 lr sqrt(d); default 1000)")
     parser.add_argument("--n", type=int, default=10, help="number of skills (default 10)")
@@ -356,6 +391,12 @@ def register(commands) -> None:
     compositional.add_argument("--threshold", default="0.9", help="a skill is learned when s > threshold (default 0.9)")
     compositional.add_argument("--json", action="store_true", help="machine-readable output")
     compositional.set_defaults(run=_command_compositional)
+
+    scaling = models.add_parser("scaling", help="Geometry-model scaling exponents alpha_N (in d) and alpha_S (steps)")
+    scaling.add_argument("--alpha", help="one Zipf exponent (default: 1, 1.2, 1.5 and 2)")
+    scaling.add_argument("--quick", action="store_true", help="d up to 320, 5000 steps, 4 seeds (minutes on 2 cores)")
+    scaling.add_argument("--json", action="store_true", help="machine-readable output")
+    scaling.set_defaults(run=_command_scaling)
 
     modularity = models.add_parser("modularity", help="MLP: dense against block-diagonal (modular), two tasks")
     modularity.add_argument("--runs", type=int, help="independent runs per network (default 100; 8 with --quick)")
