@@ -97,3 +97,30 @@ def test_compositional_chain_waits_for_each_parent(capsys):
                    "--steps", "3500")
     assert out["order"] == ["X1", "X2", "X3"] and out["gates"] == {"X2": "X1", "X3": "X2"}
     assert out["learning_times"] == pytest.approx([900, 1900, 2900], abs=2)  # (i - 1 + theta) t0, any p
+
+
+def test_scaling_keys_and_predictions_on_a_tiny_sweep(capsys, monkeypatch):
+    from verify import _checks_skills
+
+    monkeypatch.setitem(_checks_skills.SCALING, "quick", {"dimensions": (10, 20, 40), "steps": 200, "seeds": 2})
+    out = run_json(capsys, "scaling", "--alpha", "2", "--quick")
+    assert {"alpha", "alpha_N", "alpha_N_stderr", "alpha_S", "alpha_S_stderr", "dimensions", "steps",
+            "predictions"} <= set(out)
+    assert out["predictions"][0] == {"quanta_N": 1.0, "quanta_S": 0.5, "domino": 1.0, "chinchilla_N": 0.34,
+                                     "chinchilla_S": 0.28}
+    assert out["alpha_N"][0] > 0 and out["alpha_S"][0] > 0  # more dimensions and more steps lower the loss
+
+
+def test_modularity_keys_on_two_runs(capsys, monkeypatch):
+    pytest.importorskip("torch")
+    from numerics import _skill_networks
+
+    original = _skill_networks.modularity_experiment
+    monkeypatch.setattr(_skill_networks, "modularity_experiment",
+                        lambda **options: original(**{**options, "steps": 60, "points": 200, "fraction": 0.05}))
+    out = run_json(capsys, "modularity", "--runs", "2")
+    for case in ("non_modular", "modular"):
+        assert {"t1_median", "t2_median", "ratio_median", "ratio_mean", "ratio_stderr", "runs", "censored"} <= set(
+            out[case])
+        assert out[case]["runs"] == 2 and 0 <= out[case]["censored"] <= 2
+    assert {"non_modular", "modular"} <= set(out["prediction"])

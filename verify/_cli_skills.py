@@ -329,9 +329,10 @@ def _command_scaling(arguments) -> int:
              f"{size['seeds']} seeds",
              f"{'alpha':>5} {'alpha_N':>15} {'quanta_N':>8} {'alpha_S':>15} {'quanta_S':>8} {'domino':>6}"]
     for alpha, row, line in zip(alphas, rows, payload["predictions"]):
-        lines.append(f"{alpha:>5g} {row['alpha_N']:>8.3f} ± {row['alpha_N_stderr']:.3f} {line['quanta_N']:>8.3f} "
-                     f"{row['alpha_S']:>8.3f} ± {row['alpha_S_stderr']:.3f} {line['quanta_S']:>8.3f} "
-                     f"{line['domino']:>6.3f}")
+        shown = {key: "-" if value is None else f"{value:.3f}" for key, value in line.items()}
+        lines.append(f"{alpha:>5g} {row['alpha_N']:>8.3f} ± {row['alpha_N_stderr']:.3f} {shown['quanta_N']:>8} "
+                     f"{row['alpha_S']:>8.3f} ± {row['alpha_S_stderr']:.3f} {shown['quanta_S']:>8} "
+                     f"{shown['domino']:>6}")
     lines.append("Chinchilla: alpha_N = 0.34, alpha_S = 0.28")
     emit(arguments, payload, lines)
     return 0
