@@ -281,11 +281,10 @@ def _command_modularity(arguments) -> int:
     if arguments.seed < 0:
         raise UsageError(f"--seed must be a non-negative integer, got {arguments.seed}")
     try:
-        import torch  # noqa: F401
-    except ImportError as error:
+        results = {name: modularity_summary(modularity_experiment(modular=modular, runs=runs, seed=arguments.seed))
+                   for name, modular in (("non_modular", False), ("modular", True))}
+    except ModuleNotFoundError as error:  # the optional extra is missing
         raise UsageError(f"kramers skills modularity needs PyTorch (pip install 'kramers[networks]'): {error}")
-    results = {name: modularity_summary(modularity_experiment(modular=modular, runs=runs, seed=arguments.seed))
-               for name, modular in (("non_modular", False), ("modular", True))}
     payload = {
         "model": "MLP [2,100,100,2] SiLU, Adam 5e-4", "task_fractions": [0.99, 0.01], "mse_threshold": 1e-3,
         "steps": 1000, "seed": arguments.seed, **results,
