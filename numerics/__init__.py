@@ -64,6 +64,8 @@ from ._skills import GeometryRun as GeometryRun
 from ._skills import eta_effective as eta_effective
 from ._skills import geometry_model as geometry_model
 from ._skills import learning_times as learning_times
+from ._skills import COMPOSITIONAL_STRUCTURES as COMPOSITIONAL_STRUCTURES
+from ._skills import gated_learning_order as gated_learning_order
 from ._skills import power_law_frequencies as power_law_frequencies
 from ._skills import resource_model as resource_model
 from ._skills import task_vectors as task_vectors

@@ -40,7 +40,8 @@ With unlearned fractions l_k = 1 - s_k (MSE), one step is
 with C = I for orthogonal tasks, or C_ij = t_i . t_j.  For cross-entropy the
 authors integrate the logit z_k: z <- z + eta_eff C w / (sum_j w_j + N0) with
 w_k = p_k sigmoid(-z_k).  A compositional skill k is gated by its prerequisites:
-w_k is multiplied by prod_{j in pre(k)} (1 - l_j^a).
+w_k is multiplied by prod_{j in pre(k)} (1 - l_j^a) (AND); an alternative among
+prerequisites (OR) contributes the largest of their gates, max_j (1 - l_j^a).
 
 Randomness
 ----------
@@ -74,6 +75,8 @@ __all__ = [
     "task_vectors",
     "geometry_model",
     "resource_model",
+    "gated_learning_order",
+    "COMPOSITIONAL_STRUCTURES",
     "learning_times",
     "eta_effective",
 ]
@@ -177,7 +180,9 @@ def resource_trajectory(frequencies, coupling, identity, wasted, eta, loss, step
                         levels):
     """Resource-model map; levels[m] are the skill levels before step m (levels[steps] after).
 
-    ``identity``: C = I (coupling is not read); ``gated``: some skill has prerequisites.
+    ``identity``: C = I (coupling is not read); ``gated``: some skill has prerequisites, and
+    gate_matrix[k, j] = c > 0 puts skill j in clause c of skill k's gate (members of one clause
+    are alternatives, OR = the largest gate; clauses multiply, AND).
     """
     n = frequencies.shape[0]
     state = np.zeros(n)  # MSE: unlearned fraction l (starts at 1); CE: logit z (starts at 0)
@@ -195,10 +200,14 @@ def resource_trajectory(frequencies, coupling, identity, wasted, eta, loss, step
                 levels[m, k] = 1.0 / (1.0 + math.exp(-state[k]))
                 base = 1.0 - levels[m, k]
             gate = 1.0
-            for j in range(n if gated else 0):
-                if gate_matrix[k, j]:
-                    unlearned = state[j] if loss == 0 else 1.0 - levels[m, j]
-                    gate *= 1.0 - unlearned ** gate_exponent
+            for clause in range(1, n + 1 if gated else 0):  # AND over clauses of the OR (max) of their members
+                best = -1.0
+                for j in range(n):
+                    if gate_matrix[k, j] == clause:
+                        unlearned = state[j] if loss == 0 else 1.0 - levels[m, j]
+                        best = max(best, 1.0 - unlearned ** gate_exponent)
+                if best >= 0.0:
+                    gate *= best
             weight[k] = frequencies[k] * base * gate
             total += weight[k]
         if m == steps:
@@ -406,6 +415,75 @@ def geometry_model(
 # --- Resource model ---------------------------------------------------------------
 
 
+def _clauses(prerequisites, n):
+    """{skill: [clause, ...]}, each clause a tuple of alternative prerequisites (validated by resource_model)."""
+    return {k: [tuple(item) if isinstance(item, (tuple, list)) else (item,) for item in required]
+            for k, required in (prerequisites or {}).items()}
+
+
+def gated_learning_order(frequencies, prerequisites, threshold: float = 0.9):
+    """Learning times (units of t_0 = 1/eta_eff) of the gated Resource model in the limit N0 -> 0, a -> 0, eta -> 0.
+
+    Epochs: the skills whose gates are open (every clause has a learned member) start together
+    at l = 1 and reach l = 0 together after m t_0 (m skills; theory's gated_epoch_learning_time
+    gives each one's threshold time).  The map clips them in decreasing frequency; a gate that
+    opens on the way starts the next epoch at once, and the members not yet clipped (carrying
+    O(eta) mass) join it and are clipped at its end.  Returns (times, completion) with
+    ``completion[k]`` the time at which skill k is clipped to l = 0.
+    """
+    p = _frequencies(frequencies)
+    n = p.size
+    clauses = _clauses(prerequisites, n)
+    threshold = _real("threshold", threshold, minimum=0.0, strict=True, maximum=1.0)
+    remaining = 1.0 - threshold
+    times = np.full(n, np.nan)
+    completion = np.full(n, np.nan)
+    learned: set[int] = set()
+    carried: list[int] = []
+    clock = 0.0
+
+    def open_now(k):
+        return k not in learned and all(any(j in learned for j in clause) for clause in clauses.get(k, ()))
+
+    fresh = [k for k in range(n) if open_now(k)]
+    while fresh or carried:
+        for k in fresh:  # gated_epoch_learning_time
+            times[k] = clock + len(fresh) - sum(remaining ** (p[j] / p[k]) for j in fresh)
+        clock += len(fresh)
+        members = sorted(set(fresh) | set(carried), key=lambda k: -p[k])
+        fresh, carried = [], []
+        for index, k in enumerate(members):
+            if index and p[k] < p[members[index - 1]]:  # equal frequencies are clipped in the same step
+                fresh = [j for j in range(n) if open_now(j) and j not in members]
+                if fresh:
+                    carried = members[index:]
+                    break
+            learned.add(k)
+            completion[k] = clock
+        if not fresh:
+            fresh = [j for j in range(n) if open_now(j) and j not in carried]
+    if np.isnan(times).any():
+        raise InvalidParameter("prerequisites: some skill can never open (a cycle of prerequisites).")
+    return times, completion
+
+
+#: The paper's compositional structures (authors' scripts/Fig17_task_dependence): frequencies,
+#: prerequisites (0-based; a tuple inside is an OR), N0, eta and gate exponent a.
+COMPOSITIONAL_STRUCTURES = {
+    "chain": {"frequencies": (0.3, 1.0, 3.0), "prerequisites": {1: (0,), 2: (1,)},
+              "wasted": 1e-3, "eta": 1e-3, "gate_exponent": 1e-4, "steps": 10000,
+              "description": "X1 -> X2 -> X3"},
+    "and-tree": {"frequencies": (1.0, 0.1, 2.0, 0.2, 1.0, 1.0, 1.0),
+                 "prerequisites": {4: (0, 1), 5: (2, 3), 6: (4, 5)},
+                 "wasted": 1e-3, "eta": 1e-3, "gate_exponent": 1e-3, "steps": 20000,
+                 "description": "X1 AND X2 -> X5, X3 AND X4 -> X6, X5 AND X6 -> X7"},
+    "and-or-tree": {"frequencies": (0.1, 0.01, 2.0, 0.2, 1.0, 1.0, 1.0),
+                    "prerequisites": {4: (0, 1), 5: ((2, 3),), 6: ((4, 5),)},
+                    "wasted": 1e-3, "eta": 1e-3, "gate_exponent": 1e-3, "steps": 20000,
+                    "description": "X1 AND X2 -> X5, X3 OR X4 -> X6, X5 OR X6 -> X7"},
+}
+
+
 def resource_model(
     frequencies,
     *,
@@ -421,7 +499,9 @@ def resource_model(
 
     ``eta`` is eta_eff per step, ``wasted`` the wasted resource N0 >= 0, ``coupling`` the
     matrix C (identity by default), ``prerequisites`` maps a (0-based) composite skill to
-    the skills whose gate (1 - l_j^a), a = ``gate_exponent``, multiplies its competitiveness.
+    its prerequisites, each a skill j (gate 1 - l_j^a, a = ``gate_exponent``) or a tuple of
+    alternative skills (OR: the largest of their gates); the gates multiply (AND).  So
+    ``{4: (0, 1)}`` is "0 AND 1 -> 4" and ``{5: ((2, 3),)}`` is "2 OR 3 -> 5".
     """
     p = _frequencies(frequencies)
     n = p.size
@@ -439,14 +519,19 @@ def resource_model(
     coupling = np.ascontiguousarray(coupling, dtype=float)
     if (not identity and coupling.shape != (n, n)) or not np.all(np.isfinite(coupling)):
         raise InvalidParameter(f"coupling must be a finite {n} x {n} matrix, got shape {coupling.shape}.")
-    gate_matrix = np.zeros((n, n) if prerequisites else (1, 1), dtype=np.bool_)
+    gate_matrix = np.zeros((n, n) if prerequisites else (1, 1), dtype=np.int64)
     for composite, required in (prerequisites or {}).items():
-        for j in (composite, *required):
+        clauses = [tuple(item) if isinstance(item, (tuple, list)) else (item,) for item in required]
+        for j in (composite, *(j for clause in clauses for j in clause)):
             if not (isinstance(j, numbers.Integral) and 0 <= j < n):
                 raise InvalidParameter(f"prerequisites: skill index {j!r} is not in 0..{n - 1}.")
-        if composite in required:
-            raise InvalidParameter(f"prerequisites: skill {composite} cannot be its own prerequisite.")
-        gate_matrix[composite, list(required)] = True
+        for number, clause in enumerate(clauses, start=1):
+            if composite in clause:
+                raise InvalidParameter(f"prerequisites: skill {composite} cannot be its own prerequisite.")
+            if not clause or len(set(clause)) < len(clause) or np.any(gate_matrix[composite, list(clause)]):
+                raise InvalidParameter(f"prerequisites of skill {composite}: each skill may appear once, "
+                                       "in a non-empty clause.")
+            gate_matrix[composite, list(clause)] = number
     if np.any(wasted_values == 0) and loss_code == 1:
         raise InvalidParameter("cross-entropy skills never finish, so N0 = 0 is allowed only for MSE skills.")
     if wasted_values.size * (steps + 1) * n > 200_000_000:

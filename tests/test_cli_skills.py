@@ -1,6 +1,7 @@
 """`kramers skills`: JSON contract, the closed forms behind it, one-line errors with status 2."""
 
 import json
+import math
 import subprocess
 import sys
 
@@ -58,3 +59,68 @@ def test_bad_input_is_one_line_and_status_2(arguments, fragment):
     assert completed.returncode == 2
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1 and fragment in lines[0]
+
+
+@pytest.mark.parametrize("optimizer, rate", [("sgd", 3e-2), ("signgd", 3e-4), ("adam", 3e-4)])
+def test_learning_rate_defaults_per_optimizer_and_is_printed(capsys, optimizer, rate):
+    out = run_json(capsys, "geometry", "--optimizer", optimizer, "--frequencies", "0.9,0.1", "--d", "100",
+                   "--steps", "20")
+    assert out["learning_rate"] == rate
+    assert main(["skills", "geometry", "--optimizer", optimizer, "--d", "100", "--steps", "20"]) == 0
+    assert f"learning_rate   {rate:g}" in capsys.readouterr().out
+
+
+def test_sgd_with_its_default_rate_learns_at_the_closed_form_time(capsys):
+    # t_i = log(1/(1-theta))/(lr p_i): 85 and 768 steps at lr = 3e-2 (the SignGD rate 3e-4 learns nothing here)
+    out = run_json(capsys, "geometry", "--optimizer", "sgd", "--frequencies", "0.9,0.1", "--steps", "1000",
+                   "--runs", "4", "--d", "200")
+    t1, t2 = out["learning_times"]
+    assert abs(t1 - math.log(10) / (3e-2 * 0.9)) < 4 and abs(t2 - math.log(10) / (3e-2 * 0.1)) < 60
+
+
+def test_compositional_and_or_tree_keys_gates_and_the_epoch_law(capsys):
+    out = run_json(capsys, "compositional", "--structure", "and-or-tree", "--eta", "1e-3", "--wasted", "0",
+                   "--gate-exponent", "1e-9", "--steps", "8000")
+    assert {"learning_times", "order", "gates", "limit_learning_times", "limit_order"} <= set(out)
+    assert out["gates"] == {"X5": "X1 AND X2", "X6": "X3 OR X4", "X7": "X5 OR X6"}
+    # epochs by hand (t0 = 1000 steps): leaves end at 4 t0; X3 is clipped first and opens X6 (OR),
+    # X6 ends at 5 t0 and opens X7 (OR); X5 waits for X2, the least frequent leaf, until 6 t0
+    assert out["limit_order"] == ["X3", "X4", "X1", "X2", "X6", "X7", "X5"]
+    assert out["limit_learning_times"][4:] == pytest.approx([6900, 4900, 5900])
+    # the composite X5 = X1 AND X2 learns only after both parents, at eta = 1e-3 as in the limit
+    assert out["learning_times"][4] > max(out["learning_times"][:2])
+    assert out["learning_times"][4] == pytest.approx(6900, abs=2)
+
+
+def test_compositional_chain_waits_for_each_parent(capsys):
+    out = run_json(capsys, "compositional", "--structure", "chain", "--wasted", "0", "--gate-exponent", "1e-9",
+                   "--steps", "3500")
+    assert out["order"] == ["X1", "X2", "X3"] and out["gates"] == {"X2": "X1", "X3": "X2"}
+    assert out["learning_times"] == pytest.approx([900, 1900, 2900], abs=2)  # (i - 1 + theta) t0, any p
+
+
+def test_scaling_keys_and_predictions_on_a_tiny_sweep(capsys, monkeypatch):
+    from verify import _checks_skills
+
+    monkeypatch.setitem(_checks_skills.SCALING, "quick", {"dimensions": (10, 20, 40), "steps": 200, "seeds": 2})
+    out = run_json(capsys, "scaling", "--alpha", "2", "--quick")
+    assert {"alpha", "alpha_N", "alpha_N_stderr", "alpha_S", "alpha_S_stderr", "dimensions", "steps",
+            "predictions"} <= set(out)
+    assert out["predictions"][0] == {"quanta_N": 1.0, "quanta_S": 0.5, "domino": 1.0, "chinchilla_N": 0.34,
+                                     "chinchilla_S": 0.28}
+    assert out["alpha_N"][0] > 0 and out["alpha_S"][0] > 0  # more dimensions and more steps lower the loss
+
+
+def test_modularity_keys_on_two_runs(capsys, monkeypatch):
+    pytest.importorskip("torch")
+    from numerics import _skill_networks
+
+    original = _skill_networks.modularity_experiment
+    monkeypatch.setattr(_skill_networks, "modularity_experiment",
+                        lambda **options: original(**{**options, "steps": 60, "points": 200, "fraction": 0.05}))
+    out = run_json(capsys, "modularity", "--runs", "2")
+    for case in ("non_modular", "modular"):
+        assert {"t1_median", "t2_median", "ratio_median", "ratio_mean", "ratio_stderr", "runs", "censored"} <= set(
+            out[case])
+        assert out[case]["runs"] == 2 and 0 <= out[case]["censored"] <= 2
+    assert {"non_modular", "modular"} <= set(out["prediction"])

@@ -18,7 +18,8 @@ ALLOWED = {
 ALLOWED["numerics"] |= {"dask", "distributed"}
 # The optional network experiment (extra [networks]): PyTorch and scikit-learn (the digits data set) in
 # numerics/_network.py only, which numerics/__init__ does not import and `kramers network` loads lazily.
-ALLOWED_IN_FILE = {"numerics/_network.py": {"torch", "sklearn"}}
+# The skill-learning MLPs (kramers skills modularity) import torch inside numerics/_skill_networks.py only.
+ALLOWED_IN_FILE = {"numerics/_network.py": {"torch", "sklearn"}, "numerics/_skill_networks.py": {"torch"}}
 
 
 def imported_packages(path: pathlib.Path):

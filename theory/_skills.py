@@ -82,6 +82,7 @@ __all__ = [
     "domino_skill_curve",
     "domino_learning_time",
     "domino_total_time",
+    "gated_epoch_learning_time",
     "signgd_speed",
     "signgd_time_ratio",
     "sgd_learning_time",
@@ -408,6 +409,33 @@ def domino_total_time() -> Derivation:
     )
 
 
+@functools.lru_cache(maxsize=None)
+def gated_epoch_learning_time() -> Derivation:
+    """t_k = T_0 + t_0 (m - sum_j (1 - theta)^(p_j/p_k)) for m skills whose gates open together at T_0."""
+    T_0 = sympy.Symbol("T_0", nonnegative=True)
+    m = sympy.Symbol("m", positive=True, integer=True)
+    group_sum = sympy.Symbol("Sigma_k", positive=True)  # sum_j (1 - theta)^(p_j/p_k) over the group
+    # with N0 -> 0 the group's mass falls at rate eta from m (resource_mass_decay), and l_j = u^(p_j)
+    # (resource_two_task_invariant for each pair); l_k = 1 - theta fixes u = (1 - theta)^(1/p_k)
+    mass = m - eta * (t - T_0)
+    time = sympy.solve(sympy.Eq(mass, group_sum), t)[0].subs(eta, 1 / t_0)
+    return Derivation(
+        name="gated_epoch_learning_time",
+        title="Gated Resource model: learning time within an epoch of skills opened together",
+        quantity=t_i,
+        expression=sympy.expand(time),
+        symbols={T_0: "time at which the epoch's gates open", m: "skills opened at T_0",
+                 group_sum: "sum over the epoch's skills j of (1 - theta)^(p_j/p_k)", t_0: "1/eta_eff"},
+        conditions=(sympy.Le(theta, 1),),
+        validity=ValidityRegime("N0 -> 0, gate exponent a -> 0 (a gate opens when its prerequisite is exactly "
+                                "learned), step eta -> 0; skills left from earlier epochs carry O(eta) mass"),
+        references=_PAPER,
+        notes="An epoch's skills reach l = 0 together at T_0 + m t_0 (l_j are powers of one another); the map "
+              "clips them in decreasing p_j, and a gate that opens on the way starts the next epoch, so the "
+              "least frequent prerequisite may wait one more epoch (numerics.gated_learning_order).",
+    )
+
+
 # --- optimisers on the Geometry model ---------------------------------------------------------
 
 
@@ -591,6 +619,7 @@ SKILL_DERIVATIONS = {
     "domino_skill_curve": domino_skill_curve,
     "domino_learning_time": domino_learning_time,
     "domino_total_time": domino_total_time,
+    "gated_epoch_learning_time": gated_epoch_learning_time,
     "signgd_speed": signgd_speed,
     "signgd_time_ratio": signgd_time_ratio,
     "sgd_learning_time": sgd_learning_time,

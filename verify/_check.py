@@ -9,8 +9,10 @@ every derivation in :data:`theory.DERIVATIONS` is covered by at least one.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 
 from theory import InvalidParameter
@@ -67,6 +69,13 @@ class Check:
     derivations: tuple[str, ...]
     description: str
     experiment: Callable[[str], Sequence[Comparison]]
+    #: packages of an optional extra the experiment imports (e.g. "torch" of [networks])
+    requires: tuple[str, ...] = ()
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The required packages that are not installed."""
+        return tuple(package for package in self.requires if importlib.util.find_spec(package) is None)
 
     def run(self, mode: str = QUICK) -> CheckResult:
         if mode not in (QUICK, FULL):
@@ -118,13 +127,17 @@ def load_checks() -> dict[str, Check]:
     return CHECKS
 
 
-def register(name: str, derivations: Sequence[str], description: str):
-    """Decorator registering ``experiment(mode) -> [Comparison, ...]`` as a check."""
+def register(name: str, derivations: Sequence[str], description: str, requires: Sequence[str] = ()):
+    """Decorator registering ``experiment(mode) -> [Comparison, ...]`` as a check.
+
+    ``requires`` names packages of an optional extra: without them the check is left out of a run of
+    all checks (with a warning) and refused by name.
+    """
 
     def decorate(experiment):
         if name in _REGISTRY:
             raise InvalidParameter(f"check {name!r} is registered twice")
-        _REGISTRY[name] = Check(name, tuple(derivations), description, experiment)
+        _REGISTRY[name] = Check(name, tuple(derivations), description, experiment, tuple(requires))
         return experiment
 
     return decorate
@@ -133,10 +146,20 @@ def register(name: str, derivations: Sequence[str], description: str):
 def check_names(names: Sequence[str] | None = None) -> list[str]:
     """The checks to run: ``names`` (all registered ones when empty), each known."""
     load_checks()
-    names = list(names or CHECKS)
+    if not names:
+        left_out = [name for name, check in CHECKS.items() if check.missing]
+        for name in left_out:
+            warnings.warn(f"check {name} left out: it needs {', '.join(CHECKS[name].missing)} "
+                          "(pip install 'kramers[networks]')")
+        return [name for name in CHECKS if name not in left_out]
+    names = list(names)
     unknown = [n for n in names if n not in CHECKS]
     if unknown:
         raise InvalidParameter(f"check {unknown[0]!r} is unknown; known checks: {', '.join(CHECKS)}")
+    for name in names:
+        if CHECKS[name].missing:
+            raise InvalidParameter(f"check {name} needs {', '.join(CHECKS[name].missing)}, which is not installed "
+                                   "(pip install 'kramers[networks]')")
     return names
 
 

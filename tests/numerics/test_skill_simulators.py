@@ -118,6 +118,7 @@ def test_resource_cross_entropy_and_coupling():
     lambda: geometry_model([0.5] * 5, d=3),
     lambda: resource_model([0.5, 0.5], eta=0.1, wasted=-1),
     lambda: resource_model([0.5, 0.5], eta=0.1, prerequisites={0: (0,)}),
+    lambda: resource_model([0.5, 0.5], eta=0.1, prerequisites={0: ((1, 1),)}),
     lambda: resource_model([0.5, 0.5], eta=0.1, wasted=0.0, loss="ce"),
 ])
 def test_bad_input_is_refused(call):
@@ -127,3 +128,15 @@ def test_bad_input_is_refused(call):
 
 def test_eta_effective_is_the_authors_calibration():
     assert eta_effective(3e-4, 1000) == pytest.approx(2 * 3e-4 * math.sqrt(1000))
+
+
+def test_or_gate_is_the_larger_and_and_gate_the_product():
+    from numerics import learning_times, resource_model
+
+    # X3 = X1 OR X2 opens as soon as the frequent X1 is learned; X3 = X1 AND X2 waits for X2 too
+    p, eta = [1.0, 0.001, 1.0], 1e-3
+    either = learning_times(resource_model(p, eta=eta, steps=4000, prerequisites={2: ((0, 1),)},
+                                           gate_exponent=1e-9), 0.9)
+    both = learning_times(resource_model(p, eta=eta, steps=4000, prerequisites={2: (0, 1)},
+                                         gate_exponent=1e-9), 0.9)
+    assert either[2] < either[1] and both[2] > both[1]

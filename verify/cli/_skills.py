@@ -1,16 +1,33 @@
 """``kramers skills geometry|resource|domino``: the three skill-learning models (Liu et al. 2025).
 
-    kramers skills geometry [--d 1000] [--n 10] [--alpha 2] [--frequencies P1,P2,...] [--lr 3e-4] [--batch 128]
+    kramers skills geometry [--d 1000] [--n 10] [--alpha 2] [--frequencies P1,P2,...] [--lr LR] [--batch 128]
                             [--optimizer signgd|adam|sgd] [--loss mse|ce] [--random-vectors] [--noise SIGMA]
                             [--steps 3000] [--runs 1] [--seed 0] [--threshold 0.9] [--json]
     kramers skills resource [--d 1000] [--n 10] [--alpha 2] [--frequencies ...] [--lr 3e-4] [--eta ETA]
                             [--wasted 0.003] [--loss mse|ce] [--steps 3000] [--threshold 0.9] [--json]
     kramers skills domino   [--d 1000] [--n 10] [--lr 3e-4] [--eta ETA] [--threshold 0.9] [--json]
+    kramers skills compositional --structure chain|and-tree|and-or-tree [--eta E] [--wasted N0]
+                            [--gate-exponent A] [--steps S] [--threshold 0.9] [--json]
+    kramers skills scaling [--alpha A] [--quick] [--json]
+    kramers skills modularity [--runs 100] [--quick] [--seed 0] [--json]      (needs PyTorch: extra [networks])
 
-Defaults are the paper's (d = 1000, n = 10, alpha = 2, lr = 3e-4, B = 128, N0 = 0.003).
+Defaults are the paper's (d = 1000, n = 10, alpha = 2, B = 128, N0 = 0.003; the learning rate
+depends on the optimiser as in the paper: 3e-2 for SGD, 3e-4 for SignGD and Adam and for eta_eff).
 JSON keys: ``model``, ``frequencies``, ``eta_eff``, ``threshold``, ``learning_times`` (steps; null
 for a skill not learned within ``steps``; the mean over runs for ``geometry``), ``time_ratio``
 (t_2/t_1, two skills only), ``final_skills``, ``final_loss`` and the model's parameters.
+``compositional`` (the gated Resource map on the authors' structures, their eta, N0 and a by
+default): ``learning_times`` (steps), ``order`` (skill names by learning time), ``gates``
+(skill -> its gate, "X1 AND X2", "X3 OR X4"), ``limit_learning_times`` and ``limit_order`` (the
+N0 -> 0, a -> 0 epoch law, numerics.gated_learning_order, in steps of this eta).
+``modularity`` (the authors' MLP experiment, numerics._skill_networks): ``non_modular`` and
+``modular``, each {``t1_median``, ``t2_median``, ``ratio_median``, ``ratio_mean``, ``ratio_stderr``,
+``runs``, ``censored``}, and ``prediction`` (the Domino/Resource statement for each case).
+``scaling`` (Geometry model, cross-entropy, n = 1000 random unit tasks, Adam lr 0.01, B = 1024):
+``alpha``, ``alpha_N``, ``alpha_N_stderr``, ``alpha_S``, ``alpha_S_stderr`` (lists, one entry per
+alpha; alpha 1, 1.2, 1.5, 2 unless --alpha), ``dimensions``, ``steps``, ``seeds``, ``final_loss``
+(per alpha, per d), ``predictions`` (per alpha: ``quanta_N``, ``quanta_S``, ``domino``,
+``chinchilla_N``, ``chinchilla_S``).
 """
 
 from __future__ import annotations
@@ -19,7 +36,10 @@ import math
 
 from ._common import UsageError, emit, number
 
-__all__ = ["register"]
+__all__ = ["register", "DEFAULT_LEARNING_RATES"]
+
+#: The paper's learning rate for each optimiser (SGD needs a hundred times SignGD's to learn in 3000 steps).
+DEFAULT_LEARNING_RATES = {"sgd": 3e-2, "signgd": 3e-4, "adam": 3e-4}
 
 
 def _positive(text, what):
@@ -90,7 +110,7 @@ def _summary(model, p, eta, threshold, times, final_skills, final_loss, extra):
 
 
 def _lines(payload):
-    shown = ("model", "n", "eta_eff", "threshold", "learning_times", "time_ratio", "final_loss")
+    shown = ("model", "n", "optimizer", "learning_rate", "eta_eff", "threshold", "learning_times", "time_ratio", "final_loss")
     lines = []
     for key in shown:
         if key in payload:
@@ -111,7 +131,7 @@ def _command_geometry(arguments) -> int:
     d = _count(arguments.d, "--d", 100_000)
     p = _frequencies(arguments)
     threshold = _threshold(arguments)
-    lr = _positive(arguments.lr, "--lr")
+    lr = _positive(DEFAULT_LEARNING_RATES[arguments.optimizer] if arguments.lr is None else arguments.lr, "--lr")
     runs = _count(arguments.runs, "--runs", 10_000)
     steps = _count(arguments.steps, "--steps", 10_000_000)
     if not arguments.random_vectors and len(p) > d:
@@ -185,10 +205,145 @@ def _command_domino(arguments) -> int:
     return 0
 
 
-def _common(parser, *, frequencies=True):
+def _gate_text(clauses):
+    return " AND ".join(" OR ".join(f"X{j + 1}" for j in clause) for clause in clauses)
+
+
+def _order(times):
+    named = [(math.inf if time is None else time, k) for k, time in enumerate(times)]
+    return [f"X{k + 1}" for _, k in sorted(named)]
+
+
+def _command_compositional(arguments) -> int:
+    from numerics import COMPOSITIONAL_STRUCTURES, gated_learning_order, learning_times, resource_model
+
+    structure = COMPOSITIONAL_STRUCTURES[arguments.structure]
+    threshold = _threshold(arguments)
+    eta = structure["eta"] if arguments.eta is None else _positive(arguments.eta, "--eta")
+    wasted = structure["wasted"] if arguments.wasted is None else _non_negative(arguments.wasted, "--wasted")
+    exponent = (structure["gate_exponent"] if arguments.gate_exponent is None
+                else _positive(arguments.gate_exponent, "--gate-exponent"))
+    steps = structure["steps"] if arguments.steps is None else _count(arguments.steps, "--steps", 100_000_000)
+    p, prerequisites = structure["frequencies"], structure["prerequisites"]
+    levels = resource_model(p, eta=eta, wasted=wasted, steps=steps, prerequisites=prerequisites,
+                            gate_exponent=exponent)
+    times = _times(learning_times(levels, threshold))
+    limit, completion = gated_learning_order(p, prerequisites, threshold)
+    limit_times = [float(value / eta) for value in limit]
+    clauses = {k: [item if isinstance(item, tuple) else (item,) for item in required]
+               for k, required in prerequisites.items()}
+    payload = {
+        "model": "gated resource", "structure": arguments.structure, "description": structure["description"],
+        "n": len(p), "frequencies": list(p), "eta_eff": eta, "wasted": wasted, "gate_exponent": exponent,
+        "threshold": threshold, "steps": steps,
+        "gates": {f"X{k + 1}": _gate_text(clauses[k]) for k in sorted(clauses)},
+        "learning_times": times, "order": _order(times),
+        "limit_learning_times": limit_times, "limit_order": _order(limit_times),
+        "limit_completion_times": [float(value / eta) for value in completion],
+        "final_skills": [float(x) for x in levels[-1]],
+    }
+    gates = "; ".join(f"{k} = {v}" for k, v in payload["gates"].items())
+    lines = _lines(payload) + [f"{'gates':<15} {gates}", f"{'order':<15} {' '.join(payload['order'])}",
+                               f"{'limit_times':<15} {', '.join(f'{v:g}' for v in limit_times)}",
+                               f"{'limit_order':<15} {' '.join(payload['limit_order'])}"]
+    emit(arguments, payload, lines)
+    return 0
+
+
+def modularity_summary(result) -> dict:
+    """Medians of t1, t2 and t2/t1 over runs, the mean ratio with its standard error, censored runs."""
+    import numpy as np
+
+    ratios = result.t2 / result.t1
+    return {
+        "t1_median": float(np.median(result.t1)), "t2_median": float(np.median(result.t2)),
+        "t1_mean": float(result.t1.mean()), "t2_mean": float(result.t2.mean()),
+        "ratio_median": float(np.median(ratios)), "ratio_mean": float(ratios.mean()),
+        "ratio_stderr": float(ratios.std(ddof=1) / math.sqrt(ratios.size)) if ratios.size > 1 else None,
+        "runs": int(ratios.size), "censored": int(result.censored.any(axis=1).sum()),
+    }
+
+
+#: What the Domino/Resource picture says about each network (docs/skills.md, "Modularity").
+MODULARITY_PREDICTION = {
+    "non_modular": "one shared resource: the rare task waits for the frequent one (Domino), "
+                   "t2 ~ t1 + t2(modular), t2/t1 well above the modular value",
+    "modular": "one resource per task: both start at once, t2/t1 = the ratio of the tasks' own "
+               "difficulties (no waiting)",
+}
+
+
+def _command_modularity(arguments) -> int:
+    from numerics._skill_networks import modularity_experiment
+
+    runs = 8 if arguments.quick and arguments.runs is None else (arguments.runs or 100)
+    runs = _count(runs, "--runs", 10_000)
+    if arguments.seed < 0:
+        raise UsageError(f"--seed must be a non-negative integer, got {arguments.seed}")
+    try:
+        results = {name: modularity_summary(modularity_experiment(modular=modular, runs=runs, seed=arguments.seed))
+                   for name, modular in (("non_modular", False), ("modular", True))}
+    except ModuleNotFoundError as error:  # the optional extra is missing
+        raise UsageError(f"kramers skills modularity needs PyTorch (pip install 'kramers[networks]'): {error}")
+    payload = {
+        "model": "MLP [2,100,100,2] SiLU, Adam 5e-4", "task_fractions": [0.99, 0.01], "mse_threshold": 1e-3,
+        "steps": 1000, "seed": arguments.seed, **results,
+        "prediction": {**MODULARITY_PREDICTION,
+                       "non_modular_t2_from_domino": results["non_modular"]["t1_mean"] + results["modular"]["t2_mean"]},
+    }
+    lines = [f"{'case':<12} {'t1_median':>9} {'t2_median':>9} {'t2/t1 med':>9} {'t2/t1 mean':>14} {'runs':>5} "
+             f"{'censored':>8}"]
+    for name in ("non_modular", "modular"):
+        row = results[name]
+        stderr = "" if row["ratio_stderr"] is None else f" ± {row['ratio_stderr']:.2f}"
+        lines.append(f"{name:<12} {row['t1_median']:>9g} {row['t2_median']:>9g} {row['ratio_median']:>9.3g} "
+                     f"{row['ratio_mean']:>8.3g}{stderr:<6} {row['runs']:>5} {row['censored']:>8}")
+    for name in ("non_modular", "modular"):
+        lines.append(f"prediction ({name}): {MODULARITY_PREDICTION[name]}")
+    lines.append(f"Domino: t2(non-modular) ~ t1(non-modular) + t2(modular) = "
+                 f"{payload['prediction']['non_modular_t2_from_domino']:g} (measured mean "
+                 f"{results['non_modular']['t2_mean']:g})")
+    emit(arguments, payload, lines)
+    return 0
+
+
+def _command_scaling(arguments) -> int:
+    from ._checks_skills import SCALING, scaling_exponents, scaling_predictions
+
+    if arguments.alpha is None:
+        alphas = list(SCALING["alphas"])
+    else:
+        alphas = [number(arguments.alpha, "--alpha")]
+        if not (math.isfinite(alphas[0]) and 1 <= alphas[0] <= 10):
+            raise UsageError(f"--alpha must be a number from 1 to 10 (Zipf exponent), got {arguments.alpha}")
+    size = SCALING["quick" if arguments.quick else "full"]
+    rows = [scaling_exponents(alpha, size["dimensions"], size["steps"], size["seeds"]) for alpha in alphas]
+    payload = {"alpha": alphas, "dimensions": list(size["dimensions"]), "steps": size["steps"],
+               "seeds": size["seeds"], "n": SCALING["n"], "optimizer": SCALING["optimizer"],
+               "learning_rate": SCALING["learning_rate"], "batch": SCALING["batch"], "loss": "ce"}
+    for key in ("alpha_N", "alpha_N_stderr", "alpha_S", "alpha_S_stderr", "final_loss", "window", "loss_vs_steps"):
+        payload[key] = [row[key] for row in rows]
+    payload["predictions"] = [scaling_predictions(alpha) for alpha in alphas]
+    lines = [f"Geometry model, CE, n = {SCALING['n']}, d = {list(size['dimensions'])}, {size['steps']} steps, "
+             f"{size['seeds']} seeds",
+             f"{'alpha':>5} {'alpha_N':>15} {'quanta_N':>8} {'alpha_S':>15} {'quanta_S':>8} {'domino':>6}"]
+    for alpha, row, line in zip(alphas, rows, payload["predictions"]):
+        shown = {key: "-" if value is None else f"{value:.3f}" for key, value in line.items()}
+        lines.append(f"{alpha:>5g} {row['alpha_N']:>8.3f} ± {row['alpha_N_stderr']:.3f} {shown['quanta_N']:>8} "
+                     f"{row['alpha_S']:>8.3f} ± {row['alpha_S_stderr']:.3f} {shown['quanta_S']:>8} "
+                     f"{shown['domino']:>6}")
+    lines.append("Chinchilla: alpha_N = 0.34, alpha_S = 0.28")
+    emit(arguments, payload, lines)
+    return 0
+
+
+def _common(parser, *, frequencies=True, per_optimizer=False):
     parser.add_argument("--d", type=int, default=1000, help="dimension (sets eta_eff = 2 lr sqrt(d); default 1000)")
     parser.add_argument("--n", type=int, default=10, help="number of skills (default 10)")
-    parser.add_argument("--lr", default="3e-4", help="learning rate (default 3e-4)")
+    if per_optimizer:
+        parser.add_argument("--lr", help="learning rate (default: 3e-2 for sgd, 3e-4 for signgd and adam)")
+    else:
+        parser.add_argument("--lr", default="3e-4", help="learning rate (default 3e-4)")
     parser.add_argument("--threshold", default="0.9", help="a skill is learned when s > threshold (default 0.9)")
     if frequencies:
         parser.add_argument("--alpha", default="2", help="frequencies p_k ~ k^-alpha (default 2)")
@@ -199,11 +354,11 @@ def _common(parser, *, frequencies=True):
 def register(commands) -> None:
     from ._common import Parser
 
-    parser = commands.add_parser("skills", help="skill-learning models: geometry, resource, domino (Liu et al. 2025)")
+    parser = commands.add_parser("skills", help="skill-learning models: geometry, resource, domino, compositional (Liu et al. 2025)")
     models = parser.add_subparsers(dest="model", required=True, parser_class=Parser)
 
     geometry = models.add_parser("geometry", help="simulate the Geometry model")
-    _common(geometry)
+    _common(geometry, per_optimizer=True)
     geometry.add_argument("--batch", type=int, default=128, help="batch size B (default 128)")
     geometry.add_argument("--optimizer", choices=("signgd", "adam", "sgd"), default="signgd")
     geometry.add_argument("--loss", choices=("mse", "ce"), default="mse")
@@ -226,3 +381,26 @@ def register(commands) -> None:
     _common(domino, frequencies=False)
     domino.add_argument("--eta", help="eta_eff per step (default 2 lr sqrt(d))")
     domino.set_defaults(run=_command_domino)
+
+    compositional = models.add_parser("compositional", help="the gated Resource model on a chain or tree of skills")
+    compositional.add_argument("--structure", choices=("chain", "and-tree", "and-or-tree"), required=True)
+    compositional.add_argument("--eta", help="eta_eff per step (default: the authors' 1e-3)")
+    compositional.add_argument("--wasted", help="wasted resource N0 (default: the authors' 1e-3)")
+    compositional.add_argument("--gate-exponent", help="gate sharpness a in 1 - l^a (default: 1e-4 chain, 1e-3 trees)")
+    compositional.add_argument("--steps", type=int, help="map steps (default 10000 chain (the authors plot 5000), 20000 trees)")
+    compositional.add_argument("--threshold", default="0.9", help="a skill is learned when s > threshold (default 0.9)")
+    compositional.add_argument("--json", action="store_true", help="machine-readable output")
+    compositional.set_defaults(run=_command_compositional)
+
+    scaling = models.add_parser("scaling", help="Geometry-model scaling exponents alpha_N (in d) and alpha_S (steps)")
+    scaling.add_argument("--alpha", help="one Zipf exponent (default: 1, 1.2, 1.5 and 2)")
+    scaling.add_argument("--quick", action="store_true", help="d up to 320, 5000 steps, 4 seeds (minutes on 2 cores)")
+    scaling.add_argument("--json", action="store_true", help="machine-readable output")
+    scaling.set_defaults(run=_command_scaling)
+
+    modularity = models.add_parser("modularity", help="MLP: dense against block-diagonal (modular), two tasks")
+    modularity.add_argument("--runs", type=int, help="independent runs per network (default 100; 8 with --quick)")
+    modularity.add_argument("--quick", action="store_true", help="8 runs per network (a few minutes on 2 cores)")
+    modularity.add_argument("--seed", type=int, default=0)
+    modularity.add_argument("--json", action="store_true", help="machine-readable output")
+    modularity.set_defaults(run=_command_modularity)
