@@ -25,7 +25,7 @@ def test_ewc_json_keys_and_canonical_values():
     out = json.loads(kramers(*CANONICAL, "--tasks", "4", "--temperature", "0.25", "--json").stdout)
     for key in ("barrier", "barrier_linear", "slope", "critical_tasks", "rate", "plasticity_ratio", "latex"):
         assert key in out
-    c = 0.4  # N lambda F; hand formulas of THEORY.md section 3
+    c = 0.4  # N lambda F; hand formulas of docs/ewc.md (canonical case)
     saddle = (1 - math.sqrt(1 - c)) / 2
     barrier = (saddle**2 - 1) ** 2 + c / 2 * (saddle + 1) ** 2
     assert out["barrier"] == pytest.approx(barrier, rel=1e-14)

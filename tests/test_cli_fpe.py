@@ -28,7 +28,7 @@ def test_constant_temperature_reports_survival_hazard_and_rate():
         assert key in out
     assert len(out["times"]) == len(out["survival"]) == len(out["hazard"]) == 41
     assert out["times"][-1] == pytest.approx(40)
-    # exact MFPT 10.25857006... (THEORY.md); the 1000-cell grid is second order with error 4e-6 relative
+    # exact MFPT 10.25857006... (docs/kramers.md check values); the 1000-cell grid is second order with error 4e-6 relative
     assert out["mfpt"] == pytest.approx(10.25857006, rel=2e-5)
     # late hazard rate is the lowest eigenvalue (the rest of the spectrum decays as e^{-3.4 t})
     assert out["hazard_rate"][-1] == pytest.approx(out["rate"], rel=1e-6)

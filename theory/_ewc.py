@@ -61,7 +61,7 @@ with anchors theta*_i and Fisher matrices F_i (symmetric positive semi-definite)
    learning a new task collapses exponentially in the number of consolidated
    tasks.
 
-Canonical case (THEORY.md section 3): U_task = (s^2 - 1)^2, anchor s = -1,
+Canonical case (Kim 2026, docs/ewc.md): U_task = (s^2 - 1)^2, anchor s = -1,
 c = N lambda F.  Then U_N' = (s+1)(4s^2 - 4s + c): saddle (1 - sqrt(1-c))/2,
 new minimum (1 + sqrt(1-c))/2, N* = 1/(lambda F), slope lambda F / 2.  The
 catalogue's EWC derivations are this case, derived by the general code above.
@@ -856,7 +856,7 @@ CANONICAL_POTENTIAL = "(x**2-1)**2"
 
 @functools.lru_cache(maxsize=None)
 def canonical_ewc() -> EWCBarrier:
-    """THEORY.md section 3: E(s) = (s^2-1)^2, old tasks anchored at s = -1, c = N lambda F.
+    """The canonical case (docs/ewc.md): E(s) = (s^2-1)^2, old tasks anchored at s = -1, c = N lambda F.
 
     The values (N = 1, lambda = 1/10, F = 1) only select the branch of each
     closed form; the expressions hold for 0 <= c < 1.

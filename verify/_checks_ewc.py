@@ -8,7 +8,7 @@
    rounding of the float conversion.
 2. ``ewc_canonical_vs_hand``: the canonical case E(s) = (s^2-1)^2 anchored at
    s = -1.  The derived closed-form barrier against U_N at the hand-derived
-   saddle (1 - sqrt(1-c))/2 of THEORY.md section 3 (evaluated with mpmath, no
+   saddle (1 - sqrt(1-c))/2 of the canonical case (docs/ewc.md) (evaluated with mpmath, no
    SymPy), on a ladder of c = N lambda F up to 0.99; the derived N* against the
    point where a float scan of U_N' stops finding a maximum (bisection).
 3. ``ewc_series_vs_exact``: the series dU(0) + slope N + curvature N^2 against
@@ -140,7 +140,7 @@ def _reduction(mode):
 
 # ------------------------------------------------------------------ 2. canonical case
 def canonical_barrier_by_hand(c) -> mpmath.mpf:
-    """U_N(s_b) - U_N(-1) with s_b = (1 - sqrt(1-c))/2 (THEORY.md section 3), in mpmath."""
+    """U_N(s_b) - U_N(-1) with s_b = (1 - sqrt(1-c))/2 (docs/ewc.md), in mpmath."""
     c = mpmath.mpf(c)
     saddle = (1 - mpmath.sqrt(1 - c)) / 2
     return (saddle**2 - 1) ** 2 + c / 2 * (saddle + 1) ** 2
@@ -161,7 +161,7 @@ def _has_barrier(c: float, grid: int = 20000) -> bool:
 @register(
     "ewc_canonical_vs_hand",
     derivations=("ewc_canonical_barrier", "ewc_critical_tasks"),
-    description="canonical EWC case: derived barrier vs THEORY.md hand saddle; derived N* vs a float scan",
+    description="canonical EWC case: derived barrier vs the hand saddle; derived N* vs a float scan",
 )
 def _canonical(mode):
     barrier = ewc_canonical_barrier()

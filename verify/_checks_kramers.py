@@ -48,7 +48,7 @@ from ._statistics import Estimate, mean_first_passage, proportion, sample_varian
 
 __all__ = ["QUARTIC", "ensemble_mean"]
 
-#: The canonical landscape of THEORY.md: minima at -1 and +1, saddle at 0, barrier 1.
+#: The canonical quartic landscape: minima at -1 and +1, saddle at 0, barrier 1.
 QUARTIC = "(x**2-1)**2"
 #: Coverage factor of statistical comparisons (two-sided false-alarm rate 6e-5 for a Gaussian).
 Z = 4.0

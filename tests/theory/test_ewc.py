@@ -1,4 +1,4 @@
-"""EWC barrier growth: the canonical closed form of THEORY.md, the series, N*, and bad inputs."""
+"""EWC barrier growth: the canonical closed form (docs/ewc.md), the series, N*, and bad inputs."""
 
 import math
 

@@ -12,7 +12,7 @@ from theory import (
 
 
 def test_leading_order_is_kramers_law_as_stated_in_the_literature():
-    # THEORY.md section 2: k = sqrt(U''(a)|U''(b)|)/(2 pi gamma) exp(-dU/T)
+    # Kramers (1940), docs/kramers.md: k = sqrt(U''(a)|U''(b)|)/(2 pi gamma) exp(-dU/T)
     hand = sympy.sqrt(s.kappa_a * s.kappa_b) / (2 * sympy.pi * s.gamma) * sympy.exp(-s.DeltaU / s.T)
     assert sympy.simplify(kramers_rate().expression - hand) == 0
     assert sympy.simplify(kramers_escape_time().expression * hand - 1) == 0

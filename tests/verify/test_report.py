@@ -167,7 +167,7 @@ def test_ewc_figures_draw_the_exact_barrier_and_need_the_ensemble_check_for_rate
     index = int(abs(exact.get_xdata() - 5).argmin())
     tasks = float(exact.get_xdata()[index])
     assert exact.get_ydata()[index] == pytest.approx(float(barrier.subs(N, tasks)), rel=1e-12)
-    # ... and it is the barrier of the hand formula of THEORY.md: U_N at s_b = (1 - sqrt(1 - c))/2
+    # ... and it is the barrier of the hand formula (docs/ewc.md): U_N at s_b = (1 - sqrt(1 - c))/2
     c = tasks / 10
     s_b = (1 - (1 - c) ** 0.5) / 2
     assert exact.get_ydata()[index] == pytest.approx((s_b**2 - 1) ** 2 + c / 2 * (s_b + 1) ** 2, rel=1e-12)
