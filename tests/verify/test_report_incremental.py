@@ -151,3 +151,17 @@ def test_verify_all_quick_report_end_to_end(tmp_path):
     assert payload["complete"] is True and payload["passed"] is True and payload["errors"] == {}
     assert len(payload["checks"]) == len(_check.CHECKS)
     assert set(payload["figures"]) == set(_figures.FIGURES)
+
+
+def test_a_check_of_a_missing_extra_is_left_out_of_all_and_refused_by_name(monkeypatch):
+    never = lambda mode: pytest.fail("a check whose package is missing must not run")  # noqa: E731
+    registry = {
+        "plain": _check.Check("plain", (), "plain (test)", lambda mode: [_comparison(1.0)]),
+        "needs_extra": _check.Check("needs_extra", (), "needs a missing package", never,
+                                    ("no_such_package_kramers_test",)),
+    }
+    monkeypatch.setattr(_check, "CHECKS", registry)
+    with pytest.warns(UserWarning, match="needs_extra left out: it needs no_such_package_kramers_test"):
+        assert _check.check_names() == ["plain"]
+    with pytest.raises(_check.InvalidParameter, match="needs no_such_package_kramers_test"):
+        _check.check_names(["needs_extra"])
