@@ -415,6 +415,8 @@ def gated_epoch_learning_time() -> Derivation:
     T_0 = sympy.Symbol("T_0", nonnegative=True)
     m = sympy.Symbol("m", positive=True, integer=True)
     group_sum = sympy.Symbol("Sigma_k", positive=True)  # sum_j (1 - theta)^(p_j/p_k) over the group
+    p_j_symbol, p_k_symbol = sympy.symbols("p_j p_k", positive=True)
+    N0_symbol, a_symbol = sympy.Symbol("N_0", nonnegative=True), sympy.Symbol("a", positive=True)
     # with N0 -> 0 the group's mass falls at rate eta from m (resource_mass_decay), and l_j = u^(p_j)
     # (resource_two_task_invariant for each pair); l_k = 1 - theta fixes u = (1 - theta)^(1/p_k)
     mass = m - eta * (t - T_0)
@@ -424,11 +426,15 @@ def gated_epoch_learning_time() -> Derivation:
         title="Gated Resource model: learning time within an epoch of skills opened together",
         quantity=t_i,
         expression=sympy.expand(time),
-        symbols={T_0: "time at which the epoch's gates open", m: "skills opened at T_0",
-                 group_sum: "sum over the epoch's skills j of (1 - theta)^(p_j/p_k)", t_0: "1/eta_eff"},
+        symbols={T_0: "time at which the epoch's gates open", m: Prose("number of skills opened at", T_0),
+                 group_sum: Prose("sum over the epoch's skills", p_j_symbol, "of",
+                                  (1 - theta) ** (p_j_symbol / p_k_symbol)),
+                 t_0: Prose("time unit", 1 / eta)},
         conditions=(sympy.Le(theta, 1),),
-        validity=ValidityRegime("N0 -> 0, gate exponent a -> 0 (a gate opens when its prerequisite is exactly "
-                                "learned), step eta -> 0; skills left from earlier epochs carry O(eta) mass"),
+        validity=ValidityRegime(Prose("wasted resource", tends_to(N0_symbol, 0), ", gate exponent",
+                                      tends_to(a_symbol, 0), "(a gate opens when its prerequisite is exactly learned), "
+                                      "step", tends_to(eta, 0), "; skills left from earlier epochs carry a mass of order",
+                                      eta)),
         references=_PAPER,
         notes="An epoch's skills reach l = 0 together at T_0 + m t_0 (l_j are powers of one another); the map "
               "clips them in decreasing p_j, and a gate that opens on the way starts the next epoch, so the "

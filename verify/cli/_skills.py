@@ -308,7 +308,7 @@ def _command_modularity(arguments) -> int:
 
 
 def _command_scaling(arguments) -> int:
-    from ._checks_skills import SCALING, scaling_exponents, scaling_predictions
+    from .._checks_skills import SCALING, scaling_exponents, scaling_predictions
 
     if arguments.alpha is None:
         alphas = list(SCALING["alphas"])
