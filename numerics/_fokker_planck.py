@@ -587,19 +587,30 @@ def fokker_planck_survival(
     """
     potential, start, target, temperature, friction = _problem_arguments(potential, start, target, temperature,
                                                                          friction)
-    if horizon is None:
-        raise InvalidParameter("horizon is needed: the time up to which the survival is solved.", parameter="horizon")
-    T_of, constant = temperature_function(temperature)
-    friction = _positive("friction", friction)
-    horizon = _positive("horizon", horizon)
-    steps = _count("steps", steps, 8)
-    stride = output_stride(steps, outputs)
+    T_of, constant, friction, horizon, steps, stride = survival_options(temperature, friction, horizon, steps,
+                                                                        outputs)
     grid = fokker_planck_grid(potential, start, target, T_of(0.0), reflect=reflect, cells=cells)
     density = grid.initial_masses() / grid.volumes
     times, absorbed, rates, temperatures = march(_banded_problem(grid, friction), density, T_of, constant,
                                                  horizon, steps, stride)
     times, survival, hazard, hazard_rate = survival_from_absorbed(times, absorbed, rates)
     return SurvivalCurve(times, survival, hazard, hazard_rate, np.array(temperatures), grid.cells, steps, grid.reflect)
+
+
+def survival_options(temperature, friction, horizon, steps, outputs):
+    """The validated options of a survival solve, in one and two dimensions.
+
+    Returns ``(T_of, constant, friction, horizon, steps, stride)``: the temperature as a
+    function of time and whether it is constant, then the checked numbers and the
+    output stride.
+    """
+    if horizon is None:
+        raise InvalidParameter("horizon is needed: the time up to which the survival is solved.", parameter="horizon")
+    T_of, constant = temperature_function(temperature)
+    friction = _positive("friction", friction)
+    horizon = _positive("horizon", horizon)
+    steps = _count("steps", steps, 8)
+    return T_of, constant, friction, horizon, steps, output_stride(steps, outputs)
 
 
 def output_stride(steps: int, outputs: int | None) -> int:

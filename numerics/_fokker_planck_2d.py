@@ -75,8 +75,8 @@ from theory._potential import Potential
 
 from theory._absorbing import AbsorbingSet, Ball, Condition, HalfSpace
 from ._fokker_planck import (
-    MAXIMUM_EXPONENT, SemiDiscrete, _count, _positive, _problem_arguments, _real, lowest_eigenvalues, march, output_stride,
-    scharfetter_gummel, survival_from_absorbed, temperature_function,
+    MAXIMUM_EXPONENT, SemiDiscrete, _count, _positive, _problem_arguments, _real, lowest_eigenvalues, march,
+    scharfetter_gummel, survival_from_absorbed, survival_options,
 )
 
 __all__ = [
@@ -501,13 +501,8 @@ def fokker_planck_2d_survival(
     """
     potential, start, absorbing, temperature, friction = _problem_arguments(
         potential, start, absorbing, temperature, friction, target_name="absorbing")
-    if horizon is None:
-        raise InvalidParameter("horizon is needed: the time up to which the survival is solved.", parameter="horizon")
-    T_of, constant = temperature_function(temperature)
-    friction = _positive("friction", friction)
-    horizon = _positive("horizon", horizon)
-    steps = _count("steps", steps, 8)
-    stride = output_stride(steps, outputs)
+    T_of, constant, friction, horizon, steps, stride = survival_options(temperature, friction, horizon, steps,
+                                                                        outputs)
     grid = _grid_for(potential, start, absorbing, T_of(0.0), box, cells, confinement)
     times, absorbed, rates, temperatures = march(_sparse_problem(grid, friction), grid.initial_density(), T_of,
                                                  constant, horizon, steps, stride)
