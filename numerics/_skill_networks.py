@@ -1,4 +1,4 @@
-"""Skill learning in real networks (PyTorch, the optional ``networks`` extra): the modularity experiment.
+"""Skill learning in real networks (PyTorch, the optional ``networks`` extra): modularity, compositional parity.
 
 Liu, Liu, Michaud, Gore, Tegmark (2025, arXiv:2501.12391), section on the Domino model and
 modularity; the setting follows the authors' ``scripts/Fig19_modularity``.
@@ -23,6 +23,32 @@ Runs are vectorised: parameters carry a leading run axis, and since Adam acts el
 optimiser over the batched tensors is R independent Adam runs.  Run r draws its data and its
 initial weights from ``torch.Generator`` seeded with seed * 1_000_003 + r, so a run's numbers
 do not depend on how many runs are batched with it (up to the rounding of batched matmuls).
+
+Compositional sparse parity
+---------------------------
+The network that the gated Resource model describes (the authors' ``scripts/Fig2_top_sparse_parity``:
+task 3 = x1 xor x2 xor x3 xor x4 is learned only after task 1 = x1 xor x2 and task 2 = x3 xor x4),
+built for any structure of prerequisites (``numerics.COMPOSITIONAL_STRUCTURES``).  Inputs are
+``bits`` = 64 random bits in {0, 1}; every skill is one output of an MLP [64, 64, 64, K] (ReLU),
+trained on the mean squared error against its 0/1 label, the error of skill k weighted by
+w_k = p_k / max_j p_j (the expected gradient of a stream in which skill k appears with frequency
+p_k, without the sampling noise of masks); Adam, lr = 1e-3, full batch of 3000 points.
+
+* A skill without prerequisites is the parity of two fresh bits (x1 xor x2 for X1, ...).
+* AND: a composite of several prerequisites is the xor of their labels, i.e. the parity of the
+  union of their (disjoint) supports.  Knowing one parent leaves the other to learn: it waits for
+  both.
+* A chain link (one prerequisite) is the parent's label xor one fresh bit.
+* OR: a composite of the alternatives a, b is label_a xor x_e (e fresh), and a tie bit f is
+  *generated* as x_f = x_e xor label_a xor label_b, so that the same label is also label_b xor x_f.
+  Either parent is one linear bit away from the composite; the tie is a relation of order
+  |S_a| + |S_b| + 2 among the bits, so every smaller set of bits stays uniform and independent.
+  (Parity supports alone cannot make one composite one bit away from two disjoint subtrees.)
+
+Unlike the model's gate 1 - l^a, the network's gate is soft: a composite can also be learned from
+scratch, at the cost of a sparse parity of its whole support (time growing like bits^(k-1) for k
+bits, Barak et al. 2022).  Skill level s_k = 2 acc_k - 1 on 1000 held-out points (0 at chance);
+learned at the first step with s_k > threshold (0.9, i.e. 95% accuracy).
 """
 
 from __future__ import annotations
@@ -35,7 +61,8 @@ from theory._errors import InvalidParameter
 
 from ._validate import integer as _integer
 
-__all__ = ["ModularityRuns", "modularity_experiment", "WIDTHS"]
+__all__ = ["ModularityRuns", "modularity_experiment", "WIDTHS", "CompositionalParityRuns", "parity_tasks",
+           "compositional_parity_experiment", "PARITY"]
 
 #: Layer widths of the authors' MLP.
 WIDTHS = (2, 100, 100, 2)
@@ -75,12 +102,34 @@ def _run_data(torch, seed, run, points, fraction):
     task2[order[:rare]] = True
     x[task2, 0] = 0.0
     x[~task2, 1] = 0.0
+    return x, task2, _initial_parameters(torch, generator, WIDTHS)
+
+
+def _initial_parameters(torch, generator, widths):
+    """[W_1, b_1, W_2, b_2, ...] drawn as ``nn.Linear`` does: uniform(+-1/sqrt(fan_in)), W stored fan_in x fan_out."""
     parameters = []
-    for fan_in, fan_out in zip(WIDTHS[:-1], WIDTHS[1:]):
+    for fan_in, fan_out in zip(widths[:-1], widths[1:]):
         bound = 1 / fan_in**0.5
         parameters.append((torch.rand(fan_in, fan_out, generator=generator, dtype=torch.float32) * 2 - 1) * bound)
         parameters.append((torch.rand(1, fan_out, generator=generator, dtype=torch.float32) * 2 - 1) * bound)
-    return x, task2, parameters
+    return parameters
+
+
+def _batched(torch, per_run):
+    """Stack the runs' parameter lists along a leading run axis (leaf tensors that require gradients)."""
+    return [torch.stack([run[i] for run in per_run]).requires_grad_(True) for i in range(len(per_run[0]))]
+
+
+def _forward(parameters, x, activation, masks=None):
+    """The batched MLP: x (runs, points, fan_in) -> (runs, points, outputs); ``masks`` multiply the weights."""
+    hidden = x
+    layers = len(parameters) // 2
+    for layer in range(layers):
+        weight = parameters[2 * layer] if masks is None else parameters[2 * layer] * masks[layer]
+        hidden = hidden @ weight + parameters[2 * layer + 1]
+        if layer < layers - 1:
+            hidden = activation(hidden)
+    return hidden
 
 
 def modularity_experiment(*, modular: bool, runs: int = 16, steps: int = 1000, seed: int = 0,
@@ -103,7 +152,7 @@ def modularity_experiment(*, modular: bool, runs: int = 16, steps: int = 1000, s
     target = x**2
     mask = torch.stack([~task2, task2], dim=-1).to(torch.float32)
     masks = _block_masks(torch, modular)
-    parameters = [torch.stack([d[2][i] for d in data]).requires_grad_(True) for i in range(2 * (len(WIDTHS) - 1))]
+    parameters = _batched(torch, [d[2] for d in data])
     optimizer = torch.optim.Adam(parameters, lr=learning_rate)
     count1 = (~task2).sum(dim=1).to(torch.float32)
     count2 = task2.sum(dim=1).to(torch.float32)
@@ -111,12 +160,7 @@ def modularity_experiment(*, modular: bool, runs: int = 16, steps: int = 1000, s
     learned = np.zeros((runs, 2), dtype=bool)
     for step in range(steps):
         optimizer.zero_grad()
-        hidden = x
-        for layer in range(len(WIDTHS) - 1):
-            hidden = hidden @ (parameters[2 * layer] * masks[layer]) + parameters[2 * layer + 1]
-            if layer < len(WIDTHS) - 2:
-                hidden = torch.nn.functional.silu(hidden)
-        squared = (hidden - target) ** 2
+        squared = (_forward(parameters, x, torch.nn.functional.silu, masks) - target) ** 2
         loss = (squared * mask).mean(dim=(1, 2)).sum()  # a sum of independent per-run losses
         loss.backward()
         optimizer.step()
@@ -131,3 +175,142 @@ def modularity_experiment(*, modular: bool, runs: int = 16, steps: int = 1000, s
     first = np.where(below.any(axis=1), below.argmax(axis=1), steps)
     return ModularityRuns(modular, first[:, 0].astype(float), first[:, 1].astype(float), ~below.any(axis=1),
                           losses, steps)
+
+
+# --- compositional sparse parity ---------------------------------------------------------
+
+#: The network and data of the compositional parity experiment (see the module docstring).
+PARITY = {"bits": 64, "hidden": (64, 64), "points": 3000, "test_points": 1000, "learning_rate": 1e-3,
+          "threshold": 0.9, "record": 10}
+
+
+@dataclasses.dataclass(frozen=True)
+class ParityTask:
+    """Skill k's label: the xor of the labels ``parents``, the bits ``fresh``; ``ties`` = [(f, e, a, b)] sets
+    bit f to x_e xor label_a xor label_b before any label that reads it.  ``support``: the bits whose parity
+    the label is (along the first parent of each OR)."""
+
+    parents: tuple[int, ...]
+    fresh: tuple[int, ...]
+    ties: tuple[tuple[int, int, int, int], ...]
+    support: frozenset
+
+
+def parity_tasks(prerequisites, n: int) -> list[ParityTask]:
+    """The parity task of each of ``n`` skills under ``prerequisites`` (the format of numerics.resource_model)."""
+    tasks: list[ParityTask] = []
+    bit = 0
+    for k in range(n):
+        clauses = [tuple(item) if isinstance(item, (tuple, list)) else (item,)
+                   for item in (prerequisites or {}).get(k, ())]
+        if any(j >= k or j < 0 for clause in clauses for j in clause):
+            raise InvalidParameter(f"prerequisites of skill {k} must be earlier skills (0..{k - 1}).")
+        if not clauses:
+            tasks.append(ParityTask((), (bit, bit + 1), (), frozenset((bit, bit + 1))))
+            bit += 2
+            continue
+        parents, fresh, ties = [], [], []
+        support = frozenset()
+        for clause in clauses:
+            parents.append(clause[0])
+            support ^= tasks[clause[0]].support
+            if len(clause) > 1:  # OR: label_a xor x_e, tied to label_b xor x_f
+                fresh.append(bit)
+                support ^= {bit}
+                ties.extend((bit + i, bit, clause[0], other) for i, other in enumerate(clause[1:], start=1))
+                bit += len(clause)
+        if len(clauses) == 1 and len(clauses[0]) == 1:  # a chain link: the parent xor one fresh bit
+            fresh.append(bit)
+            support ^= {bit}
+            bit += 1
+        tasks.append(ParityTask(tuple(parents), tuple(fresh), tuple(ties), support))
+    return tasks
+
+
+def _parity_data(torch, tasks, bits, points, generator):
+    x = torch.randint(0, 2, (points, bits), generator=generator).to(torch.float32)
+    labels = []
+    for task in tasks:
+        for f, e, a, b in task.ties:
+            x[:, f] = (x[:, e] + labels[a] + labels[b]) % 2
+        label = sum((labels[j] for j in task.parents), torch.zeros(points)) + x[:, list(task.fresh)].sum(dim=1)
+        labels.append(label % 2)
+    return x, torch.stack(labels, dim=1)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class CompositionalParityRuns:
+    """Learning times ``times[r, k]`` (steps, -1 if not learned within ``steps``) and skill levels
+    ``levels[r, i, k]`` (s = 2 acc - 1 on held-out points) at steps ``recorded[i]``."""
+
+    tasks: tuple
+    weights: np.ndarray
+    times: np.ndarray
+    levels: np.ndarray
+    recorded: np.ndarray
+    steps: int
+
+    def median_times(self) -> list:
+        """Median over runs, a censored run counting as ``steps``; None where at least half the runs are censored."""
+        censored = np.where(self.times < 0, np.inf, self.times)
+        median = np.median(censored, axis=0)
+        return [None if not np.isfinite(value) else float(value) for value in median]
+
+
+def compositional_parity_experiment(frequencies, prerequisites, *, runs: int = 4, steps: int = 5000, seed: int = 0,
+                                    bits: int = PARITY["bits"], hidden=PARITY["hidden"],
+                                    points: int = PARITY["points"], test_points: int = PARITY["test_points"],
+                                    learning_rate: float = PARITY["learning_rate"],
+                                    threshold: float = PARITY["threshold"]) -> CompositionalParityRuns:
+    """Train ``runs`` MLPs on the compositional parity tasks of ``prerequisites`` (module docstring).
+
+    Run r draws its bits and initial weights from ``torch.Generator`` seeded with seed * 1_000_003 + r.
+    Training stops early once every run has learned every skill.
+    """
+    import torch
+
+    p = np.asarray(frequencies, dtype=float)
+    if p.ndim != 1 or p.size == 0 or not np.all(np.isfinite(p)) or not np.all(p > 0):
+        raise InvalidParameter("frequencies must be a non-empty list of positive numbers.")
+    runs = _integer("runs", runs, 1, 100_000)
+    steps = _integer("steps", steps, 1, 1_000_000)
+    seed = _integer("seed", seed, 0, 2**40)
+    points = _integer("points", points, 2, 10_000_000)
+    test_points = _integer("test_points", test_points, 2, 10_000_000)
+    hidden = tuple(_integer("hidden", width, 1, 100_000) for width in hidden)
+    if not (learning_rate > 0 and 0 < threshold < 1):
+        raise InvalidParameter("learning_rate must be positive and threshold in (0, 1).")
+    tasks = parity_tasks(prerequisites, p.size)
+    needed = 1 + max(max(t.support | set(t.fresh) | {f for f, *_ in t.ties}) for t in tasks)
+    bits = _integer("bits", bits, needed, 100_000)
+    widths = (bits, *hidden, p.size)
+    train, test, initial = [], [], []
+    for r in range(runs):
+        generator = torch.Generator().manual_seed(seed * 1_000_003 + r)
+        x, y = _parity_data(torch, tasks, bits, points + test_points, generator)
+        train.append((x[:points], y[:points]))
+        test.append((x[points:], y[points:]))
+        initial.append(_initial_parameters(torch, generator, widths))
+    x, y = torch.stack([d[0] for d in train]), torch.stack([d[1] for d in train])
+    x_test, y_test = torch.stack([d[0] for d in test]), torch.stack([d[1] for d in test])
+    weights = torch.tensor(p / p.max(), dtype=torch.float32)
+    parameters = _batched(torch, initial)
+    optimizer = torch.optim.Adam(parameters, lr=learning_rate)
+    times = np.full((runs, p.size), -1, dtype=np.int64)
+    levels, recorded = [], []
+    for step in range(steps + 1):
+        with torch.no_grad():
+            correct = (_forward(parameters, x_test, torch.relu) > 0.5) == (y_test > 0.5)
+            level = (2 * correct.to(torch.float32).mean(dim=1) - 1).numpy()
+        times[(level > threshold) & (times < 0)] = step
+        if step % PARITY["record"] == 0:
+            levels.append(level)
+            recorded.append(step)
+        if step == steps or np.all(times >= 0):
+            break
+        optimizer.zero_grad()
+        loss = (((_forward(parameters, x, torch.relu) - y) ** 2) * weights).mean(dim=(1, 2)).sum()
+        loss.backward()  # a sum of independent per-run losses
+        optimizer.step()
+    return CompositionalParityRuns(tuple(tasks), p / p.max(), times, np.stack(levels, axis=1), np.array(recorded),
+                                   steps)

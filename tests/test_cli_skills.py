@@ -124,3 +124,35 @@ def test_modularity_keys_on_two_runs(capsys, monkeypatch):
             out[case])
         assert out[case]["runs"] == 2 and 0 <= out[case]["censored"] <= 2
     assert {"non_modular", "modular"} <= set(out["prediction"])
+
+
+def test_compositional_mlp_keys_on_tiny_runs(capsys, monkeypatch):
+    pytest.importorskip("torch")
+    from numerics import _skill_networks
+
+    original = _skill_networks.compositional_parity_experiment
+    monkeypatch.setattr(_skill_networks, "compositional_parity_experiment",
+                        lambda *args, **options: original(*args, **{**options, "steps": 20, "points": 64,
+                                                                    "test_points": 32, "hidden": (8,)}))
+    out = run_json(capsys, "compositional", "--structure", "and-or-tree", "--mlp", "--runs", "2")
+    assert {"learning_times", "order", "gates"} <= set(out)  # the model's keys stay
+    assert len(out["mlp_learning_times"]) == 7 and len(out["mlp_learning_times_runs"]) == 2
+    assert out["mlp_tasks"]["X5"] == "x1 xor x2 xor x3 xor x4" and out["mlp_tasks"]["X6"] == "x5 xor x6 xor x9"
+    assert sorted(out["mlp_order"]) == sorted(out["order"]) and out["mlp_runs"] == 2
+    assert out["mlp_agreement"]["pairs"] == 21  # 7 skills, all learned by the model at distinct times
+
+
+def test_compositional_run_options_need_mlp():
+    completed = subprocess.run([sys.executable, "-m", "verify.cli", "skills", "compositional", "--structure", "chain",
+                                "--quick"], capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 2 and "--mlp" in completed.stderr and "Traceback" not in completed.stderr
+
+
+def test_order_agreement_counts_the_models_pairs():
+    from verify._checks_skills import order_agreement
+
+    out = order_agreement([1.0, 2.0, None, 3.0], [5.0, 4.0, 1.0, None])
+    # the model never learns X3: later than all, so its pairs are (X1,X2), (X1,X3), (X1,X4), (X2,X3), (X2,X4),
+    # (X4,X3); the network learns X2 before X1 and X3 first, and never X4 (last)
+    assert out == {"pairs": 6, "pairs_agreeing": 2,
+                   "reversed": ["X2 before X1", "X3 before X1", "X3 before X2", "X3 before X4"]}

@@ -55,7 +55,8 @@ from theory import skills
 from ._budget import Comparison, ErrorBudget
 from ._check import QUICK, register
 
-__all__ = ["two_task_frequencies", "fit_wasted_resource", "loss_exponent", "scaling_exponents", "PAPER", "SCALING"]
+__all__ = ["two_task_frequencies", "fit_wasted_resource", "loss_exponent", "scaling_exponents", "PAPER", "SCALING",
+           "COMPOSITIONAL_MLP", "order_agreement"]
 
 #: Coverage factor of statistical comparisons.
 Z = 4.0
@@ -355,6 +356,29 @@ def _compositional_order(mode):
                 ErrorBudget(asymptotic=clip + eta), {"eta": eta, "structure": structure["description"]},
             ))
     return comparisons
+
+
+#: The MLP on compositional sparse parity (numerics._skill_networks): runs (quick and default) and steps.
+COMPOSITIONAL_MLP = {"runs": 12, "quick_runs": 4, "steps": 5000}
+
+
+def order_agreement(model_times, network_times) -> dict:
+    """The pairs of skills (j, k) that the model learns in the order t_j < t_k, and how many the network
+    learns in the same order (a skill not learned, None, is later than any learned one; a tie is not an
+    agreement).  ``reversed`` names the others, e.g. "X5 before X2"."""
+    def key(time):
+        return math.inf if time is None else time
+    pairs, agreeing, reversed_pairs = 0, 0, []
+    for j, k in ((j, k) for j in range(len(model_times)) for k in range(len(model_times)) if j != k):
+        if model_times[j] is None or key(model_times[j]) >= key(model_times[k]):
+            continue
+        pairs += 1
+        if key(network_times[j]) < key(network_times[k]):
+            agreeing += 1
+        else:
+            relation = "with" if key(network_times[j]) == key(network_times[k]) else "before"
+            reversed_pairs.append(f"X{k + 1} {relation} X{j + 1}")
+    return {"pairs": pairs, "pairs_agreeing": agreeing, "reversed": reversed_pairs}
 
 
 #: The scaling sweep (authors' scripts/run_nsl.py: n = 1000 random unit tasks, cross-entropy, Adam (0.9, 0.999),

@@ -7,7 +7,8 @@
                             [--wasted 0.003] [--loss mse|ce] [--steps 3000] [--threshold 0.9] [--json]
     kramers skills domino   [--d 1000] [--n 10] [--lr 3e-4] [--eta ETA] [--threshold 0.9] [--json]
     kramers skills compositional --structure chain|and-tree|and-or-tree [--eta E] [--wasted N0]
-                            [--gate-exponent A] [--steps S] [--threshold 0.9] [--json]
+                            [--gate-exponent A] [--steps S] [--threshold 0.9]
+                            [--mlp [--runs 12] [--quick] [--seed 0]] [--json]   (--mlp needs PyTorch)
     kramers skills scaling [--alpha A] [--quick] [--json]
     kramers skills modularity [--runs 100] [--quick] [--seed 0] [--json]      (needs PyTorch: extra [networks])
 
@@ -19,7 +20,10 @@ for a skill not learned within ``steps``; the mean over runs for ``geometry``), 
 ``compositional`` (the gated Resource map on the authors' structures, their eta, N0 and a by
 default): ``learning_times`` (steps), ``order`` (skill names by learning time), ``gates``
 (skill -> its gate, "X1 AND X2", "X3 OR X4"), ``limit_learning_times`` and ``limit_order`` (the
-N0 -> 0, a -> 0 epoch law, numerics.gated_learning_order, in steps of this eta).
+N0 -> 0, a -> 0 epoch law, numerics.gated_learning_order, in steps of this eta); with ``--mlp``
+(numerics._skill_networks, compositional sparse parity) ``mlp_learning_times`` (median over runs, steps;
+null where half the runs or more did not learn the skill), ``mlp_learning_times_runs``, ``mlp_order``,
+``mlp_tasks`` (each skill's parity), ``mlp_agreement`` (pairs of skills in the model's order).
 ``modularity`` (the authors' MLP experiment, numerics._skill_networks): ``non_modular`` and
 ``modular``, each {``t1_median``, ``t2_median``, ``ratio_median``, ``ratio_mean``, ``ratio_stderr``,
 ``runs``, ``censored``}, and ``prediction`` (the Domino/Resource statement for each case).
@@ -246,8 +250,53 @@ def _command_compositional(arguments) -> int:
     lines = _lines(payload) + [f"{'gates':<15} {gates}", f"{'order':<15} {' '.join(payload['order'])}",
                                f"{'limit_times':<15} {', '.join(f'{v:g}' for v in limit_times)}",
                                f"{'limit_order':<15} {' '.join(payload['limit_order'])}"]
+    if arguments.mlp:
+        lines += _compositional_mlp(arguments, structure, payload)
+    elif arguments.quick or arguments.runs is not None or arguments.seed != 0:
+        raise UsageError("--quick, --runs and --seed set the MLP's runs: use them with --mlp")
     emit(arguments, payload, lines)
     return 0
+
+
+def _parity_text(task):
+    return " xor ".join(f"x{bit + 1}" for bit in sorted(task.support))
+
+
+def _compositional_mlp(arguments, structure, payload) -> list[str]:
+    """Train the MLPs on the structure's compositional parity tasks; add their keys to ``payload``."""
+    from .._checks_skills import COMPOSITIONAL_MLP, order_agreement
+
+    runs = _count(COMPOSITIONAL_MLP["quick_runs" if arguments.quick else "runs"] if arguments.runs is None
+                  else arguments.runs, "--runs", 10_000)
+    if arguments.seed < 0:
+        raise UsageError(f"--seed must be a non-negative integer, got {arguments.seed}")
+    try:
+        from numerics._skill_networks import compositional_parity_experiment
+
+        result = compositional_parity_experiment(structure["frequencies"], structure["prerequisites"], runs=runs,
+                                                 steps=COMPOSITIONAL_MLP["steps"], seed=arguments.seed,
+                                                 threshold=payload["threshold"])
+    except ModuleNotFoundError as error:  # the optional extra is missing
+        raise UsageError(f"kramers skills compositional --mlp needs PyTorch (pip install 'kramers[networks]'): {error}")
+    times = result.median_times()
+    payload.update({
+        "mlp": "MLP [64, 64, 64, K] ReLU, MSE on 0/1 labels weighted by p_k/max p, Adam 1e-3, full batch of 3000; "
+               "learned when 2 acc - 1 > threshold on 1000 held-out points",
+        "mlp_tasks": {f"X{k + 1}": _parity_text(task) for k, task in enumerate(result.tasks)},
+        "mlp_or": "OR composite = label_a xor x_e, with a generated tie bit x_f = x_e xor label_a xor label_b, so "
+                  "that it is also label_b xor x_f: one bit away from either parent",
+        "mlp_learning_times": times, "mlp_learning_times_runs": [_times(row) for row in result.times.tolist()],
+        "mlp_order": _order(times), "mlp_runs": runs, "mlp_steps": result.steps, "mlp_seed": arguments.seed,
+        "mlp_censored": int((result.times < 0).any(axis=1).sum()),
+        "mlp_agreement": order_agreement(payload["learning_times"], times),
+    })
+    agreement = payload["mlp_agreement"]
+    return [f"{'mlp_tasks':<15} " + "; ".join(f"{k} = {v}" for k, v in payload["mlp_tasks"].items()),
+            f"{'mlp_times':<15} " + ", ".join("-" if v is None else f"{v:g}" for v in times)
+            + f"  (median of {runs} runs, {payload['mlp_censored']} with a skill not learned in {result.steps} steps)",
+            f"{'mlp_order':<15} {' '.join(payload['mlp_order'])}",
+            f"{'agreement':<15} {agreement['pairs_agreeing']} of {agreement['pairs']} skill pairs in the model's order"
+            + (f"; reversed: {', '.join(agreement['reversed'])}" if agreement["reversed"] else "")]
 
 
 def modularity_summary(result) -> dict:
@@ -389,6 +438,11 @@ def register(commands) -> None:
     compositional.add_argument("--gate-exponent", help="gate sharpness a in 1 - l^a (default: 1e-4 chain, 1e-3 trees)")
     compositional.add_argument("--steps", type=int, help="map steps (default 10000 chain (the authors plot 5000), 20000 trees)")
     compositional.add_argument("--threshold", default="0.9", help="a skill is learned when s > threshold (default 0.9)")
+    compositional.add_argument("--mlp", action="store_true",
+                               help="also train MLPs on the structure as compositional sparse parity (needs PyTorch)")
+    compositional.add_argument("--runs", type=int, help="MLP runs (default 12; 4 with --quick)")
+    compositional.add_argument("--quick", action="store_true", help="4 MLP runs (at most a few minutes on 2 cores)")
+    compositional.add_argument("--seed", type=int, default=0, help="seed of the MLP runs")
     compositional.add_argument("--json", action="store_true", help="machine-readable output")
     compositional.set_defaults(run=_command_compositional)
 
