@@ -1,8 +1,11 @@
-"""Figures of docs/skills.md: skill curves of the three models, the Domino cascade, t2/t1 against p1/p2.
+"""Figures of docs/skills.md: skill curves of the three models, the Domino cascade, t2/t1 against p1/p2,
+compositional skills (gated Resource model beside the MLP on compositional sparse parity) and modularity.
 
-    python benchmarks/figures_skills.py [--out docs/figures] [--runs 8]
+    python benchmarks/figures_skills.py [--out docs/figures] [--runs 8] [--mlp-runs 4] [--modularity-runs 32]
+                                        [--only NAME ...]
 
-Needs the optional extra ``[figures]`` (matplotlib), imported here only.
+Needs the optional extra ``[figures]`` (matplotlib), imported here only; the compositional and
+modularity figures also need ``[networks]`` (PyTorch) and take minutes (one torch thread).
 Settings are the paper's: d = 1000, n = 10, alpha = 2, lr = 3e-4 (SignGD), 3e-2 (SGD),
 B = 128 (two tasks) and 1024 (ten tasks, as in the authors' Fig. 7), N0 = 0.003.
 """
@@ -125,16 +128,99 @@ def time_ratios(out: pathlib.Path, runs: int) -> None:
     plt.close(figure)
 
 
+def compositional(out: pathlib.Path, runs: int) -> None:
+    """Each structure: the gated Resource map (authors' eta, N0, a) beside the MLP's median skill levels."""
+    import torch
+
+    from numerics import COMPOSITIONAL_STRUCTURES
+    from numerics._skill_networks import compositional_parity_experiment
+
+    from verify._checks_skills import COMPOSITIONAL_MLP
+
+    torch.set_num_threads(1)
+    plt = _pyplot()
+    figure, axes = plt.subplots(3, 2, figsize=(12, 10))
+    for row, (name, structure) in enumerate(COMPOSITIONAL_STRUCTURES.items()):
+        p, prerequisites = structure["frequencies"], structure["prerequisites"]
+        levels = resource_model(p, eta=structure["eta"], wasted=structure["wasted"], steps=structure["steps"],
+                                prerequisites=prerequisites, gate_exponent=structure["gate_exponent"])
+        network = compositional_parity_experiment(p, prerequisites, runs=runs, steps=COMPOSITIONAL_MLP["steps"])
+        median = np.median(network.levels, axis=0)
+        colours = plt.get_cmap("tab10")(np.arange(len(p)))
+        for k in range(len(p)):
+            label = f"X{k + 1} (p = {p[k]:g})"
+            axes[row, 0].plot(np.arange(levels.shape[0]), levels[:, k], color=colours[k], lw=1.8, label=label)
+            axes[row, 1].plot(network.recorded, median[:, k], color=colours[k], lw=1.8, label=f"X{k + 1}")
+        axes[row, 0].set_title(f"{structure['description']}: gated Resource map")
+        axes[row, 1].set_title(f"MLP on compositional parity, median of {runs} runs")
+        axes[row, 0].set_ylabel("skill level")
+        axes[row, 0].legend(frameon=False, fontsize=8, loc="lower right", ncol=2)
+        for axis in axes[row]:
+            axis.axhline(THETA, color="grey", ls=":", lw=1)
+            axis.set_ylim(-0.05, 1.05)
+    axes[2, 0].set_xlabel("map step")
+    axes[2, 1].set_xlabel("training step (Adam, lr 1e-3)")
+    figure.tight_layout()
+    figure.savefig(out / "skills_compositional.png", dpi=130, bbox_inches="tight")
+    plt.close(figure)
+
+
+def modularity(out: pathlib.Path, runs: int) -> None:
+    """Distributions of t1, t2 and t2/t1 over runs, dense against modular (the authors' Fig19 setting)."""
+    import torch
+
+    from numerics._skill_networks import modularity_experiment
+
+    torch.set_num_threads(1)
+    plt = _pyplot()
+    results = {"dense": modularity_experiment(modular=False, runs=runs, seed=0),
+               "modular": modularity_experiment(modular=True, runs=runs, seed=0)}
+    figure, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    quantities = (("$t_1$ (frequent task, steps)", lambda r: r.t1), ("$t_2$ (rare task, steps)", lambda r: r.t2),
+                  ("$t_2/t_1$", lambda r: r.t2 / r.t1))
+    for axis, (label, value) in zip(axes, quantities):
+        values = [value(results[name]) for name in results]
+        bins = np.linspace(min(v.min() for v in values), max(v.max() for v in values), 25)
+        for (name, result), colour in zip(results.items(), ("C3", "C0")):
+            data = value(result)
+            axis.hist(data, bins=bins, alpha=0.55, color=colour, label=f"{name} (median {np.median(data):.3g})")
+        axis.set_xlabel(label)
+        axis.legend(frameon=False, fontsize=9)
+    axes[0].set_ylabel("runs")
+    dense, modular = results["dense"], results["modular"]
+    axes[1].axvline(dense.t1.mean() + modular.t2.mean(), color="k", ls="--", lw=1.2,
+                    label="Domino: dense $t_1$ + modular $t_2$")
+    axes[1].legend(frameon=False, fontsize=9)
+    figure.suptitle(f"MLP [2,100,100,2], tasks on 99% / 1% of the points, {runs} runs each", y=1.02)
+    figure.tight_layout()
+    figure.savefig(out / "skills_modularity.png", dpi=130, bbox_inches="tight")
+    plt.close(figure)
+
+
+FIGURES = ("three_models", "cascade", "time_ratios", "compositional", "modularity")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/figures")
     parser.add_argument("--runs", type=int, default=8)
+    parser.add_argument("--mlp-runs", type=int, default=4, help="MLP runs per compositional structure")
+    parser.add_argument("--modularity-runs", type=int, default=32, help="runs per network in the modularity figure")
+    parser.add_argument("--only", nargs="+", choices=FIGURES, help="draw only these figures")
     arguments = parser.parse_args()
     out = pathlib.Path(arguments.out)
     out.mkdir(parents=True, exist_ok=True)
-    three_models(out)
-    cascade(out)
-    time_ratios(out, arguments.runs)
+    chosen = arguments.only or FIGURES
+    if "three_models" in chosen:
+        three_models(out)
+    if "cascade" in chosen:
+        cascade(out)
+    if "time_ratios" in chosen:
+        time_ratios(out, arguments.runs)
+    if "compositional" in chosen:
+        compositional(out, arguments.mlp_runs)
+    if "modularity" in chosen:
+        modularity(out, arguments.modularity_runs)
     print(f"wrote {sorted(p.name for p in out.glob('skills_*.png'))} to {out}")
 
 

@@ -32,7 +32,9 @@ built for any structure of prerequisites (``numerics.COMPOSITIONAL_STRUCTURES``)
 ``bits`` = 64 random bits in {0, 1}; every skill is one output of an MLP [64, 64, 64, K] (ReLU),
 trained on the mean squared error against its 0/1 label, the error of skill k weighted by
 w_k = p_k / max_j p_j (the expected gradient of a stream in which skill k appears with frequency
-p_k, without the sampling noise of masks); Adam, lr = 1e-3, full batch of 3000 points.
+p_k, without the sampling noise of masks); Adam, lr = 1e-3, a fresh batch of 1000 points every step
+(online: the network cannot memorise, and its accuracy on the batch before the update is a
+held-out accuracy).
 
 * A skill without prerequisites is the parity of two fresh bits (x1 xor x2 for X1, ...).
 * AND: a composite of several prerequisites is the xor of their labels, i.e. the parity of the
@@ -47,7 +49,7 @@ p_k, without the sampling noise of masks); Adam, lr = 1e-3, full batch of 3000 p
 
 Unlike the model's gate 1 - l^a, the network's gate is soft: a composite can also be learned from
 scratch, at the cost of a sparse parity of its whole support (time growing like bits^(k-1) for k
-bits, Barak et al. 2022).  Skill level s_k = 2 acc_k - 1 on 1000 held-out points (0 at chance);
+bits, Barak et al. 2022).  Skill level s_k = 2 acc_k - 1 on the step's fresh batch (0 at chance);
 learned at the first step with s_k > threshold (0.9, i.e. 95% accuracy).
 """
 
@@ -180,8 +182,7 @@ def modularity_experiment(*, modular: bool, runs: int = 16, steps: int = 1000, s
 # --- compositional sparse parity ---------------------------------------------------------
 
 #: The network and data of the compositional parity experiment (see the module docstring).
-PARITY = {"bits": 64, "hidden": (64, 64), "points": 3000, "test_points": 1000, "learning_rate": 1e-3,
-          "threshold": 0.9, "record": 10}
+PARITY = {"bits": 64, "hidden": (64, 64), "batch": 1000, "learning_rate": 1e-3, "threshold": 0.9, "record": 10}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -241,7 +242,7 @@ def _parity_data(torch, tasks, bits, points, generator):
 @dataclasses.dataclass(frozen=True, eq=False)
 class CompositionalParityRuns:
     """Learning times ``times[r, k]`` (steps, -1 if not learned within ``steps``) and skill levels
-    ``levels[r, i, k]`` (s = 2 acc - 1 on held-out points) at steps ``recorded[i]``."""
+    ``levels[r, i, k]`` (s = 2 acc - 1 on points not yet trained on) at steps ``recorded[i]``."""
 
     tasks: tuple
     weights: np.ndarray
@@ -259,13 +260,13 @@ class CompositionalParityRuns:
 
 def compositional_parity_experiment(frequencies, prerequisites, *, runs: int = 4, steps: int = 5000, seed: int = 0,
                                     bits: int = PARITY["bits"], hidden=PARITY["hidden"],
-                                    points: int = PARITY["points"], test_points: int = PARITY["test_points"],
+                                    batch: int = PARITY["batch"],
                                     learning_rate: float = PARITY["learning_rate"],
                                     threshold: float = PARITY["threshold"]) -> CompositionalParityRuns:
     """Train ``runs`` MLPs on the compositional parity tasks of ``prerequisites`` (module docstring).
 
-    Run r draws its bits and initial weights from ``torch.Generator`` seeded with seed * 1_000_003 + r.
-    Training stops early once every run has learned every skill.
+    Run r draws its initial weights, then its batches, from ``torch.Generator`` seeded with
+    seed * 1_000_003 + r.  Training stops early once every run has learned every skill.
     """
     import torch
 
@@ -275,8 +276,7 @@ def compositional_parity_experiment(frequencies, prerequisites, *, runs: int = 4
     runs = _integer("runs", runs, 1, 100_000)
     steps = _integer("steps", steps, 1, 1_000_000)
     seed = _integer("seed", seed, 0, 2**40)
-    points = _integer("points", points, 2, 10_000_000)
-    test_points = _integer("test_points", test_points, 2, 10_000_000)
+    batch = _integer("batch", batch, 2, 10_000_000)
     hidden = tuple(_integer("hidden", width, 1, 100_000) for width in hidden)
     if not (learning_rate > 0 and 0 < threshold < 1):
         raise InvalidParameter("learning_rate must be positive and threshold in (0, 1).")
@@ -284,24 +284,19 @@ def compositional_parity_experiment(frequencies, prerequisites, *, runs: int = 4
     needed = 1 + max(max(t.support | set(t.fresh) | {f for f, *_ in t.ties}) for t in tasks)
     bits = _integer("bits", bits, needed, 100_000)
     widths = (bits, *hidden, p.size)
-    train, test, initial = [], [], []
-    for r in range(runs):
-        generator = torch.Generator().manual_seed(seed * 1_000_003 + r)
-        x, y = _parity_data(torch, tasks, bits, points + test_points, generator)
-        train.append((x[:points], y[:points]))
-        test.append((x[points:], y[points:]))
-        initial.append(_initial_parameters(torch, generator, widths))
-    x, y = torch.stack([d[0] for d in train]), torch.stack([d[1] for d in train])
-    x_test, y_test = torch.stack([d[0] for d in test]), torch.stack([d[1] for d in test])
+    generators = [torch.Generator().manual_seed(seed * 1_000_003 + r) for r in range(runs)]
+    initial = [_initial_parameters(torch, generator, widths) for generator in generators]
     weights = torch.tensor(p / p.max(), dtype=torch.float32)
     parameters = _batched(torch, initial)
     optimizer = torch.optim.Adam(parameters, lr=learning_rate)
     times = np.full((runs, p.size), -1, dtype=np.int64)
     levels, recorded = [], []
     for step in range(steps + 1):
-        with torch.no_grad():
-            correct = (_forward(parameters, x_test, torch.relu) > 0.5) == (y_test > 0.5)
-            level = (2 * correct.to(torch.float32).mean(dim=1) - 1).numpy()
+        data = [_parity_data(torch, tasks, bits, batch, generator) for generator in generators]
+        x, y = torch.stack([d[0] for d in data]), torch.stack([d[1] for d in data])
+        output = _forward(parameters, x, torch.relu)
+        with torch.no_grad():  # the batch is new to the network: a held-out accuracy
+            level = (2 * ((output > 0.5) == (y > 0.5)).to(torch.float32).mean(dim=1) - 1).numpy()
         times[(level > threshold) & (times < 0)] = step
         if step % PARITY["record"] == 0:
             levels.append(level)
@@ -309,7 +304,7 @@ def compositional_parity_experiment(frequencies, prerequisites, *, runs: int = 4
         if step == steps or np.all(times >= 0):
             break
         optimizer.zero_grad()
-        loss = (((_forward(parameters, x, torch.relu) - y) ** 2) * weights).mean(dim=(1, 2)).sum()
+        loss = (((output - y) ** 2) * weights).mean(dim=(1, 2)).sum()
         loss.backward()  # a sum of independent per-run losses
         optimizer.step()
     return CompositionalParityRuns(tuple(tasks), p / p.max(), times, np.stack(levels, axis=1), np.array(recorded),

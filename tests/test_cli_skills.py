@@ -132,8 +132,7 @@ def test_compositional_mlp_keys_on_tiny_runs(capsys, monkeypatch):
 
     original = _skill_networks.compositional_parity_experiment
     monkeypatch.setattr(_skill_networks, "compositional_parity_experiment",
-                        lambda *args, **options: original(*args, **{**options, "steps": 20, "points": 64,
-                                                                    "test_points": 32, "hidden": (8,)}))
+                        lambda *args, **options: original(*args, **{**options, "steps": 20, "batch": 64, "hidden": (8,)}))
     out = run_json(capsys, "compositional", "--structure", "and-or-tree", "--mlp", "--runs", "2")
     assert {"learning_times", "order", "gates"} <= set(out)  # the model's keys stay
     assert len(out["mlp_learning_times"]) == 7 and len(out["mlp_learning_times_runs"]) == 2
