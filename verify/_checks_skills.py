@@ -38,7 +38,11 @@ Every comparison states its budget (verify._budget):
    (gated_epoch_learning_time, numerics.gated_learning_order), each learning time in units of
    t_0: declared error eta max p/min p (an epoch ends when its most frequent members are clipped,
    with the least frequent one still holding that much mass) + one step.
-7. ``skills_modularity`` (needs PyTorch): the authors' MLP modularity experiment; dense t2 against
+7. ``skills_compositional_mlp`` (needs PyTorch): MLPs on compositional sparse parity; for each claimed pair
+   (parent, composite) the fraction of runs that learn the parent first against 1 (the network follows the
+   gated model) or 0 (its soft gate reverses the order): z x sqrt(q (1 - q)/R) with a declared exception
+   rate q = 5% per pair.
+8. ``skills_modularity`` (needs PyTorch): the authors' MLP modularity experiment; dense t2 against
    dense t1 + modular t2 (the rare task waits, then learns alone): z x stderr + a declared 15% of
    modular t2.
 """
@@ -463,3 +467,57 @@ def _modularity(mode):
         dense.t2.mean(), ErrorBudget(z=Z, stderr=stderr, asymptotic=0.15 * modular.t2.mean()),
         {"runs": runs, "t2_over_t1": ratios},
     )]
+
+
+#: The pairs (parent, composite) of the MLP-vs-model claim (0-based skills), with the fraction of runs in which
+#: the network learns the parent first: 1 where it follows the gated model, 0 where its soft gate reverses it
+#: (a composite ten or more times as frequent as its parent is learned first, and the parent through it).
+COMPOSITIONAL_MLP_CLAIMS = {
+    "and-tree": {"steps": 2500, "pairs": (((0, 4), 1.0, "AND"), ((2, 5), 1.0, "AND"), ((4, 6), 1.0, "AND"),
+                                         ((5, 6), 1.0, "AND"), ((1, 4), 0.0, "AND, parent 10x rarer"))},
+    "and-or-tree": {"steps": 1200, "pairs": (((2, 5), 1.0, "OR, first parent"), ((5, 6), 1.0, "OR, first parent"),
+                                            ((3, 5), 0.0, "OR, second parent (the model waits for the epoch)"),
+                                            ((0, 4), 0.0, "AND, parent 10x rarer"))},
+}
+#: Declared rate of runs in which the network's soft gate orders a pair the other way (see the check).
+COMPOSITIONAL_MLP_EXCEPTIONS = 0.05
+
+
+@register(
+    "skills_compositional_mlp",
+    derivations=("compositional_gate", "gated_epoch_learning_time"),
+    description="MLP on compositional sparse parity vs the gated Resource model: which parent-composite orders agree",
+    requires=("torch",),
+)
+def _compositional_mlp(mode):
+    """The learning order of parent and composite in MLPs on compositional parity (numerics._skill_networks).
+
+    The gated model learns every prerequisite before its composite.  The network agrees for an AND-composite
+    whose parents are at least as frequent as itself and for an OR-composite after its first parent; it
+    reverses the order when the composite is ten times as frequent as a parent (the composite's loss teaches
+    the parent's bits: a soft gate) and does not wait for an OR's second parent.  Measured: the fraction f of
+    R runs that learn the parent first (a skill not learned within the steps counts as later; a tie as not
+    first).  Budget: a declared exception rate q = 5% of runs per pair, so f has standard error
+    sqrt(q (1 - q)/R), times z.  Quick: the AND-tree, 4 runs; full: both trees, 12 runs.
+    """
+    from numerics import COMPOSITIONAL_STRUCTURES
+    from numerics._skill_networks import compositional_parity_experiment
+
+    runs = 4 if mode == QUICK else COMPOSITIONAL_MLP["runs"]
+    names = ("and-tree",) if mode == QUICK else tuple(COMPOSITIONAL_MLP_CLAIMS)
+    q = COMPOSITIONAL_MLP_EXCEPTIONS
+    comparisons = []
+    for name in names:
+        structure, claim = COMPOSITIONAL_STRUCTURES[name], COMPOSITIONAL_MLP_CLAIMS[name]
+        result = compositional_parity_experiment(structure["frequencies"], structure["prerequisites"], runs=runs,
+                                                 steps=claim["steps"], seed=21)
+        times = np.where(result.times < 0, np.inf, result.times)
+        for (parent, composite), predicted, kind in claim["pairs"]:
+            first = float(np.mean(times[:, parent] < times[:, composite]))
+            comparisons.append(_comparison(
+                f"{name}: X{parent + 1} learned before X{composite + 1} ({kind}), fraction of runs", predicted, first,
+                ErrorBudget(z=Z, stderr=math.sqrt(q * (1 - q) / runs)),
+                {"runs": runs, "steps": claim["steps"], "parent_times": result.times[:, parent].tolist(),
+                 "composite_times": result.times[:, composite].tolist()},
+            ))
+    return comparisons
