@@ -137,8 +137,14 @@ def _forward(parameters, x, activation, masks=None):
 def modularity_experiment(*, modular: bool, runs: int = 16, steps: int = 1000, seed: int = 0,
                           learning_rate: float = 5e-4, threshold: float = 1e-3, points: int = 1000,
                           fraction: float = 0.01) -> ModularityRuns:
-    """Train ``runs`` MLPs (see the module docstring) and return their two learning times."""
+    """Train ``runs`` MLPs (see the module docstring) and return their two learning times.
+
+    Torch runs on one thread (numerics._network.single_thread): several threads spin against each other on
+    these small kernels, above all after a Numba parallel kernel has run in the same process.
+    """
     import torch
+
+    from ._network import single_thread
 
     runs = _integer("runs", runs, 1, 100_000)
     steps = _integer("steps", steps, 1, 1_000_000)
@@ -160,19 +166,20 @@ def modularity_experiment(*, modular: bool, runs: int = 16, steps: int = 1000, s
     count2 = task2.sum(dim=1).to(torch.float32)
     losses = np.full((runs, steps, 2), np.nan)
     learned = np.zeros((runs, 2), dtype=bool)
-    for step in range(steps):
-        optimizer.zero_grad()
-        squared = (_forward(parameters, x, torch.nn.functional.silu, masks) - target) ** 2
-        loss = (squared * mask).mean(dim=(1, 2)).sum()  # a sum of independent per-run losses
-        loss.backward()
-        optimizer.step()
-        with torch.no_grad():
-            task_losses = torch.stack([(squared[..., 0] * mask[..., 0]).sum(dim=1) / count1,
-                                       (squared[..., 1] * mask[..., 1]).sum(dim=1) / count2], dim=1)
-        losses[:, step] = task_losses.numpy()
-        learned |= losses[:, step] < threshold
-        if learned.all():  # every learning time is known: later steps change nothing reported
-            break
+    with single_thread():
+        for step in range(steps):
+            optimizer.zero_grad()
+            squared = (_forward(parameters, x, torch.nn.functional.silu, masks) - target) ** 2
+            loss = (squared * mask).mean(dim=(1, 2)).sum()  # a sum of independent per-run losses
+            loss.backward()
+            optimizer.step()
+            with torch.no_grad():
+                task_losses = torch.stack([(squared[..., 0] * mask[..., 0]).sum(dim=1) / count1,
+                                           (squared[..., 1] * mask[..., 1]).sum(dim=1) / count2], dim=1)
+            losses[:, step] = task_losses.numpy()
+            learned |= losses[:, step] < threshold
+            if learned.all():  # every learning time is known: later steps change nothing reported
+                break
     below = np.nan_to_num(losses, nan=np.inf) < threshold
     first = np.where(below.any(axis=1), below.argmax(axis=1), steps)
     return ModularityRuns(modular, first[:, 0].astype(float), first[:, 1].astype(float), ~below.any(axis=1),
@@ -266,9 +273,12 @@ def compositional_parity_experiment(frequencies, prerequisites, *, runs: int = 4
     """Train ``runs`` MLPs on the compositional parity tasks of ``prerequisites`` (module docstring).
 
     Run r draws its initial weights, then its batches, from ``torch.Generator`` seeded with
-    seed * 1_000_003 + r.  Training stops early once every run has learned every skill.
+    seed * 1_000_003 + r.  Training stops early once every run has learned every skill.  Torch runs on
+    one thread, as in :func:`modularity_experiment`.
     """
     import torch
+
+    from ._network import single_thread
 
     p = np.asarray(frequencies, dtype=float)
     if p.ndim != 1 or p.size == 0 or not np.all(np.isfinite(p)) or not np.all(p > 0):
@@ -291,21 +301,22 @@ def compositional_parity_experiment(frequencies, prerequisites, *, runs: int = 4
     optimizer = torch.optim.Adam(parameters, lr=learning_rate)
     times = np.full((runs, p.size), -1, dtype=np.int64)
     levels, recorded = [], []
-    for step in range(steps + 1):
-        data = [_parity_data(torch, tasks, bits, batch, generator) for generator in generators]
-        x, y = torch.stack([d[0] for d in data]), torch.stack([d[1] for d in data])
-        output = _forward(parameters, x, torch.relu)
-        with torch.no_grad():  # the batch is new to the network: a held-out accuracy
-            level = (2 * ((output > 0.5) == (y > 0.5)).to(torch.float32).mean(dim=1) - 1).numpy()
-        times[(level > threshold) & (times < 0)] = step
-        if step % PARITY["record"] == 0:
-            levels.append(level)
-            recorded.append(step)
-        if step == steps or np.all(times >= 0):
-            break
-        optimizer.zero_grad()
-        loss = (((output - y) ** 2) * weights).mean(dim=(1, 2)).sum()
-        loss.backward()  # a sum of independent per-run losses
-        optimizer.step()
+    with single_thread():
+        for step in range(steps + 1):
+            data = [_parity_data(torch, tasks, bits, batch, generator) for generator in generators]
+            x, y = torch.stack([d[0] for d in data]), torch.stack([d[1] for d in data])
+            output = _forward(parameters, x, torch.relu)
+            with torch.no_grad():  # the batch is new to the network: a held-out accuracy
+                level = (2 * ((output > 0.5) == (y > 0.5)).to(torch.float32).mean(dim=1) - 1).numpy()
+            times[(level > threshold) & (times < 0)] = step
+            if step % PARITY["record"] == 0:
+                levels.append(level)
+                recorded.append(step)
+            if step == steps or np.all(times >= 0):
+                break
+            optimizer.zero_grad()
+            loss = (((output - y) ** 2) * weights).mean(dim=(1, 2)).sum()
+            loss.backward()  # a sum of independent per-run losses
+            optimizer.step()
     return CompositionalParityRuns(tuple(tasks), p / p.max(), times, np.stack(levels, axis=1), np.array(recorded),
                                    steps)

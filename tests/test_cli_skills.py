@@ -136,7 +136,7 @@ def test_compositional_mlp_keys_on_tiny_runs(capsys, monkeypatch):
     out = run_json(capsys, "compositional", "--structure", "and-or-tree", "--mlp", "--runs", "2")
     assert {"learning_times", "order", "gates"} <= set(out)  # the model's keys stay
     assert len(out["mlp_learning_times"]) == 7 and len(out["mlp_learning_times_runs"]) == 2
-    assert out["mlp_tasks"]["X5"] == "x1 xor x2 xor x3 xor x4" and out["mlp_tasks"]["X6"] == "x5 xor x6 xor x9"
+    assert out["mlp_tasks"]["X5"] == "x1 xor x2 xor x3 xor x4" and out["mlp_tasks"]["X6"] == "x5 xor x6 xor x9 = x7 xor x8 xor x10"
     assert sorted(out["mlp_order"]) == sorted(out["order"]) and out["mlp_runs"] == 2
     assert out["mlp_agreement"]["pairs"] == 21  # 7 skills, all learned by the model at distinct times
 

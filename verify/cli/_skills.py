@@ -258,8 +258,11 @@ def _command_compositional(arguments) -> int:
     return 0
 
 
-def _parity_text(task):
-    return " xor ".join(f"x{bit + 1}" for bit in sorted(task.support))
+def _parity_text(task, tasks):
+    """'x1 xor x2 xor x9', and for an OR the same label through each other parent ('= x7 xor x8 xor x10')."""
+    supports = [task.support] + [task.support ^ tasks[a].support ^ tasks[b].support ^ {e, f}
+                                 for f, e, a, b in task.ties]
+    return " = ".join(" xor ".join(f"x{bit + 1}" for bit in sorted(support)) for support in supports)
 
 
 def _compositional_mlp(arguments, structure, payload) -> list[str]:
@@ -282,7 +285,7 @@ def _compositional_mlp(arguments, structure, payload) -> list[str]:
     payload.update({
         "mlp": "MLP [64, 64, 64, K] ReLU, MSE on 0/1 labels weighted by p_k/max p, Adam 1e-3, full batch of 3000; "
                "learned when 2 acc - 1 > threshold on 1000 held-out points",
-        "mlp_tasks": {f"X{k + 1}": _parity_text(task) for k, task in enumerate(result.tasks)},
+        "mlp_tasks": {f"X{k + 1}": _parity_text(task, result.tasks) for k, task in enumerate(result.tasks)},
         "mlp_or": "OR composite = label_a xor x_e, with a generated tie bit x_f = x_e xor label_a xor label_b, so "
                   "that it is also label_b xor x_f: one bit away from either parent",
         "mlp_learning_times": times, "mlp_learning_times_runs": [_times(row) for row in result.times.tolist()],
