@@ -175,7 +175,7 @@ def modularity(out: pathlib.Path, runs: int) -> None:
     plt = _pyplot()
     results = {"dense": modularity_experiment(modular=False, runs=runs, seed=0),
                "modular": modularity_experiment(modular=True, runs=runs, seed=0)}
-    figure, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    figure, axes = plt.subplots(1, 4, figsize=(17, 3.9))
     quantities = (("$t_1$ (frequent task, steps)", lambda r: r.t1), ("$t_2$ (rare task, steps)", lambda r: r.t2),
                   ("$t_2/t_1$", lambda r: r.t2 / r.t1))
     for axis, (label, value) in zip(axes, quantities):
@@ -191,6 +191,17 @@ def modularity(out: pathlib.Path, runs: int) -> None:
     axes[1].axvline(dense.t1.mean() + modular.t2.mean(), color="k", ls="--", lw=1.2,
                     label="Domino: dense $t_1$ + modular $t_2$")
     axes[1].legend(frameon=False, fontsize=9)
+    scatter = axes[3]  # the paper's own view (Fig. 19): t2 against t1, with the lines t2 = t1 and t2 = 2 t1
+    for (name, result), colour in zip(results.items(), ("C3", "C0")):
+        scatter.scatter(result.t1, result.t2, s=14, alpha=0.6, color=colour, label=name)
+    top = 1.05 * max(max(r.t2.max(), r.t1.max()) for r in results.values())
+    scatter.plot([0, top], [0, top], "k--", lw=1, label="$t_2 = t_1$")
+    scatter.plot([0, top / 2], [0, top], "k:", lw=1, label="$t_2 = 2 t_1$")
+    scatter.set_xlim(0, top)
+    scatter.set_ylim(0, top)
+    scatter.set_xlabel("$t_1$")
+    scatter.set_ylabel("$t_2$")
+    scatter.legend(frameon=False, fontsize=9)
     figure.suptitle(f"MLP [2,100,100,2], tasks on 99% / 1% of the points, {runs} runs each", y=1.02)
     figure.tight_layout()
     figure.savefig(out / "skills_modularity.png", dpi=130, bbox_inches="tight")
