@@ -283,8 +283,8 @@ def _compositional_mlp(arguments, structure, payload) -> list[str]:
         raise UsageError(f"kramers skills compositional --mlp needs PyTorch (pip install 'kramers[networks]'): {error}")
     times = result.median_times()
     payload.update({
-        "mlp": "MLP [64, 64, 64, K] ReLU, MSE on 0/1 labels weighted by p_k/max p, Adam 1e-3, full batch of 3000; "
-               "learned when 2 acc - 1 > threshold on 1000 held-out points",
+        "mlp": "MLP [64, 64, 64, K] ReLU on 64 random bits, MSE on 0/1 labels weighted by p_k/max p, Adam 1e-3, a "
+               "fresh batch of 1000 points per step; learned when 2 acc - 1 > threshold on the batch before its update",
         "mlp_tasks": {f"X{k + 1}": _parity_text(task, result.tasks) for k, task in enumerate(result.tasks)},
         "mlp_or": "OR composite = label_a xor x_e, with a generated tie bit x_f = x_e xor label_a xor label_b, so "
                   "that it is also label_b xor x_f: one bit away from either parent",
