@@ -111,6 +111,19 @@ def test_scaling_keys_and_predictions_on_a_tiny_sweep(capsys, monkeypatch):
     assert out["alpha_N"][0] > 0 and out["alpha_S"][0] > 0  # more dimensions and more steps lower the loss
 
 
+def test_scaling_on_two_dask_workers_is_the_serial_sweep_bit_for_bit(capsys, monkeypatch):
+    pytest.importorskip("distributed")
+    from verify import _checks_skills
+
+    monkeypatch.setitem(_checks_skills.SCALING, "quick", {"dimensions": (8, 16), "steps": 100, "seeds": 2})
+    monkeypatch.setitem(_checks_skills.SCALING, "n", 50)
+    serial = run_json(capsys, "scaling", "--alpha", "1.5", "--quick")
+    distributed = run_json(capsys, "scaling", "--alpha", "1.5", "--quick", "--workers", "2")
+    assert serial["workers"] == 1 and distributed["workers"] == 2
+    for key in ("alpha_N", "alpha_N_stderr", "alpha_S", "alpha_S_stderr", "loss_curves", "final_loss"):
+        assert distributed[key] == serial[key]  # floats through JSON: equal means bit for bit
+
+
 def test_modularity_keys_on_two_runs(capsys, monkeypatch):
     pytest.importorskip("torch")
     from numerics import _skill_networks

@@ -33,6 +33,7 @@ alpha; alpha 1, 1.2, 1.5, 2 unless --alpha), ``dimensions``, ``steps``, ``seeds`
 from __future__ import annotations
 
 import math
+import sys
 
 from ._common import UsageError, emit, number
 
@@ -308,7 +309,10 @@ def _command_modularity(arguments) -> int:
 
 
 def _command_scaling(arguments) -> int:
-    from .._checks_skills import SCALING, scaling_exponents, scaling_predictions
+    import contextlib
+
+    from .._checks_skills import SCALING, scaling_predictions, scaling_sweep
+    from ._ensemble import dask_backend
 
     if arguments.alpha is None:
         alphas = list(SCALING["alphas"])
@@ -317,11 +321,22 @@ def _command_scaling(arguments) -> int:
         if not (math.isfinite(alphas[0]) and 1 <= alphas[0] <= 10):
             raise UsageError(f"--alpha must be a number from 1 to 10 (Zipf exponent), got {arguments.alpha}")
     size = SCALING["quick" if arguments.quick else "full"]
-    rows = [scaling_exponents(alpha, size["dimensions"], size["steps"], size["seeds"]) for alpha in alphas]
+    backend = dask_backend(arguments)
+
+    def progress(done, total):
+        if not arguments.json:
+            print(f"\r{done}/{total} chunks", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    with contextlib.nullcontext(None) if backend is None else backend as dask:
+        # one (alpha, d, seed) run per Dask task; here one (alpha, d) cell per chunk, its seeds in threads
+        rows = scaling_sweep(alphas, size["dimensions"], size["steps"], size["seeds"], backend=dask,
+                             chunk_size=None if dask is None else 1, progress=progress)
     payload = {"alpha": alphas, "dimensions": list(size["dimensions"]), "steps": size["steps"],
                "seeds": size["seeds"], "n": SCALING["n"], "optimizer": SCALING["optimizer"],
-               "learning_rate": SCALING["learning_rate"], "batch": SCALING["batch"], "loss": "ce"}
-    for key in ("alpha_N", "alpha_N_stderr", "alpha_S", "alpha_S_stderr", "final_loss", "window", "loss_vs_steps"):
+               "learning_rate": SCALING["learning_rate"], "batch": SCALING["batch"], "loss": "ce",
+               "workers": 1 if dask is None else dask.workers}
+    for key in ("alpha_N", "alpha_N_stderr", "alpha_S", "alpha_S_stderr", "final_loss", "window", "loss_vs_steps",
+                "loss_curves"):
         payload[key] = [row[key] for row in rows]
     payload["predictions"] = [scaling_predictions(alpha) for alpha in alphas]
     lines = [f"Geometry model, CE, n = {SCALING['n']}, d = {list(size['dimensions'])}, {size['steps']} steps, "
@@ -353,6 +368,7 @@ def _common(parser, *, frequencies=True, per_optimizer=False):
 
 def register(commands) -> None:
     from ._common import Parser
+    from ._ensemble import dask_options
 
     parser = commands.add_parser("skills", help="skill-learning models: geometry, resource, domino, compositional (Liu et al. 2025)")
     models = parser.add_subparsers(dest="model", required=True, parser_class=Parser)
@@ -396,6 +412,7 @@ def register(commands) -> None:
     scaling.add_argument("--alpha", help="one Zipf exponent (default: 1, 1.2, 1.5 and 2)")
     scaling.add_argument("--quick", action="store_true", help="d up to 320, 5000 steps, 4 seeds (minutes on 2 cores)")
     scaling.add_argument("--json", action="store_true", help="machine-readable output")
+    dask_options(scaling.add_argument_group("running the sweep (never changes the numbers)"))
     scaling.set_defaults(run=_command_scaling)
 
     modularity = models.add_parser("modularity", help="MLP: dense against block-diagonal (modular), two tasks")
