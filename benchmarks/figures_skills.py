@@ -1,6 +1,10 @@
-"""Figures of docs/skills.md: skill curves of the three models, the Domino cascade, t2/t1 against p1/p2.
+"""Figures of docs/skills.md: skill curves of the three models, the Domino cascade, t2/t1 against p1/p2, scaling laws.
 
-    python benchmarks/figures_skills.py [--out docs/figures] [--runs 8]
+    python benchmarks/figures_skills.py [--out docs/figures] [--runs 8] [--scaling docs/skills_scaling_full.json]
+    python benchmarks/figures_skills.py --only-scaling [--scaling FILE]
+
+The scaling figures are drawn from the JSON of ``kramers skills scaling --json`` (the full
+sweep's is kept in docs/skills_scaling_full.json; the sweep itself takes tens of minutes).
 
 Needs the optional extra ``[figures]`` (matplotlib), imported here only.
 Settings are the paper's: d = 1000, n = 10, alpha = 2, lr = 3e-4 (SignGD), 3e-2 (SGD),
@@ -10,6 +14,7 @@ B = 128 (two tasks) and 1024 (ten tasks, as in the authors' Fig. 7), N0 = 0.003.
 from __future__ import annotations
 
 import argparse
+import json
 import pathlib
 
 import numpy as np
@@ -125,16 +130,78 @@ def time_ratios(out: pathlib.Path, runs: int) -> None:
     plt.close(figure)
 
 
+def _power_law_line(x, y):
+    """Least-squares line of log y against log x: (slope, the fitted y at x)."""
+    slope, intercept = np.polyfit(np.log(x), np.log(y), 1)
+    return slope, np.exp(intercept + slope * np.log(x))
+
+
+def scaling(out: pathlib.Path, results: pathlib.Path) -> None:
+    """Loss against d (end of training) and against steps (largest d), per alpha, with the fitted power laws."""
+    plt = _pyplot()
+    sweep = json.loads(results.read_text())
+    alphas, dimensions = sweep["alpha"], np.array(sweep["dimensions"], dtype=float)
+    colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, len(alphas)))
+    setting = (f"Geometry model, CE, n = {sweep['n']} random unit tasks, Adam lr {sweep['learning_rate']:g}, "
+               f"B = {sweep['batch']}, {sweep['seeds']} seeds")
+
+    figure, axis = plt.subplots(figsize=(6.8, 4.8))
+    for k, alpha in enumerate(alphas):
+        final = np.array(sweep["final_loss"][k])
+        _, fitted = _power_law_line(dimensions, final)
+        axis.plot(dimensions, final, "o", color=colours[k])
+        axis.plot(dimensions, fitted, "-", color=colours[k], lw=1.4,
+                  label=f"$\\alpha$ = {alpha:g}: $\\alpha_N$ = {sweep['alpha_N'][k]:.3f} ± {sweep['alpha_N_stderr'][k]:.3f}")
+    guide = final[0] * (dimensions / dimensions[0]) ** -0.34
+    axis.plot(dimensions, guide, "k:", lw=1.2, label="Chinchilla slope $\\alpha_N$ = 0.34")
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("dimension d (parameters)")
+    axis.set_ylabel(f"loss after {sweep['steps']} steps")
+    axis.set_title(f"Loss against d\n{setting}", fontsize=9.5)
+    axis.legend(frameon=False, fontsize=8.5)
+    figure.tight_layout()
+    figure.savefig(out / "skills_scaling_dimension.png", dpi=130, bbox_inches="tight")
+    plt.close(figure)
+
+    figure, axis = plt.subplots(figsize=(6.8, 4.8))
+    window = np.array(sweep["window"][0], dtype=float)
+    for k, alpha in enumerate(alphas):
+        for index in range(len(dimensions) - 1):  # smaller d: the loss saturates at its d-limited value
+            axis.plot(window, sweep["loss_curves"][k][index], color=colours[k], lw=0.7, alpha=0.35)
+        curve = np.array(sweep["loss_vs_steps"][k])
+        _, fitted = _power_law_line(window, curve)
+        axis.plot(window, curve, "o", ms=3.5, color=colours[k])
+        axis.plot(window, fitted, "-", color=colours[k], lw=1.4,
+                  label=f"$\\alpha$ = {alpha:g}: $\\alpha_S$ = {sweep['alpha_S'][k]:.3f} ± {sweep['alpha_S_stderr'][k]:.3f}")
+    guide = curve[0] * (window / window[0]) ** -0.28
+    axis.plot(window, guide, "k:", lw=1.2, label="Chinchilla slope $\\alpha_S$ = 0.28")
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("training step")
+    axis.set_ylabel("loss")
+    axis.set_title(f"Loss against steps at d = {int(dimensions[-1])} (faint: smaller d)\n{setting}", fontsize=9.5)
+    axis.legend(frameon=False, fontsize=8.5)
+    figure.tight_layout()
+    figure.savefig(out / "skills_scaling_steps.png", dpi=130, bbox_inches="tight")
+    plt.close(figure)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/figures")
     parser.add_argument("--runs", type=int, default=8)
+    parser.add_argument("--scaling", default="docs/skills_scaling_full.json",
+                        help="JSON of `kramers skills scaling --json` to draw the scaling figures from")
+    parser.add_argument("--only-scaling", action="store_true", help="draw only the two scaling figures")
     arguments = parser.parse_args()
     out = pathlib.Path(arguments.out)
     out.mkdir(parents=True, exist_ok=True)
-    three_models(out)
-    cascade(out)
-    time_ratios(out, arguments.runs)
+    if not arguments.only_scaling:
+        three_models(out)
+        cascade(out)
+        time_ratios(out, arguments.runs)
+    scaling(out, pathlib.Path(arguments.scaling))
     print(f"wrote {sorted(p.name for p in out.glob('skills_*.png'))} to {out}")
 
 

@@ -323,9 +323,8 @@ def _command_scaling(arguments) -> int:
     size = SCALING["quick" if arguments.quick else "full"]
     backend = dask_backend(arguments)
 
-    def progress(done, total):
-        if not arguments.json:
-            print(f"\r{done}/{total} chunks", end="\n" if done == total else "", file=sys.stderr, flush=True)
+    def progress(done, total):  # on stderr, also with --json (the full sweep runs for tens of minutes)
+        print(f"\r{done}/{total} chunks", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
     with contextlib.nullcontext(None) if backend is None else backend as dask:
         # one (alpha, d, seed) run per Dask task; here one (alpha, d) cell per chunk, its seeds in threads
