@@ -156,6 +156,8 @@ def scaling(out: pathlib.Path, results: pathlib.Path) -> None:
     axis.plot(dimensions, guide, "k:", lw=1.2, label="Chinchilla slope $\\alpha_N$ = 0.34")
     axis.set_xscale("log")
     axis.set_yscale("log")
+    axis.set_xticks(dimensions, [f"{int(d)}" for d in dimensions])
+    axis.minorticks_off()
     axis.set_xlabel("dimension d (parameters)")
     axis.set_ylabel(f"loss after {sweep['steps']} steps")
     axis.set_title(f"Loss against d\n{setting}", fontsize=9.5)

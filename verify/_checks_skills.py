@@ -362,7 +362,7 @@ def _compositional_order(mode):
 #: lr = 0.01, B = 1024; they ran d = 20..1000 for 1e5 steps on a cluster).  Ours: quick and full sizes.
 SCALING = {
     "quick": {"dimensions": (20, 40, 80, 160, 320), "steps": 5000, "seeds": 4},
-    "full": {"dimensions": (20, 40, 80, 160, 320, 640, 1000), "steps": 30000, "seeds": 8},
+    "full": {"dimensions": (20, 40, 80, 160, 320, 640, 1000), "steps": 20000, "seeds": 4},
     "n": 1000, "learning_rate": 0.01, "batch": 1024, "optimizer": "adam", "alphas": (1.0, 1.2, 1.5, 2.0),
 }
 
