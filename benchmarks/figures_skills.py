@@ -130,60 +130,50 @@ def time_ratios(out: pathlib.Path, runs: int) -> None:
     plt.close(figure)
 
 
-def _power_law_line(x, y):
-    """Least-squares line of log y against log x: (slope, the fitted y at x)."""
-    slope, intercept = np.polyfit(np.log(x), np.log(y), 1)
-    return slope, np.exp(intercept + slope * np.log(x))
+def _scaling_panel(plt, sweep, x, curves, exponent, chinchilla, faint=None):
+    """One log-log panel: ``curves[k]`` against x per alpha (points), its fitted power law (line), Chinchilla's slope."""
+    colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, len(sweep["alpha"])))
+    figure, axis = plt.subplots(figsize=(6.8, 4.8))
+    for k, alpha in enumerate(sweep["alpha"]):
+        for curve in (faint or {}).get(k, ()):
+            axis.plot(x, curve, color=colours[k], lw=0.7, alpha=0.35)
+        curve = np.array(curves[k])
+        slope, intercept = np.polyfit(np.log(x), np.log(curve), 1)
+        axis.plot(x, curve, "o", ms=4, color=colours[k])
+        axis.plot(x, np.exp(intercept + slope * np.log(x)), "-", color=colours[k], lw=1.4,
+                  label=f"$\\alpha$ = {alpha:g}: $\\alpha_{exponent}$ = {sweep['alpha_' + exponent][k]:.3f} "
+                        f"± {sweep['alpha_' + exponent + '_stderr'][k]:.3f}")
+    axis.plot(x, curve[0] * (x / x[0]) ** -chinchilla, "k:", lw=1.2,
+              label=f"Chinchilla slope $\\alpha_{exponent}$ = {chinchilla}")
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.legend(frameon=False, fontsize=8.5)
+    return figure, axis
 
 
 def scaling(out: pathlib.Path, results: pathlib.Path) -> None:
     """Loss against d (end of training) and against steps (largest d), per alpha, with the fitted power laws."""
     plt = _pyplot()
     sweep = json.loads(results.read_text())
-    alphas, dimensions = sweep["alpha"], np.array(sweep["dimensions"], dtype=float)
-    colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, len(alphas)))
+    dimensions = np.array(sweep["dimensions"], dtype=float)
     setting = (f"Geometry model, CE, n = {sweep['n']} random unit tasks, Adam lr {sweep['learning_rate']:g}, "
                f"B = {sweep['batch']}, {sweep['seeds']} seeds")
-
-    figure, axis = plt.subplots(figsize=(6.8, 4.8))
-    for k, alpha in enumerate(alphas):
-        final = np.array(sweep["final_loss"][k])
-        _, fitted = _power_law_line(dimensions, final)
-        axis.plot(dimensions, final, "o", color=colours[k])
-        axis.plot(dimensions, fitted, "-", color=colours[k], lw=1.4,
-                  label=f"$\\alpha$ = {alpha:g}: $\\alpha_N$ = {sweep['alpha_N'][k]:.3f} ± {sweep['alpha_N_stderr'][k]:.3f}")
-    guide = final[0] * (dimensions / dimensions[0]) ** -0.34
-    axis.plot(dimensions, guide, "k:", lw=1.2, label="Chinchilla slope $\\alpha_N$ = 0.34")
-    axis.set_xscale("log")
-    axis.set_yscale("log")
+    figure, axis = _scaling_panel(plt, sweep, dimensions, sweep["final_loss"], "N", 0.34)
     axis.set_xticks(dimensions, [f"{int(d)}" for d in dimensions])
     axis.minorticks_off()
     axis.set_xlabel("dimension d (parameters)")
     axis.set_ylabel(f"loss after {sweep['steps']} steps")
     axis.set_title(f"Loss against d\n{setting}", fontsize=9.5)
-    axis.legend(frameon=False, fontsize=8.5)
     figure.tight_layout()
     figure.savefig(out / "skills_scaling_dimension.png", dpi=130, bbox_inches="tight")
     plt.close(figure)
 
-    figure, axis = plt.subplots(figsize=(6.8, 4.8))
-    window = np.array(sweep["window"][0], dtype=float)
-    for k, alpha in enumerate(alphas):
-        for index in range(len(dimensions) - 1):  # smaller d: the loss saturates at its d-limited value
-            axis.plot(window, sweep["loss_curves"][k][index], color=colours[k], lw=0.7, alpha=0.35)
-        curve = np.array(sweep["loss_vs_steps"][k])
-        _, fitted = _power_law_line(window, curve)
-        axis.plot(window, curve, "o", ms=3.5, color=colours[k])
-        axis.plot(window, fitted, "-", color=colours[k], lw=1.4,
-                  label=f"$\\alpha$ = {alpha:g}: $\\alpha_S$ = {sweep['alpha_S'][k]:.3f} ± {sweep['alpha_S_stderr'][k]:.3f}")
-    guide = curve[0] * (window / window[0]) ** -0.28
-    axis.plot(window, guide, "k:", lw=1.2, label="Chinchilla slope $\\alpha_S$ = 0.28")
-    axis.set_xscale("log")
-    axis.set_yscale("log")
+    smaller = {k: curves[:-1] for k, curves in enumerate(sweep["loss_curves"])}  # saturate at their d-limited loss
+    figure, axis = _scaling_panel(plt, sweep, np.array(sweep["window"][0], dtype=float), sweep["loss_vs_steps"], "S",
+                                  0.28, faint=smaller)
     axis.set_xlabel("training step")
     axis.set_ylabel("loss")
     axis.set_title(f"Loss against steps at d = {int(dimensions[-1])} (faint: smaller d)\n{setting}", fontsize=9.5)
-    axis.legend(frameon=False, fontsize=8.5)
     figure.tight_layout()
     figure.savefig(out / "skills_scaling_steps.png", dpi=130, bbox_inches="tight")
     plt.close(figure)

@@ -52,6 +52,7 @@ def test_many_tasks_have_no_time_ratio(capsys):
     (["resource", "--frequencies", "1,__import__"], "--frequencies"),
     (["geometry", "--n", "50", "--d", "10"], "--n"),
     (["domino", "--n", "0"], "--n"),
+    (["scaling", "--quick", "--workers", "0"], "--workers"),
 ])
 def test_bad_input_is_one_line_and_status_2(arguments, fragment):
     completed = subprocess.run([sys.executable, "-m", "verify.cli", "skills", *arguments], capture_output=True,

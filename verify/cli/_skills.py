@@ -8,7 +8,7 @@
     kramers skills domino   [--d 1000] [--n 10] [--lr 3e-4] [--eta ETA] [--threshold 0.9] [--json]
     kramers skills compositional --structure chain|and-tree|and-or-tree [--eta E] [--wasted N0]
                             [--gate-exponent A] [--steps S] [--threshold 0.9] [--json]
-    kramers skills scaling [--alpha A] [--quick] [--json]
+    kramers skills scaling [--alpha A] [--quick] [--json] [--workers W | --scheduler ADDRESS]
     kramers skills modularity [--runs 100] [--quick] [--seed 0] [--json]      (needs PyTorch: extra [networks])
 
 Defaults are the paper's (d = 1000, n = 10, alpha = 2, B = 128, N0 = 0.003; the learning rate
@@ -26,8 +26,10 @@ N0 -> 0, a -> 0 epoch law, numerics.gated_learning_order, in steps of this eta).
 ``scaling`` (Geometry model, cross-entropy, n = 1000 random unit tasks, Adam lr 0.01, B = 1024):
 ``alpha``, ``alpha_N``, ``alpha_N_stderr``, ``alpha_S``, ``alpha_S_stderr`` (lists, one entry per
 alpha; alpha 1, 1.2, 1.5, 2 unless --alpha), ``dimensions``, ``steps``, ``seeds``, ``final_loss``
-(per alpha, per d), ``predictions`` (per alpha: ``quanta_N``, ``quanta_S``, ``domino``,
-``chinchilla_N``, ``chinchilla_S``).
+(per alpha, per d), ``window`` and ``loss_curves`` (per alpha: the steps of the alpha_S fit and the
+mean loss there, per d), ``predictions`` (per alpha: ``quanta_N``, ``quanta_S``, ``domino``,
+``chinchilla_N``, ``chinchilla_S``), ``workers``.  ``--workers``/``--scheduler`` (as for ``simulate``)
+run the (alpha, d, seed) runs as Dask tasks; the numbers are the same bit for bit.
 """
 
 from __future__ import annotations
@@ -409,7 +411,9 @@ def register(commands) -> None:
 
     scaling = models.add_parser("scaling", help="Geometry-model scaling exponents alpha_N (in d) and alpha_S (steps)")
     scaling.add_argument("--alpha", help="one Zipf exponent (default: 1, 1.2, 1.5 and 2)")
-    scaling.add_argument("--quick", action="store_true", help="d up to 320, 5000 steps, 4 seeds (minutes on 2 cores)")
+    scaling.add_argument("--quick", action="store_true",
+                         help="d up to 320, 5000 steps, 4 seeds (about a minute on 2 cores; default: d up to 1000, "
+                              "20000 steps, 4 seeds, tens of minutes)")
     scaling.add_argument("--json", action="store_true", help="machine-readable output")
     dask_options(scaling.add_argument_group("running the sweep (never changes the numbers)"))
     scaling.set_defaults(run=_command_scaling)
