@@ -336,12 +336,13 @@ def _command_scaling(arguments) -> int:
                "seeds": size["seeds"], "n": SCALING["n"], "optimizer": SCALING["optimizer"],
                "learning_rate": SCALING["learning_rate"], "batch": SCALING["batch"], "loss": "ce",
                "workers": 1 if dask is None else dask.workers}
+    payload["fitted_dimensions"] = rows[0]["fitted_dimensions"]
     for key in ("alpha_N", "alpha_N_stderr", "alpha_S", "alpha_S_stderr", "final_loss", "window", "loss_vs_steps",
                 "loss_curves"):
         payload[key] = [row[key] for row in rows]
     payload["predictions"] = [scaling_predictions(alpha) for alpha in alphas]
     lines = [f"Geometry model, CE, n = {SCALING['n']}, d = {list(size['dimensions'])}, {size['steps']} steps, "
-             f"{size['seeds']} seeds",
+             f"{size['seeds']} seeds; fits on d = {payload['fitted_dimensions']} (d <= n/3), alpha_S at the largest",
              f"{'alpha':>5} {'alpha_N':>15} {'quanta_N':>8} {'alpha_S':>15} {'quanta_S':>8} {'domino':>6}"]
     for alpha, row, line in zip(alphas, rows, payload["predictions"]):
         shown = {key: "-" if value is None else f"{value:.3f}" for key, value in line.items()}
@@ -413,7 +414,7 @@ def register(commands) -> None:
     scaling.add_argument("--alpha", help="one Zipf exponent (default: 1, 1.2, 1.5 and 2)")
     scaling.add_argument("--quick", action="store_true",
                          help="d up to 320, 5000 steps, 4 seeds (about a minute on 2 cores; default: d up to 1000, "
-                              "20000 steps, 4 seeds, tens of minutes)")
+                              "40000 steps, 4 seeds, tens of minutes)")
     scaling.add_argument("--json", action="store_true", help="machine-readable output")
     dask_options(scaling.add_argument_group("running the sweep (never changes the numbers)"))
     scaling.set_defaults(run=_command_scaling)
