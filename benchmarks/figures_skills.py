@@ -130,20 +130,23 @@ def time_ratios(out: pathlib.Path, runs: int) -> None:
     plt.close(figure)
 
 
-def _scaling_panel(plt, sweep, x, curves, exponent, chinchilla, faint=None):
-    """One log-log panel: ``curves[k]`` against x per alpha (points), its fitted power law (line), Chinchilla's slope."""
+def _scaling_panel(plt, sweep, x, curves, exponent, chinchilla, faint=None, fitted=None):
+    """One log-log panel: ``curves[k]`` against x per alpha (points; open beyond the first ``fitted``), the power law
+    fitted to the first ``fitted`` points (line), Chinchilla's slope."""
+    fitted = len(x) if fitted is None else fitted
     colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, len(sweep["alpha"])))
     figure, axis = plt.subplots(figsize=(6.8, 4.8))
     for k, alpha in enumerate(sweep["alpha"]):
         for curve in (faint or {}).get(k, ()):
             axis.plot(x, curve, color=colours[k], lw=0.7, alpha=0.35)
         curve = np.array(curves[k])
-        slope, intercept = np.polyfit(np.log(x), np.log(curve), 1)
-        axis.plot(x, curve, "o", ms=4, color=colours[k])
-        axis.plot(x, np.exp(intercept + slope * np.log(x)), "-", color=colours[k], lw=1.4,
+        slope, intercept = np.polyfit(np.log(x[:fitted]), np.log(curve[:fitted]), 1)
+        axis.plot(x[:fitted], curve[:fitted], "o", ms=4, color=colours[k])
+        axis.plot(x[fitted:], curve[fitted:], "o", ms=4, mfc="none", color=colours[k])
+        axis.plot(x[:fitted], np.exp(intercept + slope * np.log(x[:fitted])), "-", color=colours[k], lw=1.4,
                   label=f"$\\alpha$ = {alpha:g}: $\\alpha_{exponent}$ = {sweep['alpha_' + exponent][k]:.3f} "
                         f"± {sweep['alpha_' + exponent + '_stderr'][k]:.3f}")
-    axis.plot(x, curve[0] * (x / x[0]) ** -chinchilla, "k:", lw=1.2,
+    axis.plot(x[:fitted], curve[0] * (x[:fitted] / x[0]) ** -chinchilla, "k:", lw=1.2,
               label=f"Chinchilla slope $\\alpha_{exponent}$ = {chinchilla}")
     axis.set_xscale("log")
     axis.set_yscale("log")
@@ -158,22 +161,24 @@ def scaling(out: pathlib.Path, results: pathlib.Path) -> None:
     dimensions = np.array(sweep["dimensions"], dtype=float)
     setting = (f"Geometry model, CE, n = {sweep['n']} random unit tasks, Adam lr {sweep['learning_rate']:g}, "
                f"B = {sweep['batch']}, {sweep['seeds']} seeds")
-    figure, axis = _scaling_panel(plt, sweep, dimensions, sweep["final_loss"], "N", 0.34)
+    fitted = len(sweep["fitted_dimensions"])
+    figure, axis = _scaling_panel(plt, sweep, dimensions, sweep["final_loss"], "N", 0.34, fitted=fitted)
     axis.set_xticks(dimensions, [f"{int(d)}" for d in dimensions])
     axis.minorticks_off()
     axis.set_xlabel("dimension d (parameters)")
     axis.set_ylabel(f"loss after {sweep['steps']} steps")
-    axis.set_title(f"Loss against d\n{setting}", fontsize=9.5)
+    axis.set_title(f"Loss against d (fit: d <= n/3; open: beyond, where the loss collapses)\n{setting}", fontsize=9.5)
     figure.tight_layout()
     figure.savefig(out / "skills_scaling_dimension.png", dpi=130, bbox_inches="tight")
     plt.close(figure)
 
-    smaller = {k: curves[:-1] for k, curves in enumerate(sweep["loss_curves"])}  # saturate at their d-limited loss
+    others = {k: curves[:fitted - 1] + curves[fitted:] for k, curves in enumerate(sweep["loss_curves"])}
     figure, axis = _scaling_panel(plt, sweep, np.array(sweep["window"][0], dtype=float), sweep["loss_vs_steps"], "S",
-                                  0.28, faint=smaller)
+                                  0.28, faint=others)
     axis.set_xlabel("training step")
     axis.set_ylabel("loss")
-    axis.set_title(f"Loss against steps at d = {int(dimensions[-1])} (faint: smaller d)\n{setting}", fontsize=9.5)
+    axis.set_title(f"Loss against steps at d = {int(dimensions[fitted - 1])} (faint: the other d)\n{setting}",
+                   fontsize=9.5)
     figure.tight_layout()
     figure.savefig(out / "skills_scaling_steps.png", dpi=130, bbox_inches="tight")
     plt.close(figure)
