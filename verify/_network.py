@@ -139,7 +139,7 @@ class EWCNetworkExperiment:
 
 #: The configuration of ``--quick`` (minutes on two shared cores) and the default one (about ten times longer).
 QUICK = dict(tasks=(1, 2, 3), strength=0.2, runs=16, max_steps=12000)
-DEFAULT = dict(tasks=(1, 2, 3, 4), strength=0.2, runs=64, max_steps=30000)
+DEFAULT = dict(tasks=(1, 2, 3, 4), strength=0.2, runs=48, max_steps=24000)
 
 
 def arrhenius_fit(temperatures: Sequence[float], times: Sequence[np.ndarray], escaped: Sequence[np.ndarray],
@@ -309,6 +309,7 @@ def run_experiment(experiment: EWCNetworkExperiment, progress: Callable[[str], N
     tasks = list(experiment.tasks)
     predicted_slope = float(np.polyfit(tasks, predicted, 1)[0]) if len(tasks) >= 2 else None
     quadratic_slope = float(np.polyfit(tasks, quadratic, 1)[0]) if len(tasks) >= 2 else None
+    predicted_curvature = float(np.polyfit(tasks, predicted, 2)[0]) if len(tasks) >= 3 else None
     reference = float(np.exp(np.median(np.log([t for ladder in ladders for t in ladder]))))
 
     def pair(estimate):
@@ -326,6 +327,7 @@ def run_experiment(experiment: EWCNetworkExperiment, progress: Callable[[str], N
         "curvature_stderr": None if curvature is None else curvature.stderr,
         "predicted_barrier": predicted,
         "predicted_slope": predicted_slope,
+        "predicted_curvature": predicted_curvature,
         "quadratic_estimate": quadratic,
         "quadratic_slope": quadratic_slope,
         "threshold": threshold,

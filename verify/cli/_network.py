@@ -69,6 +69,7 @@ def _table(payload: dict) -> list[str]:
               f"slope dU_eff/dN      {show(payload['slope'], payload['slope_stderr'])}",
               f"curvature (N^2)      {show(payload['curvature'], payload['curvature_stderr'])}",
               f"predicted slope      {show(payload['predicted_slope'])}",
+              f"predicted curvature  {show(payload['predicted_curvature'])}",
               f"quadratic-penalty    {show(payload['quadratic_slope'])} per task"]
     return lines
 
