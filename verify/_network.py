@@ -351,7 +351,7 @@ def network_figures(payload: dict) -> dict:
     * ``arrhenius``: ln(tau T^{-1/2}) (the fitted quantity; censored-MLE means,
       error bars 2 standard errors) against 1/T per N, with each fitted line.
     * ``barrier_growth``: dU_eff(N) with 2 standard errors, the constrained-minimum
-      prediction and the quadratic-penalty estimate.
+      prediction and the quadratic-penalty estimate (log scale where all are positive).
     * ``rate_collapse``: ln k_N against N at one reference temperature (the median
       of all the ladders), from each N's Arrhenius line (2 standard errors from its
       covariance), beside the prediction -dU_pred(N)/T + const through the first point.
@@ -391,6 +391,8 @@ def network_figures(payload: dict) -> dict:
         axes.errorbar(x, y, yerr=2 * np.array(e), fmt="o", capsize=3, label="measured dU_eff (Arrhenius)")
     axes.plot(tasks, payload["predicted_barrier"], "s-", label="min U_N on {L = l*} - min U_N")
     axes.plot(tasks, payload["quadratic_estimate"], "^--", label="quadratic-penalty estimate")
+    if all(v > 0 for v in payload["predicted_barrier"] + payload["quadratic_estimate"]):
+        axes.set_yscale("log")  # the quadratic-penalty estimate lies orders of magnitude above
     axes.set_xlabel("consolidated tasks N")
     axes.set_ylabel("barrier")
     axes.set_title("Barrier to the new task against N")

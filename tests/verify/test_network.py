@@ -125,7 +125,7 @@ def test_largest_curvature_against_the_full_hessian():
     def gradient(point):
         return energy.evaluate(point[None])[2][0]
 
-    hessian = torch.autograd.functional.jacobian(gradient, theta[0])
+    hessian = torch.autograd.functional.jacobian(gradient, theta[0], vectorize=True)
     eigenvalues = torch.linalg.eigvalsh(0.5 * (hessian + hessian.T))
     largest = float(eigenvalues.abs().max())
     assert largest_curvature(energy, theta, iterations=2000) == pytest.approx(largest, rel=1e-5)
@@ -133,7 +133,7 @@ def test_largest_curvature_against_the_full_hessian():
 
 def test_tiny_experiment_end_to_end():
     experiment = EWCNetworkExperiment(tasks=(1, 2, 3), strength=5.0, temperatures=(0.5, 1.0), runs=3, seed=2,
-                                      hidden=2, samples=40, threshold=0.9, step=0.05, max_steps=40)
+                                      hidden=2, samples=40, gap=0.05, step=0.05, max_steps=40)
     payload = run_experiment(experiment)
     assert payload["tasks"] == [1, 2, 3]
     assert [len(cells) for cells in payload["escape_times"]] == [2, 2, 2]
@@ -189,3 +189,13 @@ def test_help_does_not_import_torch():
            "print('torch' in sys.modules, 'sklearn' in sys.modules)"
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert completed.stdout.strip().splitlines()[-1] == "False False"
+
+
+@pytest.mark.slow
+def test_network_barrier_check_passes():
+    """The registered check (quick mode, about 35 s of CPU): measured barriers and slope within budget."""
+    from verify import QUICK, run_checks
+
+    (result,) = run_checks(["ewc_network_barriers"], QUICK)
+    assert result.passed, [c.as_dict() for c in result.comparisons if not c.passed]
+    assert len(result.comparisons) == 3 and all(c.budget.tolerance > 0 for c in result.comparisons)
