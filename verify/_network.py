@@ -204,16 +204,32 @@ def ladder_bias(ladder: Sequence[float], power: float = BOUNDARY_POWER, digits: 
     return float(fit.coefficients[1]) - 1.0
 
 
-def _growth(tasks, barriers):
-    """Slope (weighted line) and curvature (weighted parabola, N^2 coefficient) of dU_eff(N)."""
-    usable = [(n, b) for n, b in zip(tasks, barriers) if b is not None and b.stderr > 0]
-    slope = curvature = None
+def _growth(tasks, barriers, predicted):
+    """Slope (line) and curvature (parabola, N^2 coefficient) of dU_eff(N) and of the predicted barriers.
+
+    The measured ones are weighted least squares over the N with a barrier (weights
+    1/stderr^2); the predicted ones are fitted over the same N with the same
+    weights, so that a barrier curved in N is summarised alike on both sides
+    (unweighted over every N where fewer than two barriers were measured).
+    Returns (slope, curvature, predicted_slope, predicted_curvature), Estimates
+    and floats or None.
+    """
+    usable = [(n, b, p) for n, b, p in zip(tasks, barriers, predicted) if b is not None and b.stderr > 0]
     if len(usable) >= 2:
-        n, value, error = (np.array(v, dtype=float) for v in zip(*[(n, b.value, b.stderr) for n, b in usable]))
-        slope = weighted_polynomial_fit(n, value, error, 1).coefficient(1)
-        if len(usable) >= 3:
-            curvature = weighted_polynomial_fit(n, value, error, 2).coefficient(2)
-    return slope, curvature
+        n = np.array([u[0] for u in usable], dtype=float)
+        value, error = np.array([u[1].value for u in usable]), np.array([u[1].stderr for u in usable])
+        expected = np.array([u[2] for u in usable])
+    else:
+        n, value, error, expected = np.array(tasks, dtype=float), None, np.ones(len(tasks)), np.array(predicted)
+    result = []
+    for degree in (1, 2):
+        if n.size < degree + 1:
+            result.append((None, None))
+            continue
+        measured = None if value is None else weighted_polynomial_fit(n, value, error, degree).coefficient(degree)
+        result.append((measured, float(weighted_polynomial_fit(n, expected, error, degree).coefficients[degree])))
+    (slope, predicted_slope), (curvature, predicted_curvature) = result
+    return slope, curvature, predicted_slope, predicted_curvature
 
 
 def _log_rate(fit, temperature: float) -> dict | None:
@@ -305,11 +321,9 @@ def run_experiment(experiment: EWCNetworkExperiment, progress: Callable[[str], N
             measured.append((cells, fit))
     fits = [m[1] for m in measured]
     barriers, prefactors = zip(*[_barrier_and_prefactor(fit) for fit in fits])
-    slope, curvature = _growth(experiment.tasks, barriers)
+    slope, curvature, predicted_slope, predicted_curvature = _growth(experiment.tasks, barriers, predicted)
     tasks = list(experiment.tasks)
-    predicted_slope = float(np.polyfit(tasks, predicted, 1)[0]) if len(tasks) >= 2 else None
     quadratic_slope = float(np.polyfit(tasks, quadratic, 1)[0]) if len(tasks) >= 2 else None
-    predicted_curvature = float(np.polyfit(tasks, predicted, 2)[0]) if len(tasks) >= 3 else None
     reference = float(np.exp(np.median(np.log([t for ladder in ladders for t in ladder]))))
 
     def pair(estimate):
