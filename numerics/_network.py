@@ -38,6 +38,9 @@ The objects of this module (PyTorch, imported only when a network command runs;
   Gaussian increments from its own generator, seeded from (seed, key, run) by
   NumPy's SeedSequence, in blocks of a fixed number of steps, so that a run's
   path does not depend on which other runs share its batch.
+* **Step.** :func:`largest_curvature` measures the largest eigenvalue h_max of the
+  Hessian of U (power iteration on Hessian-vector products), which bounds the
+  Euler-Maruyama step: stable only for eta h_max < 2.
 
 References: J. Kirkpatrick et al., PNAS 114, 3521 (2017); M. I. Freidlin and
 A. D. Wentzell, Random Perturbations of Dynamical Systems (Springer 1998).

@@ -6,12 +6,15 @@
 ``--tasks N`` measures after N = 1..N consolidated tasks.  Without ``--temperatures``
 each N gets the ladder T = dU_pred(N)/K for K in ``--ladder`` (default 1.5,2.5,3.5);
 without ``--threshold`` the target is ``--gap`` (default 0.013) below the new task's
-loss at the first minimum.  Explicit flags override the ``--quick`` configuration.  PyTorch and scikit-learn are imported only when the
-command runs.  JSON keys: tasks, temperatures, escape_times (per N a list over T of
-mean, stderr, censored), barrier and prefactor (per N: value, stderr), slope,
+loss at the first minimum.  Explicit flags override the ``--quick`` configuration.
+PyTorch and scikit-learn are imported only when the command runs.  JSON keys:
+tasks, temperatures (per N its ladder), escape_times (per N a list over T of mean,
+stderr, censored), barrier and prefactor (per N: value, stderr), slope,
 slope_stderr, curvature, curvature_stderr, predicted_barrier (per N),
-predicted_slope; besides them quadratic_estimate, quadratic_slope, training and
-parameters.  Progress goes to stderr.
+predicted_slope; besides them predicted_curvature, quadratic_estimate,
+quadratic_slope, threshold, minimum_loss, multiplier, largest_curvature,
+prefactor_power, reference_temperature, log_rate, training and parameters.
+Progress goes to stderr.
 """
 
 from __future__ import annotations
