@@ -69,6 +69,7 @@ References: J. F. Lawless, Statistical Models and Methods for Lifetime Data
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable, Sequence
 
@@ -194,14 +195,20 @@ def ladder_bias(ladder: Sequence[float], power: float = BOUNDARY_POWER, digits: 
     kappa = 1.5, 2.5, 3.5 and power 1/2 it is +0.069 (the plain line, power 0:
     -0.14).
     """
+    inverse = np.array([float(k) for k in ladder])
+    tau = _harmonic_exit_times(tuple(inverse), digits)
+    fit = weighted_polynomial_fit(inverse, np.log(tau) + power * np.log(inverse), np.ones_like(inverse), 1)
+    return float(fit.coefficients[1]) - 1.0
+
+
+@functools.lru_cache(maxsize=16)
+def _harmonic_exit_times(ladder: tuple[float, ...], digits: int) -> np.ndarray:
+    """Exact MFPTs of U = q^2/2 from 0 to sqrt(2) at T = 1/kappa for each kappa of the ladder."""
     from theory import Potential, mean_first_passage_time
 
     harmonic = Potential.from_string("x**2/2", variables=["x"], parameters={}, what="potential")
-    inverse = np.array([float(k) for k in ladder])
-    tau = [float(mean_first_passage_time(harmonic, 0, math.sqrt(2), 1 / k, digits=digits, reflect=-30).value)
-           for k in inverse]
-    fit = weighted_polynomial_fit(inverse, np.log(tau) + power * np.log(inverse), np.ones_like(inverse), 1)
-    return float(fit.coefficients[1]) - 1.0
+    return np.array([float(mean_first_passage_time(harmonic, 0, math.sqrt(2), 1 / k, digits=digits,
+                                                   reflect=-30).value) for k in ladder])
 
 
 def _growth(tasks, barriers, predicted):

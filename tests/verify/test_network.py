@@ -171,11 +171,9 @@ def kramers(*arguments):
     (("--runs", "1"), "--runs"),
     (("--tasks", "2.5"), "--tasks"),
     (("--report", "/nonexistent/dir/out"), "--report"),
-    (("--ladder", "2"), "--ladder"),
     (("--ladder", "1,0"), "--ladder"),
     (("--temperatures", "0.1,0.2", "--ladder", "1,2"), "--temperatures"),
     (("--gap", "-0.1"), "--gap"),
-    (("--gap", "0.01", "--threshold", "1"), "--threshold"),
 ])
 def test_bad_input_is_one_line_and_exit_2(arguments, message):
     completed = kramers("network", "ewc", "--quick", *arguments)
