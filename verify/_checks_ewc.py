@@ -395,7 +395,7 @@ def _network_barriers(mode):
         comparisons.append(Comparison(
             f"N={n}: Arrhenius barrier vs min U_N on {{L = l*}} - min U_N", predicted, measured["value"],
             ErrorBudget(z=Z, stderr=measured["stderr"], bias=bias * predicted, asymptotic=0.1 * predicted),
-            {"runs": experiment.runs, "temperatures": payload["temperatures"][payload["tasks"].index(n)]}))
+            {"runs": experiment.runs, "temperatures": payload["temperature_ladders"][payload["tasks"].index(n)]}))
     slope = payload["predicted_slope"]
     comparisons.append(Comparison(
         "slope of the barrier in N: measured vs predicted", slope, payload["slope"],

@@ -338,7 +338,10 @@ def run_experiment(experiment: EWCNetworkExperiment, progress: Callable[[str], N
 
     return {
         "tasks": tasks,
-        "temperatures": ladders,
+        # every temperature used, ascending (the key: one ladder when --temperatures fixes it) ...
+        "temperatures": sorted({t for ladder in ladders for t in ladder}),
+        # ... and the ladder of each N (by --ladder, a ladder per N scaled to its predicted barrier)
+        "temperature_ladders": ladders,
         "escape_times": [m[0] for m in measured],
         "barrier": [pair(b) for b in barriers],
         "prefactor": [pair(p) for p in prefactors],
@@ -385,7 +388,7 @@ def network_figures(payload: dict) -> dict:
     colours = pyplot.rcParams["axes.prop_cycle"].by_key()["color"]
     figure, axes = pyplot.subplots(figsize=(5.5, 4))
     for index, (n, ladder, cells, barrier, prefactor) in enumerate(zip(
-            payload["tasks"], payload["temperatures"], payload["escape_times"], payload["barrier"],
+            payload["tasks"], payload["temperature_ladders"], payload["escape_times"], payload["barrier"],
             payload["prefactor"])):
         colour = colours[index % len(colours)]
         points = [(1 / c["temperature"], math.log(c["mean"]) - power * math.log(c["temperature"]),

@@ -144,7 +144,8 @@ def test_tiny_experiment_end_to_end():
     assert all(q >= 0 for q in payload["quadratic_estimate"])
     for key in ("barrier", "prefactor", "slope", "slope_stderr", "curvature", "curvature_stderr", "predicted_slope"):
         assert key in payload
-    assert payload["temperatures"] == [[0.5, 1.0]] * 3  # a fixed ladder: the same at every N
+    assert payload["temperature_ladders"] == [[0.5, 1.0]] * 3  # a fixed ladder: the same at every N
+    assert payload["temperatures"] == [0.5, 1.0]
     assert run_experiment(experiment) == payload  # same seed, same numbers
 
 
@@ -154,7 +155,7 @@ def test_tiny_experiment_with_a_ladder_per_task():
                                       ladder=(1.0, 2.0), step=0.05, max_steps=40)
     payload = run_experiment(experiment)
     assert payload["threshold"] == pytest.approx(payload["minimum_loss"][0] - 0.05, rel=1e-12)
-    for ladder, barrier in zip(payload["temperatures"], payload["predicted_barrier"]):
+    for ladder, barrier in zip(payload["temperature_ladders"], payload["predicted_barrier"]):
         assert barrier > 0
         assert ladder == pytest.approx([barrier / 1.0, barrier / 2.0], rel=1e-12)
 
