@@ -1,8 +1,13 @@
 """Figures of docs/skills.md: skill curves of the three models, the Domino cascade, t2/t1 against p1/p2,
-compositional skills (gated Resource model beside the MLP on compositional sparse parity) and modularity.
+scaling laws, compositional skills (gated Resource model beside the MLP on compositional sparse parity) and
+modularity.
 
-    python benchmarks/figures_skills.py [--out docs/figures] [--runs 8] [--mlp-runs 4] [--modularity-runs 32]
-                                        [--only NAME ...]
+    python benchmarks/figures_skills.py [--out docs/figures] [--runs 8] [--scaling docs/skills_scaling_full.json]
+                                        [--mlp-runs 4] [--modularity-runs 32] [--only NAME ...]
+    python benchmarks/figures_skills.py --only-scaling [--scaling FILE]
+
+The scaling figures are drawn from the JSON of ``kramers skills scaling --json`` (the full
+sweep's is kept in docs/skills_scaling_full.json; the sweep itself takes tens of minutes).
 
 Needs the optional extra ``[figures]`` (matplotlib), imported here only; the compositional and
 modularity figures also need ``[networks]`` (PyTorch) and take minutes (one torch thread).
@@ -13,6 +18,7 @@ B = 128 (two tasks) and 1024 (ten tasks, as in the authors' Fig. 7), N0 = 0.003.
 from __future__ import annotations
 
 import argparse
+import json
 import pathlib
 
 import numpy as np
@@ -130,14 +136,11 @@ def time_ratios(out: pathlib.Path, runs: int) -> None:
 
 def compositional(out: pathlib.Path, runs: int) -> None:
     """Each structure: the gated Resource map (authors' eta, N0, a) beside the MLP's median skill levels."""
-    import torch
-
     from numerics import COMPOSITIONAL_STRUCTURES
     from numerics._skill_networks import compositional_parity_experiment
 
     from verify._checks_skills import COMPOSITIONAL_MLP
 
-    torch.set_num_threads(1)
     plt = _pyplot()
     figure, axes = plt.subplots(3, 2, figsize=(12, 10))
     for row, (name, structure) in enumerate(COMPOSITIONAL_STRUCTURES.items()):
@@ -167,11 +170,8 @@ def compositional(out: pathlib.Path, runs: int) -> None:
 
 def modularity(out: pathlib.Path, runs: int) -> None:
     """Distributions of t1, t2 and t2/t1 over runs, dense against modular (the authors' Fig19 setting)."""
-    import torch
-
     from numerics._skill_networks import modularity_experiment
 
-    torch.set_num_threads(1)
     plt = _pyplot()
     results = {"dense": modularity_experiment(modular=False, runs=runs, seed=0),
                "modular": modularity_experiment(modular=True, runs=runs, seed=0)}
@@ -208,26 +208,85 @@ def modularity(out: pathlib.Path, runs: int) -> None:
     plt.close(figure)
 
 
-FIGURES = ("three_models", "cascade", "time_ratios", "compositional", "modularity")
+FIGURES = ("three_models", "cascade", "time_ratios", "scaling", "compositional", "modularity")
+
+
+def _scaling_panel(plt, sweep, x, curves, exponent, chinchilla, faint=None, fitted=None):
+    """One log-log panel: ``curves[k]`` against x per alpha (points; open beyond the first ``fitted``), the power law
+    fitted to the first ``fitted`` points (line), Chinchilla's slope."""
+    fitted = len(x) if fitted is None else fitted
+    colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, len(sweep["alpha"])))
+    figure, axis = plt.subplots(figsize=(6.8, 4.8))
+    for k, alpha in enumerate(sweep["alpha"]):
+        for curve in (faint or {}).get(k, ()):
+            axis.plot(x, curve, color=colours[k], lw=0.7, alpha=0.35)
+        curve = np.array(curves[k])
+        slope, intercept = np.polyfit(np.log(x[:fitted]), np.log(curve[:fitted]), 1)
+        axis.plot(x[:fitted], curve[:fitted], "o", ms=4, color=colours[k])
+        axis.plot(x[fitted:], curve[fitted:], "o", ms=4, mfc="none", color=colours[k])
+        axis.plot(x[:fitted], np.exp(intercept + slope * np.log(x[:fitted])), "-", color=colours[k], lw=1.4,
+                  label=f"$\\alpha$ = {alpha:g}: $\\alpha_{exponent}$ = {sweep['alpha_' + exponent][k]:.3f} "
+                        f"± {sweep['alpha_' + exponent + '_stderr'][k]:.3f}")
+    axis.plot(x[:fitted], curve[0] * (x[:fitted] / x[0]) ** -chinchilla, "k:", lw=1.2,
+              label=f"Chinchilla slope $\\alpha_{exponent}$ = {chinchilla}")
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.legend(frameon=False, fontsize=8.5)
+    return figure, axis
+
+
+def scaling(out: pathlib.Path, results: pathlib.Path) -> None:
+    """Loss against d (end of training) and against steps (largest d), per alpha, with the fitted power laws."""
+    plt = _pyplot()
+    sweep = json.loads(results.read_text())
+    dimensions = np.array(sweep["dimensions"], dtype=float)
+    setting = (f"Geometry model, CE, n = {sweep['n']} random unit tasks, Adam lr {sweep['learning_rate']:g}, "
+               f"B = {sweep['batch']}, {sweep['seeds']} seeds")
+    fitted = len(sweep["fitted_dimensions"])
+    figure, axis = _scaling_panel(plt, sweep, dimensions, sweep["final_loss"], "N", 0.34, fitted=fitted)
+    axis.set_xticks(dimensions, [f"{int(d)}" for d in dimensions])
+    axis.minorticks_off()
+    axis.set_xlabel("dimension d (parameters)")
+    axis.set_ylabel(f"loss after {sweep['steps']} steps")
+    axis.set_title(f"Loss against d (fit: d <= n/3; open: beyond, where the loss collapses)\n{setting}", fontsize=9.5)
+    figure.tight_layout()
+    figure.savefig(out / "skills_scaling_dimension.png", dpi=130, bbox_inches="tight")
+    plt.close(figure)
+
+    others = {k: curves[:fitted - 1] + curves[fitted:] for k, curves in enumerate(sweep["loss_curves"])}
+    figure, axis = _scaling_panel(plt, sweep, np.array(sweep["window"][0], dtype=float), sweep["loss_vs_steps"], "S",
+                                  0.28, faint=others)
+    axis.set_xlabel("training step")
+    axis.set_ylabel("loss")
+    axis.set_title(f"Loss against steps at d = {int(dimensions[fitted - 1])} (faint: the other d)\n{setting}",
+                   fontsize=9.5)
+    figure.tight_layout()
+    figure.savefig(out / "skills_scaling_steps.png", dpi=130, bbox_inches="tight")
+    plt.close(figure)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/figures")
     parser.add_argument("--runs", type=int, default=8)
+    parser.add_argument("--scaling", default="docs/skills_scaling_full.json",
+                        help="JSON of `kramers skills scaling --json` to draw the scaling figures from")
     parser.add_argument("--mlp-runs", type=int, default=4, help="MLP runs per compositional structure")
     parser.add_argument("--modularity-runs", type=int, default=32, help="runs per network in the modularity figure")
     parser.add_argument("--only", nargs="+", choices=FIGURES, help="draw only these figures")
+    parser.add_argument("--only-scaling", action="store_true", help="draw only the two scaling figures")
     arguments = parser.parse_args()
     out = pathlib.Path(arguments.out)
     out.mkdir(parents=True, exist_ok=True)
-    chosen = arguments.only or FIGURES
+    chosen = ("scaling",) if arguments.only_scaling else arguments.only or FIGURES
     if "three_models" in chosen:
         three_models(out)
     if "cascade" in chosen:
         cascade(out)
     if "time_ratios" in chosen:
         time_ratios(out, arguments.runs)
+    if "scaling" in chosen:
+        scaling(out, pathlib.Path(arguments.scaling))
     if "compositional" in chosen:
         compositional(out, arguments.mlp_runs)
     if "modularity" in chosen:
