@@ -48,8 +48,9 @@ held-out accuracy).
   (Parity supports alone cannot make one composite one bit away from two disjoint subtrees.)
 
 Unlike the model's gate 1 - l^a, the network's gate is soft: a composite can also be learned from
-scratch, at the cost of a sparse parity of its whole support (time growing like bits^(k-1) for k
-bits, Barak et al. 2022).  Skill level s_k = 2 acc_k - 1 on the step's fresh batch (0 at chance);
+scratch, at the cost of a sparse parity of its whole support (for k of n bits, SGD needs a time
+growing like n^O(k): Barak, Edelman, Goel, Kakade, Malach, Zhang 2022, "Hidden progress in deep
+learning: SGD learns parities near the computational limit").  Skill level s_k = 2 acc_k - 1 on the step's fresh batch (0 at chance);
 learned at the first step with s_k > threshold (0.9, i.e. 95% accuracy).
 """
 
