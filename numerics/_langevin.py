@@ -16,12 +16,14 @@ on disk under its content hash and compiled by Numba (:mod:`numerics._codegen`):
 the coordinates are unrolled into scalar locals ``x_0 .. x_{d-1}``, grad U and
 T(t) (a SymPy expression in ``theory.symbols.t``, ``Piecewise`` allowed) are
 printed as scalar functions, and there is no Python callback per step.  The
-scalar kernel ``trajectory_outcome`` runs one trajectory; ``ensemble_kernel``
-runs trajectories ``first .. first + N - 1`` in a ``prange``; the replay kernel
-is the same generated loop with a ``path`` array that records x_0, x_1, ...
-For the case the checks and the benchmark run most (1-D, Euler-Maruyama, a
-half-line, constant T) the generator emits a lane specialisation of the same
-step (see below).  A non-positive T_n stops the run with an error.
+scalar kernel ``trajectory_outcome`` runs one trajectory;
+``scalar_ensemble_kernel`` runs trajectories ``first .. first + N - 1`` in a
+``prange``; the replay kernel is the same generated loop with a ``path`` array
+that records x_0, x_1, ...  For a half-space at constant T (every case of
+``kramers bench`` and most checks; any dimension and integrator) the generator
+also emits a lane specialisation printed from the same step text,
+``lane_ensemble_kernel`` (see below), which the engine runs instead.  A
+non-positive T_n stops the run with an error.
 
 Absorption.  The trajectory absorbed during step n (the move to x_{n+1}) has
 exit time (n + 1) dt; one still alive after ``max_steps = floor(max_time / dt)``
@@ -40,7 +42,15 @@ them crossed it with probability
 and killing the trajectory with that probability restores weak order O(dt).
 For the two ends of an interval the probability is p_lower + p_upper (see
 :mod:`theory._absorbing`).  The uniform of the test is drawn only when the
-exponent is below ``BRIDGE_EXPONENT_CUTOFF`` = 40 (p > 4e-18).
+exponent is below ``BRIDGE_EXPONENT_CUTOFF`` = 40 (p > e^-40 = 4.25e-18).  The
+cut-off is exact up to a stated bound: a trajectory's fate differs from the
+uncut test only if one of its skipped tests would have killed it, which by the
+union bound has probability at most M e^-40 for M steps (4.3e-11 at the
+default cap of 1e7 steps); the mean exit time moves by at most that
+probability times the time cap (4.3e-11 x 1e4 = 4.3e-7 at dt = 1e-3, far
+below any standard error an ensemble reaches).  The lanes (below) skip the
+exponent itself where every distance exceeds sqrt(40 / bc) and so implement
+the same cut-off.
 
 Noise.  The normal of coordinate k at step n is number ``n d + k`` of the
 trajectory's normal stream in :mod:`numerics._random` (BAOAB: ``(n + 1) d + k``,
@@ -358,7 +368,7 @@ _INTERLEAVE_SOURCE = '''def fill_interleaved(key, block_first, cosines, sines, b
         block[2 * j + 1] = sines[j]
 '''
 
-_ENSEMBLE_SOURCE = '''def ensemble_kernel(first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,
+_ENSEMBLE_SOURCE = '''def scalar_ensemble_kernel(first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,
                     bridge_coefficient, bridge, max_steps, seed, times, outcomes, steps_taken, states):
     for i in prange(times.shape[0]):
         outcome, steps = trajectory_outcome(
@@ -438,7 +448,7 @@ class _LaneLayout:
 
 
 def _lane_sources(dimension: int, integrator: AbstractIntegrator, lanes: int) -> tuple[str, str, str]:
-    """Sources of ``lane_steps``, ``lane_group`` and the lane ``ensemble_kernel`` (half-space, constant T)."""
+    """Sources of ``lane_steps``, ``lane_group`` and ``lane_ensemble_kernel`` (half-space, constant T)."""
     d = dimension
     underdamped = integrator.underdamped
     layout = _LaneLayout(d, d if underdamped else 0)
@@ -618,7 +628,7 @@ def _lane_sources(dimension: int, integrator: AbstractIntegrator, lanes: int) ->
         out += start_lane(i + "        ", lane)
         out += take_next(i + "        ", lane)
         out += [f"{i}        else:", f"{i}            owner_{lane} = -1", f"{i}            active -= 1"]
-    ensemble = '''def ensemble_kernel(first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,
+    ensemble = '''def lane_ensemble_kernel(first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,
                     bridge_coefficient, bridge, max_steps, seed, times, outcomes, steps_taken, states):
     count = times.shape[0]
     size = min(LANE_GROUP, max(LANE_GROUP_MINIMUM, count // LANE_WORK_ITEMS))
@@ -640,13 +650,14 @@ _KERNEL_CONSTANTS = dict(
 
 
 @functools.lru_cache(maxsize=64)
-def _kernel_module(gradient, variables, temperature, absorbing_condition, integrator, kind, lanes=True):
+def _kernel_module(gradient, variables, temperature, absorbing_condition, integrator, kind):
     """The generated module for one potential, schedule, absorbing kind and integrator.
 
-    A half-space at constant temperature (any dimension and integrator) gets the
-    lane specialisation as its ``ensemble_kernel`` (unless ``lanes=False``),
-    generated here beside the scalar kernel; everything else runs the scalar
-    kernel in a ``prange`` over trajectories.
+    Every module has ``scalar_ensemble_kernel``, the scalar kernel in a ``prange``
+    over trajectories.  A half-space at constant temperature (any dimension and
+    integrator) also gets the lane specialisation, ``lane_ensemble_kernel``,
+    generated beside it from the same step text (numba compiles each function
+    at its first call, so the unused one costs nothing).
     """
     dimension = len(variables)
     schedule = temperature is not None
@@ -657,15 +668,16 @@ def _kernel_module(gradient, variables, temperature, absorbing_condition, integr
         # Numba has no float(bool): the indicator of the set as a Piecewise.
         indicator = sympy.Piecewise((sympy.Integer(1), absorbing_condition), (sympy.Integer(0), True))
         expressions["absorbed"] = (indicator, variables)
-    use_lanes = lanes and kind == "half_space" and not schedule
+    use_lanes = kind == "half_space" and not schedule
     functions = _random.KERNEL_FUNCTIONS + (
         _INTERLEAVE_SOURCE,
         _trajectory_source(dimension, integrator, kind, schedule, record=False),
         _trajectory_source(dimension, integrator, kind, schedule, record=True),
-        *(_lane_sources(dimension, integrator, LANES) if use_lanes else (_ENSEMBLE_SOURCE,)),
+        _ENSEMBLE_SOURCE,
+        *(_lane_sources(dimension, integrator, LANES) if use_lanes else ()),
     )
     return build_kernel_module(
-        expressions, functions, constants=_KERNEL_CONSTANTS, parallel=("ensemble_kernel",), fastmath=ENGINE_FASTMATH
+        expressions, functions, constants=_KERNEL_CONSTANTS, parallel=("scalar_ensemble_kernel", *(("lane_ensemble_kernel",) if use_lanes else ())), fastmath=ENGINE_FASTMATH
     )
 
 
@@ -745,11 +757,11 @@ class _Prepared:
     max_time: float
     max_steps: int
 
-    def module(self, lanes=True):
+    def module(self):
         problem = self.problem
         condition = getattr(problem.absorbing, "condition", None)
         return _kernel_module(problem.gradient, problem.variables, problem.schedule, condition, self.integrator,
-                              problem.absorbing.kind, lanes)
+                              problem.absorbing.kind)
 
     def arguments(self):
         problem = self.problem
@@ -885,7 +897,7 @@ def langevin_first_passage(
     first_trajectory = _integer("first_trajectory", first_trajectory, 0, 2**63 - 1 - trajectories)
     check_memory("trajectories", trajectories,
                  ensemble_bytes(trajectories, problem.dimension * (2 if prepared.integrator.underdamped else 1)))
-    module = prepared.module(lanes)
+    module = prepared.module()
     dimension = problem.dimension
     underdamped = prepared.integrator.underdamped
     width = 2 * dimension if underdamped else dimension
@@ -895,7 +907,8 @@ def langevin_first_passage(
     states = np.empty((trajectories, width), dtype=np.float64)
     arguments = prepared.arguments()
     with _ThreadCount(threads) as thread_count:
-        kernel = module.ensemble_kernel
+        kernel = getattr(module, "lane_ensemble_kernel", None) if lanes else None
+        kernel = kernel or module.scalar_ensemble_kernel
         if not kernel.signatures:  # compile (or load) outside the timed region
             _call(kernel, first_trajectory, *arguments[:-2], 0, prepared.seed, times[:1], outcomes[:1],
                   steps_taken[:1], states[:1])
