@@ -61,7 +61,7 @@ def test_the_lane_specialisation_is_the_scalar_kernel_bit_for_bit():
 LANE_CASES = {
     # two dimensions, an oblique half-plane: two normals per step, the bridge on its normal
     "em-2d": (EscapeProblem(TWO_WELLS, (-1.0, 0.0), HalfSpace((0.6, 0.8), 0.1), 0.5), "em"),
-    "heun-1d": (quartic(), "heun"),
+    "heun-2d": (EscapeProblem(TWO_WELLS, (-1.0, 0.0), HalfSpace((1.0, 1.0), 0.5), 0.5), "heun"),
     # BAOAB in 1-D: the steps' normals start at an odd number (the first draws the velocity)
     "baoab-1d": (quartic(mass=1.0), "baoab"),
     "baoab-2d": (EscapeProblem(TWO_WELLS, (-1.0, 0.0), HalfSpace((1.0, 0.0), 0.0), 0.5, mass=0.5), "baoab"),
