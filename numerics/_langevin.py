@@ -511,7 +511,7 @@ def _lane_sources(dimension: int, integrator: AbstractIntegrator, lanes: int) ->
     ]
 
     def start_lane(indent: str, lane: int) -> list[str]:
-        """(Re)start lane ``lane`` at the start point with the noise of trajectory ``owner``."""
+        """Put lane ``lane`` back at the start point, step 0 (``take_next`` gives it a trajectory and its noise)."""
         lines = [f"{indent}x{lane}_{k} = start_{k}" for k in range(d)]
         lines += [
             f"{indent}distance_{lane} = start_distance",
