@@ -1,6 +1,10 @@
-"""Figures of docs/skills.md: skill curves of the three models, the Domino cascade, t2/t1 against p1/p2.
+"""Figures of docs/skills.md: skill curves of the three models, the Domino cascade, t2/t1 against p1/p2, scaling laws.
 
-    python benchmarks/figures_skills.py [--out docs/figures] [--runs 8]
+    python benchmarks/figures_skills.py [--out docs/figures] [--runs 8] [--scaling docs/skills_scaling_full.json]
+    python benchmarks/figures_skills.py --only-scaling [--scaling FILE]
+
+The scaling figures are drawn from the JSON of ``kramers skills scaling --json`` (the full
+sweep's is kept in docs/skills_scaling_full.json; the sweep itself takes tens of minutes).
 
 Needs the optional extra ``[figures]`` (matplotlib), imported here only.
 Settings are the paper's: d = 1000, n = 10, alpha = 2, lr = 3e-4 (SignGD), 3e-2 (SGD),
@@ -10,6 +14,7 @@ B = 128 (two tasks) and 1024 (ten tasks, as in the authors' Fig. 7), N0 = 0.003.
 from __future__ import annotations
 
 import argparse
+import json
 import pathlib
 
 import numpy as np
@@ -125,16 +130,75 @@ def time_ratios(out: pathlib.Path, runs: int) -> None:
     plt.close(figure)
 
 
+def _scaling_panel(plt, sweep, x, curves, exponent, chinchilla, faint=None, fitted=None):
+    """One log-log panel: ``curves[k]`` against x per alpha (points; open beyond the first ``fitted``), the power law
+    fitted to the first ``fitted`` points (line), Chinchilla's slope."""
+    fitted = len(x) if fitted is None else fitted
+    colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, len(sweep["alpha"])))
+    figure, axis = plt.subplots(figsize=(6.8, 4.8))
+    for k, alpha in enumerate(sweep["alpha"]):
+        for curve in (faint or {}).get(k, ()):
+            axis.plot(x, curve, color=colours[k], lw=0.7, alpha=0.35)
+        curve = np.array(curves[k])
+        slope, intercept = np.polyfit(np.log(x[:fitted]), np.log(curve[:fitted]), 1)
+        axis.plot(x[:fitted], curve[:fitted], "o", ms=4, color=colours[k])
+        axis.plot(x[fitted:], curve[fitted:], "o", ms=4, mfc="none", color=colours[k])
+        axis.plot(x[:fitted], np.exp(intercept + slope * np.log(x[:fitted])), "-", color=colours[k], lw=1.4,
+                  label=f"$\\alpha$ = {alpha:g}: $\\alpha_{exponent}$ = {sweep['alpha_' + exponent][k]:.3f} "
+                        f"± {sweep['alpha_' + exponent + '_stderr'][k]:.3f}")
+    axis.plot(x[:fitted], curve[0] * (x[:fitted] / x[0]) ** -chinchilla, "k:", lw=1.2,
+              label=f"Chinchilla slope $\\alpha_{exponent}$ = {chinchilla}")
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.legend(frameon=False, fontsize=8.5)
+    return figure, axis
+
+
+def scaling(out: pathlib.Path, results: pathlib.Path) -> None:
+    """Loss against d (end of training) and against steps (largest d), per alpha, with the fitted power laws."""
+    plt = _pyplot()
+    sweep = json.loads(results.read_text())
+    dimensions = np.array(sweep["dimensions"], dtype=float)
+    setting = (f"Geometry model, CE, n = {sweep['n']} random unit tasks, Adam lr {sweep['learning_rate']:g}, "
+               f"B = {sweep['batch']}, {sweep['seeds']} seeds")
+    fitted = len(sweep["fitted_dimensions"])
+    figure, axis = _scaling_panel(plt, sweep, dimensions, sweep["final_loss"], "N", 0.34, fitted=fitted)
+    axis.set_xticks(dimensions, [f"{int(d)}" for d in dimensions])
+    axis.minorticks_off()
+    axis.set_xlabel("dimension d (parameters)")
+    axis.set_ylabel(f"loss after {sweep['steps']} steps")
+    axis.set_title(f"Loss against d (fit: d <= n/3; open: beyond, where the loss collapses)\n{setting}", fontsize=9.5)
+    figure.tight_layout()
+    figure.savefig(out / "skills_scaling_dimension.png", dpi=130, bbox_inches="tight")
+    plt.close(figure)
+
+    others = {k: curves[:fitted - 1] + curves[fitted:] for k, curves in enumerate(sweep["loss_curves"])}
+    figure, axis = _scaling_panel(plt, sweep, np.array(sweep["window"][0], dtype=float), sweep["loss_vs_steps"], "S",
+                                  0.28, faint=others)
+    axis.set_xlabel("training step")
+    axis.set_ylabel("loss")
+    axis.set_title(f"Loss against steps at d = {int(dimensions[fitted - 1])} (faint: the other d)\n{setting}",
+                   fontsize=9.5)
+    figure.tight_layout()
+    figure.savefig(out / "skills_scaling_steps.png", dpi=130, bbox_inches="tight")
+    plt.close(figure)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/figures")
     parser.add_argument("--runs", type=int, default=8)
+    parser.add_argument("--scaling", default="docs/skills_scaling_full.json",
+                        help="JSON of `kramers skills scaling --json` to draw the scaling figures from")
+    parser.add_argument("--only-scaling", action="store_true", help="draw only the two scaling figures")
     arguments = parser.parse_args()
     out = pathlib.Path(arguments.out)
     out.mkdir(parents=True, exist_ok=True)
-    three_models(out)
-    cascade(out)
-    time_ratios(out, arguments.runs)
+    if not arguments.only_scaling:
+        three_models(out)
+        cascade(out)
+        time_ratios(out, arguments.runs)
+    scaling(out, pathlib.Path(arguments.scaling))
     print(f"wrote {sorted(p.name for p in out.glob('skills_*.png'))} to {out}")
 
 

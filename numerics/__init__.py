@@ -61,6 +61,7 @@ __all__ = [
     "replay_trajectory",
 ]
 from ._skills import GeometryRun as GeometryRun
+from ._skills import GeometryScalingTasks as GeometryScalingTasks
 from ._skills import eta_effective as eta_effective
 from ._skills import geometry_model as geometry_model
 from ._skills import learning_times as learning_times

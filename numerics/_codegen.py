@@ -16,8 +16,9 @@ Expressions are printed by SymPy's ``PythonCodePrinter`` as scalar ``math.``
 code (``math.exp(x)``), which Numba compiles to plain libm calls; an expression
 may contain no free symbol other than its arguments.
 
-Cache directory: ``$KRAMERS_CACHE_DIR``, else ``$XDG_CACHE_HOME/kramers``, else
-``~/.cache/kramers``; the generated files live in its ``kernels/`` folder.
+Cache directory: :func:`theory._cache.cache_directory` (``$KRAMERS_CACHE_DIR``, else
+``$XDG_CACHE_HOME/kramers``, else ``~/.cache/kramers``); the generated files live in
+its ``kernels/`` folder.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from types import ModuleType
 
 import sympy
 
+from theory._cache import cache_directory
 from theory._errors import CompilationError, InvalidParameter
 from theory._parse import as_expression
 
@@ -57,17 +59,6 @@ GENERATOR_VERSION = "3"
 
 _lock = threading.Lock()
 _loaded_modules: dict[str, ModuleType] = {}
-
-
-def cache_directory() -> Path:
-    """The root of the on-disk kernel cache (read from the environment on each call)."""
-    explicit = os.environ.get("KRAMERS_CACHE_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg).expanduser() / "kramers"
-    return Path.home() / ".cache" / "kramers"
 
 
 def _check_name(name: str, what: str) -> None:

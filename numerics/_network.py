@@ -38,6 +38,9 @@ The objects of this module (PyTorch, imported only when a network command runs;
   Gaussian increments from its own generator, seeded from (seed, key, run) by
   NumPy's SeedSequence, in blocks of a fixed number of steps, so that a run's
   path does not depend on which other runs share its batch.
+* **Step.** :func:`largest_curvature` measures the largest eigenvalue h_max of the
+  Hessian of U (power iteration on Hessian-vector products), which bounds the
+  Euler-Maruyama step: stable only for eta h_max < 2.
 
 References: J. Kirkpatrick et al., PNAS 114, 3521 (2017); M. I. Freidlin and
 A. D. Wentzell, Random Perturbations of Dynamical Systems (Springer 1998).
@@ -58,7 +61,7 @@ from theory import InvalidParameter
 __all__ = [
     "DTYPE", "PermutedDigits", "permuted_digits", "MLP", "Quadratic", "TaskEnergy", "DoubleWell",
     "FirstPassage", "first_passage", "minimise", "BoundaryMinimum", "boundary_minimum", "train_task",
-    "empirical_fisher", "generator", "single_thread",
+    "empirical_fisher", "generator", "single_thread", "largest_curvature",
 ]
 
 DTYPE = torch.float64
@@ -341,6 +344,30 @@ def boundary_minimum(energy, start: torch.Tensor, threshold: float, *, bisection
     u_b, l_b, _ = energy.evaluate(theta)
     return BoundaryMinimum(minimum, theta, u_min, float(u_b[0]), l_min, float(l_b[0]),
                            0.5 * (low + high))
+
+
+def largest_curvature(energy, theta: torch.Tensor, *, iterations: int = 100, seed: int = 0) -> float:
+    """The largest eigenvalue of the Hessian of U at ``theta`` (1, P), by power iteration.
+
+    Hessian-vector products are forward derivatives of the (hand-written) gradient,
+    H v = d/de grad U(theta + e v) at e = 0 (torch.func.jvp).  The Euler-Maruyama
+    step eta of the Langevin iteration is stable in the direction of curvature h
+    only for eta h < 2, and its stationary variance there is T / (h (1 - eta h / 2))
+    instead of T / h, so eta h_max is the step's accuracy parameter near a minimum.
+    """
+    def gradient(point):
+        return energy.evaluate(point)[2]
+
+    vector = torch.randn(theta.shape, generator=generator(seed, (2,)), dtype=DTYPE)
+    value = 0.0
+    for _ in range(iterations):
+        vector = vector / vector.norm()
+        product = torch.func.jvp(gradient, (theta,), (vector,))[1]
+        value, previous = float((vector * product).sum()), value
+        vector = product
+        if abs(value - previous) <= 1e-6 * abs(value):
+            break
+    return value
 
 
 def train_task(network: MLP, start: torch.Tensor, x: torch.Tensor, y: torch.Tensor, penalty: Quadratic) -> torch.Tensor:

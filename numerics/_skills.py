@@ -71,6 +71,7 @@ __all__ = [
     "OPTIMIZERS",
     "LOSSES",
     "GeometryRun",
+    "GeometryScalingTasks",
     "power_law_frequencies",
     "task_vectors",
     "geometry_model",
@@ -92,51 +93,108 @@ prange = range  # in the generated module this name is numba.prange
 # --- kernel source (compiled by numerics._codegen) ----------------------------
 
 
+#: A step whose batch holds more than n / ROW_ORDER_RATIO distinct tasks projects all n tasks in
+#: column order (vectorised over tasks); below, only the sampled tasks, row by row (one serial dot
+#: product each, about this many times slower per element on current CPUs).  Both orders add the
+#: terms of t_k . x in the same sequence j = 0 .. d-1, so the choice never changes a number.
+ROW_ORDER_RATIO = 5
+
+
 def geometry_trajectory(
-    vectors, cumulative, optimizer, loss, learning_rate, beta1, beta2, epsilon, batch, steps, noise, seed, run, skills
+    vectors, transposed, cumulative, guide, optimizer, loss, learning_rate, beta1, beta2, epsilon, batch, steps, noise,
+    seed, run, recorded, skills,
 ):
-    """One Geometry-model run; skills[m, k] is the level of skill k before step m (and skills[steps] after)."""
+    """One Geometry-model run; skills[r, k] is the level of skill k before step recorded[r] (step ``steps``: after).
+
+    ``transposed`` is vectors.T (contiguous), ``guide[i]`` the first task with cumulative > i/len(guide)
+    (an index table for sampling, Chen & Asau 1974), ``recorded`` increasing steps in [0, steps].
+    """
     n = vectors.shape[0]
     d = vectors.shape[1]
     x = np.zeros(d)
     m1 = np.zeros(d)
     m2 = np.zeros(d)
     g = np.zeros(d)
+    projection = np.zeros(n)
     residual = np.zeros(n)
     counts = np.zeros(n)
+    active = np.zeros(n, dtype=np.int64)
+    uniforms = np.zeros(batch)
     uniform_key = uniform_stream_key(seed, run)  # noqa: F821 (generated module)
     normal_key = normal_stream_key(seed, run)  # noqa: F821
+    table = guide.shape[0]
     power1 = 1.0
     power2 = 1.0
+    row = 0
     for m in range(steps + 1):
-        for k in range(n):
-            projection = 0.0
-            for j in range(d):
-                projection += vectors[k, j] * x[j]
+        # the batch: task k of sample b is the first k with cumulative[k] > u (independent of x)
+        sampled = 0
+        if m < steps:
+            for k in range(n):
+                counts[k] = 0.0
+            fill_uniform_block(uniform_key, m * batch, uniforms)  # noqa: F821 (uniform_open of m B + b)
+            for b in range(batch):
+                u = uniforms[b]
+                k = guide[min(int(u * table), table - 1)]
+                while k > 0 and cumulative[k - 1] > u:
+                    k -= 1
+                while k < n - 1 and cumulative[k] <= u:
+                    k += 1
+                if counts[k] == 0.0:
+                    active[sampled] = k
+                    sampled += 1
+                counts[k] += 1.0
+        record = row < recorded.shape[0] and recorded[row] == m
+        if record or sampled * ROW_ORDER_RATIO > n:
+            for k in range(n):
+                projection[k] = 0.0
+            j = 0
+            while j + 4 <= d:  # four terms per pass, added in the order j, j+1, j+2, j+3
+                x0 = x[j]
+                x1 = x[j + 1]
+                x2 = x[j + 2]
+                x3 = x[j + 3]
+                for k in range(n):
+                    projection[k] = (((projection[k] + transposed[j, k] * x0) + transposed[j + 1, k] * x1)
+                                     + transposed[j + 2, k] * x2) + transposed[j + 3, k] * x3
+                j += 4
+            while j < d:
+                xj = x[j]
+                for k in range(n):
+                    projection[k] += transposed[j, k] * xj
+                j += 1
+            if record:  # every level is kept (and every residual computed) at a recorded step
+                for k in range(n):
+                    active[k] = k
+                sampled = n
+        else:
+            for i in range(sampled):
+                k = active[i]
+                total = 0.0
+                for j in range(d):
+                    total += vectors[k, j] * x[j]
+                projection[k] = total
+        for i in range(sampled):
+            k = active[i]
             if loss == 0:
-                skills[m, k] = projection
-                residual[k] = 1.0 - projection
+                level = projection[k]
             else:
-                sigma = 1.0 / (1.0 + math.exp(-projection))
-                skills[m, k] = sigma
-                residual[k] = 1.0 - sigma
+                level = 1.0 / (1.0 + math.exp(-projection[k]))
+            residual[k] = 1.0 - level
+            if record:
+                skills[row, k] = level
+        if record:
+            row += 1
         if m == steps:
             break
-        for k in range(n):
-            counts[k] = 0.0
-        for b in range(batch):
-            u = uniform_open(uniform_key, m * batch + b)  # noqa: F821
-            k = 0
-            while k < n - 1 and cumulative[k] <= u:
-                k += 1
-            counts[k] += 1.0
         for j in range(d):
             g[j] = 0.0
         for k in range(n):
-            weight = counts[k] * residual[k] / batch
-            if weight != 0.0:
-                for j in range(d):
-                    g[j] -= weight * vectors[k, j]
+            if counts[k] != 0.0:
+                weight = counts[k] * residual[k] / batch
+                if weight != 0.0:
+                    for j in range(d):
+                        g[j] -= weight * vectors[k, j]
         if noise > 0.0:
             for j in range(0, d, 2):
                 z0, z1 = normal_pair(normal_key, (m * d + j) >> 1)  # noqa: F821
@@ -162,17 +220,18 @@ def geometry_trajectory(
 
 
 def geometry_ensemble(
-    vectors, cumulative, optimizer, loss, learning_rate, beta1, beta2, epsilon, batch, steps, noise, seed,
-    first_run, vector_stride, skills, status,
+    vectors, transposed, cumulative, guide, optimizer, loss, learning_rate, beta1, beta2, epsilon, batch, steps, noise,
+    seed, first_run, vector_stride, recorded, skills, status,
 ):
     """Runs first_run + i for i < skills.shape[0], in parallel; each run sees only its own streams.
 
-    ``vectors[i * vector_stride]`` are the task vectors of run i (stride 0: one set for every run).
+    ``vectors[i * vector_stride]`` (and ``transposed[...]``) are the task vectors of run i (stride 0:
+    one set for every run).
     """
     for i in prange(skills.shape[0]):
         status[i] = geometry_trajectory(
-            vectors[i * vector_stride], cumulative, optimizer, loss, learning_rate, beta1, beta2, epsilon, batch, steps, noise,
-            seed, first_run + i, skills[i],
+            vectors[i * vector_stride], transposed[i * vector_stride], cumulative, guide, optimizer, loss,
+            learning_rate, beta1, beta2, epsilon, batch, steps, noise, seed, first_run + i, recorded, skills[i],
         )
 
 
@@ -240,7 +299,7 @@ def _kernels():
     return build_kernel_module(
         {},
         _random.KERNEL_FUNCTIONS + (geometry_trajectory, geometry_ensemble, resource_trajectory, resource_batch),
-        constants=_random.KERNEL_CONSTANTS,
+        constants={**_random.KERNEL_CONSTANTS, "ROW_ORDER_RATIO": str(ROW_ORDER_RATIO)},
         parallel=("geometry_ensemble", "resource_batch"),
     )
 
@@ -318,12 +377,14 @@ def learning_times(skills: np.ndarray, threshold: float = 0.9) -> np.ndarray:
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class GeometryRun:
-    """Skill levels of an ensemble of Geometry-model runs: ``skills[r, m, k]`` before step m of run r.
+    """Skill levels of an ensemble of Geometry-model runs: ``skills[r, i, k]`` before step ``recorded[i]`` of run r.
 
-    ``vectors[r]`` are the task vectors of run r (``vectors[0]`` for all runs when shared).
+    ``recorded`` is every step 0 .. steps unless the run kept fewer; ``vectors[r]`` are the task
+    vectors of run r (``vectors[0]`` for all runs when shared).
     """
 
     skills: np.ndarray
+    recorded: np.ndarray
     frequencies: np.ndarray
     vectors: np.ndarray
     optimizer: str
@@ -334,7 +395,9 @@ class GeometryRun:
     seed: int
 
     def learning_times(self, threshold: float = 0.9) -> np.ndarray:
-        return learning_times(self.skills, threshold)
+        """First recorded step with s_k > threshold (-1 where never): the learning time when every step is kept."""
+        index = learning_times(self.skills, threshold)
+        return np.where(index >= 0, self.recorded[index], -1)
 
     def losses(self) -> np.ndarray:
         """sum_k p_k (1 - s_k)^2 (MSE) or -sum_k p_k log s_k (cross-entropy), per run and step."""
@@ -362,8 +425,13 @@ def geometry_model(
     first_run: int = 0,
     vectors: np.ndarray | None = None,
     vectors_per_run: bool = False,
+    record=None,
 ) -> GeometryRun:
     """Simulate ``runs`` independent Geometry-model trainings (see the module docstring).
+
+    ``record`` lists the steps (increasing, in 0 .. steps) whose skill levels are kept; default
+    all.  Between recorded steps only the sampled tasks are projected, so a sparse ``record``
+    makes long runs with many tasks cheaper; the trajectory does not depend on it.
 
     The task vectors are ``vectors`` if given, else :func:`task_vectors` drawn with ``seed``
     (one set shared by all runs) or, with ``vectors_per_run``, with ``(seed, first_run + r)``
@@ -385,8 +453,14 @@ def geometry_model(
     beta1 = _real("beta1", beta1, minimum=0.0, maximum=0.999999)
     beta2 = _real("beta2", beta2, minimum=0.0, maximum=0.999999)
     epsilon = _real("epsilon", epsilon, minimum=0.0)
-    if runs * (steps + 1) * n > 200_000_000:
-        raise InvalidParameter(f"runs x (steps+1) x n = {runs * (steps + 1) * n} recorded levels is too many (max 2e8).")
+    recorded = np.arange(steps + 1) if record is None else np.asarray(record)
+    if (recorded.ndim != 1 or recorded.size == 0 or not np.issubdtype(recorded.dtype, np.integer)
+            or recorded[0] < 0 or recorded[-1] > steps or np.any(np.diff(recorded) <= 0)):
+        raise InvalidParameter(f"record must be a non-empty increasing list of integer steps in 0..{steps}.")
+    recorded = recorded.astype(np.int64)
+    if runs * recorded.size * n > 200_000_000:
+        raise InvalidParameter(f"runs x recorded steps x n = {runs * recorded.size * n} recorded levels is too many "
+                               "(max 2e8); record fewer steps.")
     if vectors is None and vectors_per_run:
         vectors = np.stack([task_vectors(n, d, orthonormal=orthonormal, seed=seed, run=first_run + r)
                             for r in range(runs)])
@@ -399,17 +473,19 @@ def geometry_model(
         raise InvalidParameter(f"vectors must have shape (n, d) = ({n}, {d}) or (runs, n, d), got {vectors.shape}.")
     cumulative = np.cumsum(p)
     cumulative[-1] = 1.0
-    skills = np.zeros((runs, steps + 1, n))
+    guide = np.minimum(np.searchsorted(cumulative, np.arange(n) / n, side="right"), n - 1).astype(np.int64)
+    skills = np.zeros((runs, recorded.size, n))
     status = np.zeros(runs, dtype=np.int64)
     _kernels().geometry_ensemble(
-        vectors, cumulative, optimizer_code, loss_code, learning_rate, beta1, beta2, epsilon, batch, steps, noise,
-        seed, first_run, np.int64(0 if vectors.shape[0] == 1 else 1), skills, status,
+        vectors, np.ascontiguousarray(vectors.transpose(0, 2, 1)), cumulative, guide, optimizer_code, loss_code,
+        learning_rate, beta1, beta2, epsilon, batch, steps, noise, seed, first_run,
+        np.int64(0 if vectors.shape[0] == 1 else 1), recorded, skills, status,
     )
     if status.any():
         raise SimulationError(
             f"{int(status.sum())} Geometry-model run(s) diverged (non-finite parameters); lower the learning rate."
         )
-    return GeometryRun(skills, p, vectors, optimizer.lower(), loss.lower(), learning_rate, batch, noise, seed)
+    return GeometryRun(skills, recorded, p, vectors, optimizer.lower(), loss.lower(), learning_rate, batch, noise, seed)
 
 
 # --- Resource model ---------------------------------------------------------------
@@ -542,3 +618,55 @@ def resource_model(
     if not np.all(np.isfinite(levels)):
         raise SimulationError("the Resource-model map produced a non-finite level; lower eta.")
     return levels[0] if scalar else levels
+
+
+# --- scaling sweeps ---------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class GeometryScalingTasks:
+    """The chunk function of a Geometry-model scaling sweep: task i -> its loss curve, picklable.
+
+    Task i is ``tasks[i] = (alpha, d, r)``: run r of the Geometry model with n random unit task
+    vectors (drawn with ``(seed, r)``, seed = int(1000 alpha) + d), p_k ~ k^-alpha, cross-entropy
+    skills; its result is the loss L = -sum_k p_k log s_k at the steps ``recorded``.  Calling it
+    on tasks ``first .. first + count - 1`` returns their curves in order (one array each); the
+    tasks of one (alpha, d) cell that fall into one chunk run as one ensemble, in parallel, and
+    a run depends on (alpha, d, r) only, so any chunking, serial or on Dask workers
+    (:class:`numerics.DaskBackend`), gives the same numbers bit for bit.
+    """
+
+    tasks: tuple[tuple[float, int, int], ...]
+    steps: int
+    recorded: tuple[int, ...]
+    n: int = 1000
+    learning_rate: float = 0.01
+    batch: int = 1024
+    optimizer: str = "adam"
+
+    @staticmethod
+    def seed(alpha: float, d: int) -> int:
+        return int(1000 * alpha) + d
+
+    def __call__(self, first: int, count: int) -> list[np.ndarray]:
+        from ._ensemble import _kernel_lock
+
+        if not (0 <= first and count >= 1 and first + count <= len(self.tasks)):
+            raise InvalidParameter(f"tasks {first}..+{count} are not among the {len(self.tasks)} tasks.")
+        curves = []
+        start = first
+        while start < first + count:  # consecutive runs of one (alpha, d) cell form one ensemble
+            alpha, d, run = self.tasks[start]
+            stop = start + 1
+            while (stop < first + count and self.tasks[stop][:2] == (alpha, d)
+                   and self.tasks[stop][2] == run + stop - start):
+                stop += 1
+            with _kernel_lock:
+                result = geometry_model(
+                    power_law_frequencies(self.n, alpha), d=d, steps=self.steps, learning_rate=self.learning_rate,
+                    batch=self.batch, optimizer=self.optimizer, loss="ce", orthonormal=False, runs=stop - start,
+                    seed=self.seed(alpha, d), first_run=run, vectors_per_run=True, record=list(self.recorded),
+                )
+            curves.extend(result.losses())
+            start = stop
+        return curves

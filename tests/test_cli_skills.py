@@ -52,6 +52,7 @@ def test_many_tasks_have_no_time_ratio(capsys):
     (["resource", "--frequencies", "1,__import__"], "--frequencies"),
     (["geometry", "--n", "50", "--d", "10"], "--n"),
     (["domino", "--n", "0"], "--n"),
+    (["scaling", "--quick", "--workers", "0"], "--workers"),
 ])
 def test_bad_input_is_one_line_and_status_2(arguments, fragment):
     completed = subprocess.run([sys.executable, "-m", "verify.cli", "skills", *arguments], capture_output=True,
@@ -109,6 +110,19 @@ def test_scaling_keys_and_predictions_on_a_tiny_sweep(capsys, monkeypatch):
     assert out["predictions"][0] == {"quanta_N": 1.0, "quanta_S": 0.5, "domino": 1.0, "chinchilla_N": 0.34,
                                      "chinchilla_S": 0.28}
     assert out["alpha_N"][0] > 0 and out["alpha_S"][0] > 0  # more dimensions and more steps lower the loss
+
+
+def test_scaling_on_two_dask_workers_is_the_serial_sweep_bit_for_bit(capsys, monkeypatch):
+    pytest.importorskip("distributed")
+    from verify import _checks_skills
+
+    monkeypatch.setitem(_checks_skills.SCALING, "quick", {"dimensions": (8, 16), "steps": 100, "seeds": 2})
+    monkeypatch.setitem(_checks_skills.SCALING, "n", 50)
+    serial = run_json(capsys, "scaling", "--alpha", "1.5", "--quick")
+    distributed = run_json(capsys, "scaling", "--alpha", "1.5", "--quick", "--workers", "2")
+    assert serial["workers"] == 1 and distributed["workers"] == 2
+    for key in ("alpha_N", "alpha_N_stderr", "alpha_S", "alpha_S_stderr", "loss_curves", "final_loss"):
+        assert distributed[key] == serial[key]  # floats through JSON: equal means bit for bit
 
 
 def test_modularity_keys_on_two_runs(capsys, monkeypatch):

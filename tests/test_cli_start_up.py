@@ -41,3 +41,16 @@ def test_registry_loads_every_check_on_first_use():
     assert completed.returncode == 0, completed.stderr
     # one check from the first and one from the last of the check modules
     assert {"kramers_vs_exact", "ewc_critical_tasks_on_path"} <= set(completed.stdout.split())
+
+
+def test_list_from_a_warm_index_imports_no_numerical_library():
+    """``kramers list`` reads the catalogue index (verify._listing); only building it needs SymPy."""
+    probe = ("import sys, verify.cli\n"
+             "verify.cli.main(['list'])\n"
+             "print(' '.join(sorted({name.split('.')[0] for name in sys.modules})), file=sys.stderr)")
+    for _ in range(2):  # the first listing of this session's cache may build the index, the second reads it
+        completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+        assert completed.returncode == 0, completed.stderr
+        assert "kramers_rate" in completed.stdout
+    heavy = set(completed.stderr.split()) & (set(HEAVY) - {"theory"})  # theory._cache is standard library only
+    assert not heavy, f"a warm kramers list imported {sorted(heavy)}"

@@ -1,108 +1,139 @@
 """Symbolic derivations of escape over energy barriers.
 
-This layer imports SymPy and mpmath only; ``numerics`` builds kernels from its
-objects and ``verify`` checks them.  Nothing here imports either.
+This layer imports SymPy and mpmath only, and only when a public name is first
+used; ``numerics`` builds kernels from its objects and ``verify`` checks them.
+Nothing here imports either.
 """
 
-from ._catalog import DERIVATIONS as DERIVATIONS
-from ._catalog import derivation as derivation
-from ._catalog import derivations as derivations
-from ._derivation import Derivation as Derivation
-from ._derivation import ValidityRegime as ValidityRegime
-from ._derivation import Intermediate as Intermediate
-from ._typeset import Prose as Prose
-from ._typeset import latex as latex
-from ._typeset import text as latex_text
-from ._typeset import written_sum as written_sum
-from ._typeset import written_product as written_product
-from ._typeset import written_ratio as written_ratio
-from ._typeset import written_root as written_root
-from ._typeset import much_greater as much_greater
-from ._typeset import tends_to as tends_to
-from ._typeset import proportional_to as proportional_to
-from ._errors import CompilationError as CompilationError
-from ._errors import DegenerateStationaryPoint as DegenerateStationaryPoint
-from ._errors import ForbiddenExpression as ForbiddenExpression
-from ._errors import InvalidParameter as InvalidParameter
-from ._errors import KramersError as KramersError
-from ._errors import NoBarrierError as NoBarrierError
-from ._errors import OutOfRegimeWarning as OutOfRegimeWarning
-from ._errors import SimulationError as SimulationError
-from ._kramers import KramersEscape as KramersEscape
-from ._kramers import escape_time_series as escape_time_series
-from ._kramers import kramers_correction as kramers_correction
-from ._kramers import kramers_escape as kramers_escape
-from ._kramers import kramers_escape_time as kramers_escape_time
-from ._kramers import kramers_rate as kramers_rate
-from ._kramers import laplace_series as laplace_series
-from ._mfpt import MeanFirstPassageTime as MeanFirstPassageTime
-from ._mfpt import exact_mfpt as exact_mfpt
-from ._exit_statistics import conditional_exit_time as conditional_exit_time
-from ._exit_statistics import exit_time_moments as exit_time_moments
-from ._exit_statistics import splitting_probability as splitting_probability
-from ._mfpt import mean_first_passage_time as mean_first_passage_time
-from ._parse import ALLOWED_FUNCTIONS as ALLOWED_FUNCTIONS
-from ._parse import as_expression as as_expression
-from ._parse import parse_expression as parse_expression
-from ._potential import Potential as Potential
-from ._references import REFERENCES as REFERENCES
-from ._references import bibtex as bibtex
-from ._stationary import EscapePoints as EscapePoints
-from ._stationary import StationaryPoint as StationaryPoint
-from ._stationary import basin_minimum as basin_minimum
-from ._stationary import escape_points as escape_points
-from ._stationary import stationary_points as stationary_points
-from . import _symbols as symbols  # noqa: F401  (the canonical symbols: theory.symbols.T, ...)
-from ._schedules import Schedule as Schedule
-from ._schedules import Constant as Constant
-from ._schedules import Plateau as Plateau
-from ._schedules import GaussianSpike as GaussianSpike
-from ._schedules import ExponentialSpike as ExponentialSpike
-from ._schedules import ExpressionPulse as ExpressionPulse
-from ._schedules import ScheduleSum as ScheduleSum
-from ._schedules import parse_schedule as parse_schedule
-from ._schedules import AdiabaticEscape as AdiabaticEscape
-from ._schedules import adiabatic_escape as adiabatic_escape
-from ._schedules import PulseDesign as PulseDesign
-from ._schedules import design_pulse as design_pulse
-from ._schedules import best_pulse_height as best_pulse_height
-from ._schedules import spike_laplace_series as spike_laplace_series
-from ._schedules import ADIABATIC_RATIO as ADIABATIC_RATIO
-from . import _skills as skills  # noqa: F401  (skill learning: theory.skills.resource_time_ratio(), ...)
-from ._eyring_kramers import CriticalPoint as CriticalPoint
-from ._eyring_kramers import EyringKramersEscape as EyringKramersEscape
-from ._eyring_kramers import critical_point as critical_point
-from ._eyring_kramers import eyring_kramers_escape as eyring_kramers_escape
-from ._eyring_kramers import escape_over as escape_over
-from ._eyring_kramers import eyring_kramers_rate as eyring_kramers_rate
-from ._chain import CHAIN_FORMULA as CHAIN_FORMULA
-from ._chain import chain_escape_time as chain_escape_time
-from ._chain import chain_mean_first_passage_time as chain_mean_first_passage_time
-from ._ewc import EWCBarrier as EWCBarrier
-from ._ewc import EWCTask as EWCTask
-from ._ewc import QuadraticPenalty as QuadraticPenalty
-from ._ewc import canonical_ewc as canonical_ewc
-from ._ewc import ewc_barrier as ewc_barrier
-from ._ewc import ewc_barrier_series as ewc_barrier_series
-from ._ewc import ewc_canonical_barrier as ewc_canonical_barrier
-from ._ewc import ewc_critical_tasks as ewc_critical_tasks
-from ._ewc import ewc_penalty_reduction as ewc_penalty_reduction
-from ._ewc import ewc_plasticity_ratio as ewc_plasticity_ratio
-from ._ewc import ewc_rate as ewc_rate
-from ._ewc import ewc_task as ewc_task
-from ._ewc import reduce_penalties as reduce_penalties
-from ._parse import parse_condition as parse_condition
-from ._underdamped import UnderdampedEscape as UnderdampedEscape
-from ._underdamped import depopulation_factor as depopulation_factor
-from ._underdamped import mel_nikov_meshkov_rate as mel_nikov_meshkov_rate
-from ._underdamped import underdamped_energy_diffusion_rate as underdamped_energy_diffusion_rate
-from ._underdamped import underdamped_escape as underdamped_escape
-from ._underdamped import underdamped_spatial_diffusion_rate as underdamped_spatial_diffusion_rate
-from ._absorbing import AbsorbingSet as AbsorbingSet
-from ._absorbing import Ball as Ball
-from ._absorbing import Condition as Condition
-from ._absorbing import HalfSpace as HalfSpace
-from ._absorbing import Interval as Interval
-from ._absorbing import absorbing_set_from_condition as absorbing_set_from_condition
-from ._absorbing import half_line as half_line
-from ._problem import EscapeProblem as EscapeProblem
+from __future__ import annotations
+
+import importlib
+
+#: Public name -> (module, name in it).  Nothing is imported until a name is first used
+#: (PEP 562), so ``import theory._cache`` and the command line start without SymPy.
+_PUBLIC = {
+    "DERIVATIONS": ("_catalog", "DERIVATIONS"),
+    "derivation": ("_catalog", "derivation"),
+    "derivations": ("_catalog", "derivations"),
+    "Derivation": ("_derivation", "Derivation"),
+    "ValidityRegime": ("_derivation", "ValidityRegime"),
+    "Intermediate": ("_derivation", "Intermediate"),
+    "Prose": ("_typeset", "Prose"),
+    "latex": ("_typeset", "latex"),
+    "latex_text": ("_typeset", "text"),
+    "written_sum": ("_typeset", "written_sum"),
+    "written_product": ("_typeset", "written_product"),
+    "written_ratio": ("_typeset", "written_ratio"),
+    "written_root": ("_typeset", "written_root"),
+    "much_greater": ("_typeset", "much_greater"),
+    "tends_to": ("_typeset", "tends_to"),
+    "proportional_to": ("_typeset", "proportional_to"),
+    "CompilationError": ("_errors", "CompilationError"),
+    "DegenerateStationaryPoint": ("_errors", "DegenerateStationaryPoint"),
+    "ForbiddenExpression": ("_errors", "ForbiddenExpression"),
+    "InvalidParameter": ("_errors", "InvalidParameter"),
+    "KramersError": ("_errors", "KramersError"),
+    "NoBarrierError": ("_errors", "NoBarrierError"),
+    "OutOfRegimeWarning": ("_errors", "OutOfRegimeWarning"),
+    "SimulationError": ("_errors", "SimulationError"),
+    "KramersEscape": ("_kramers", "KramersEscape"),
+    "escape_time_series": ("_kramers", "escape_time_series"),
+    "kramers_correction": ("_kramers", "kramers_correction"),
+    "kramers_escape": ("_kramers", "kramers_escape"),
+    "kramers_escape_time": ("_kramers", "kramers_escape_time"),
+    "kramers_rate": ("_kramers", "kramers_rate"),
+    "laplace_series": ("_kramers", "laplace_series"),
+    "MeanFirstPassageTime": ("_mfpt", "MeanFirstPassageTime"),
+    "exact_mfpt": ("_mfpt", "exact_mfpt"),
+    "conditional_exit_time": ("_exit_statistics", "conditional_exit_time"),
+    "exit_time_moments": ("_exit_statistics", "exit_time_moments"),
+    "splitting_probability": ("_exit_statistics", "splitting_probability"),
+    "mean_first_passage_time": ("_mfpt", "mean_first_passage_time"),
+    "ALLOWED_FUNCTIONS": ("_parse", "ALLOWED_FUNCTIONS"),
+    "as_expression": ("_parse", "as_expression"),
+    "parse_expression": ("_parse", "parse_expression"),
+    "Potential": ("_potential", "Potential"),
+    "REFERENCES": ("_references", "REFERENCES"),
+    "bibtex": ("_references", "bibtex"),
+    "EscapePoints": ("_stationary", "EscapePoints"),
+    "StationaryPoint": ("_stationary", "StationaryPoint"),
+    "basin_minimum": ("_stationary", "basin_minimum"),
+    "escape_points": ("_stationary", "escape_points"),
+    "stationary_points": ("_stationary", "stationary_points"),
+    "Schedule": ("_schedules", "Schedule"),
+    "Constant": ("_schedules", "Constant"),
+    "Plateau": ("_schedules", "Plateau"),
+    "GaussianSpike": ("_schedules", "GaussianSpike"),
+    "ExponentialSpike": ("_schedules", "ExponentialSpike"),
+    "ExpressionPulse": ("_schedules", "ExpressionPulse"),
+    "ScheduleSum": ("_schedules", "ScheduleSum"),
+    "parse_schedule": ("_schedules", "parse_schedule"),
+    "AdiabaticEscape": ("_schedules", "AdiabaticEscape"),
+    "adiabatic_escape": ("_schedules", "adiabatic_escape"),
+    "PulseDesign": ("_schedules", "PulseDesign"),
+    "design_pulse": ("_schedules", "design_pulse"),
+    "best_pulse_height": ("_schedules", "best_pulse_height"),
+    "spike_laplace_series": ("_schedules", "spike_laplace_series"),
+    "ADIABATIC_RATIO": ("_schedules", "ADIABATIC_RATIO"),
+    "CriticalPoint": ("_eyring_kramers", "CriticalPoint"),
+    "EyringKramersEscape": ("_eyring_kramers", "EyringKramersEscape"),
+    "critical_point": ("_eyring_kramers", "critical_point"),
+    "eyring_kramers_escape": ("_eyring_kramers", "eyring_kramers_escape"),
+    "escape_over": ("_eyring_kramers", "escape_over"),
+    "eyring_kramers_rate": ("_eyring_kramers", "eyring_kramers_rate"),
+    "CHAIN_FORMULA": ("_chain", "CHAIN_FORMULA"),
+    "chain_escape_time": ("_chain", "chain_escape_time"),
+    "chain_mean_first_passage_time": ("_chain", "chain_mean_first_passage_time"),
+    "EWCBarrier": ("_ewc", "EWCBarrier"),
+    "EWCTask": ("_ewc", "EWCTask"),
+    "QuadraticPenalty": ("_ewc", "QuadraticPenalty"),
+    "canonical_ewc": ("_ewc", "canonical_ewc"),
+    "ewc_barrier": ("_ewc", "ewc_barrier"),
+    "ewc_barrier_series": ("_ewc", "ewc_barrier_series"),
+    "ewc_canonical_barrier": ("_ewc", "ewc_canonical_barrier"),
+    "ewc_critical_tasks": ("_ewc", "ewc_critical_tasks"),
+    "ewc_penalty_reduction": ("_ewc", "ewc_penalty_reduction"),
+    "ewc_plasticity_ratio": ("_ewc", "ewc_plasticity_ratio"),
+    "ewc_rate": ("_ewc", "ewc_rate"),
+    "ewc_task": ("_ewc", "ewc_task"),
+    "reduce_penalties": ("_ewc", "reduce_penalties"),
+    "parse_condition": ("_parse", "parse_condition"),
+    "UnderdampedEscape": ("_underdamped", "UnderdampedEscape"),
+    "depopulation_factor": ("_underdamped", "depopulation_factor"),
+    "mel_nikov_meshkov_rate": ("_underdamped", "mel_nikov_meshkov_rate"),
+    "underdamped_energy_diffusion_rate": ("_underdamped", "underdamped_energy_diffusion_rate"),
+    "underdamped_escape": ("_underdamped", "underdamped_escape"),
+    "underdamped_spatial_diffusion_rate": ("_underdamped", "underdamped_spatial_diffusion_rate"),
+    "AbsorbingSet": ("_absorbing", "AbsorbingSet"),
+    "Ball": ("_absorbing", "Ball"),
+    "Condition": ("_absorbing", "Condition"),
+    "HalfSpace": ("_absorbing", "HalfSpace"),
+    "Interval": ("_absorbing", "Interval"),
+    "absorbing_set_from_condition": ("_absorbing", "absorbing_set_from_condition"),
+    "half_line": ("_absorbing", "half_line"),
+    "EscapeProblem": ("_problem", "EscapeProblem"),
+}
+
+#: Submodules published under a public name: ``theory.symbols.T``, ``theory.skills.resource_time_ratio()``.
+_MODULES = {
+    "symbols": "_symbols",
+    "skills": "_skills",
+}
+
+__all__ = sorted(_PUBLIC) + sorted(_MODULES)
+
+
+def __getattr__(name: str):
+    if name in _MODULES:
+        value = importlib.import_module(f"{__name__}.{_MODULES[name]}")
+    elif name in _PUBLIC:
+        module, attribute = _PUBLIC[name]
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_PUBLIC) | set(_MODULES))

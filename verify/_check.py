@@ -124,6 +124,13 @@ def load_checks() -> dict[str, Check]:
 
     for module in CHECK_MODULES:
         importlib.import_module(f"{__package__}.{module}")
+    # The order of the registry is that of CHECK_MODULES (and of registration within a module),
+    # whichever module some caller happened to import first.
+    rank = {f"{__package__}.{module}": index for index, module in enumerate(CHECK_MODULES)}
+    ordered = sorted(_REGISTRY.values(), key=lambda check: rank.get(check.experiment.__module__, len(rank)))
+    if list(_REGISTRY.values()) != ordered:
+        _REGISTRY.clear()
+        _REGISTRY.update((check.name, check) for check in ordered)
     return CHECKS
 
 

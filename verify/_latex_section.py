@@ -128,7 +128,7 @@ def checks_table(results: Sequence[CheckResult], *, label: str, caption: str, lo
     """
     passed = sum(result.passed for result in results)
     caption = f"{caption} {passed} of {len(results)} checks passed."
-    spec = r"@{}p{0.38\linewidth}rrp{0.24\linewidth}l@{}"
+    spec = r"@{}p{0.35\linewidth}rrp{0.23\linewidth}l@{}"
     header = (r"Check and case & Measured & Reference & Budget $z\sigma + |\mathrm{bias}| + \mathrm{asym.}"
               r" + \mathrm{quad.}$ & Verdict \\")
     rows = _rows(results, set(equations))

@@ -100,6 +100,17 @@ def test_block_fill_is_the_scalar_pair_bit_for_bit(first_pair, count):
     np.testing.assert_array_equal(pairs, reference)
 
 
+@pytest.mark.parametrize("first, count", [(0, 1), (5, 37), (2**32 - 3, 8)])
+def test_uniform_block_fill_is_the_scalar_uniform_bit_for_bit(first, count):
+    """The vectorised uniforms (two exact halves of the 53-bit integer) are uniform_open's, across a low-word carry."""
+    kernels = module()
+    key = uint64_key(kernels.uniform_stream_key(17, 3))
+    out = np.empty(count)
+    kernels.fill_uniform_block(key, first, out)
+    np.testing.assert_array_equal(out, [kernels.uniform_open(key, first + i) for i in range(count)])
+    np.testing.assert_array_equal(out[:3], [_random.reference_uniform(17, 3, first + i) for i in range(min(3, count))])
+
+
 def test_contraction_flags_do_not_change_the_numbers():
     """The polynomials use explicit fused multiply-adds: with or without 'contract' a kernel draws the same normals."""
     from numerics._codegen import build_kernel_module

@@ -94,6 +94,37 @@ def test_same_seed_same_numbers_any_threads_and_chunks():
     assert not np.array_equal(whole, other)
 
 
+def test_recording_fewer_steps_changes_no_number():
+    """Between recorded steps only the sampled tasks are projected (row order); the levels kept are the same."""
+    for alpha, n in ((2.0, 200), (0.5, 30)):  # few distinct tasks per batch (row order), and many (column order)
+        p = power_law_frequencies(n, alpha)
+        options = dict(d=21, steps=150, batch=64, optimizer="adam", loss="ce", orthonormal=False, runs=2, seed=9,
+                       vectors_per_run=True, learning_rate=0.02)
+        every = geometry_model(p, **options)
+        kept = [3, 40, 41, 149, 150]
+        sparse = geometry_model(p, record=kept, **options)
+        assert np.array_equal(sparse.skills, every.skills[:, kept]) and list(sparse.recorded) == kept
+        assert np.array_equal(sparse.losses(), every.losses()[:, kept])
+    with pytest.raises(InvalidParameter, match="record"):
+        geometry_model(p, record=[5, 5], **options)
+
+
+def test_scaling_tasks_give_the_same_curves_in_any_chunks():
+    from numerics import GeometryScalingTasks
+
+    tasks = tuple((alpha, d, r) for alpha in (1.0, 2.0) for d in (6, 12) for r in range(3))
+    sweep = GeometryScalingTasks(tasks, steps=40, recorded=(4, 20, 40), n=30, batch=32)
+    whole = np.array(sweep(0, len(tasks)))
+    assert whole.shape == (12, 3)
+    for size in (1, 5):
+        pieces = [curve for first in range(0, len(tasks), size) for curve in sweep(first, min(size, len(tasks) - first))]
+        assert np.array_equal(np.array(pieces), whole)
+    alone = geometry_model(power_law_frequencies(30, 2.0), d=12, steps=40, learning_rate=0.01, batch=32,
+                           optimizer="adam", loss="ce", orthonormal=False, seed=2012, first_run=1,
+                           vectors_per_run=True)
+    assert np.array_equal(alone.losses()[0, [4, 20, 40]], whole[10])
+
+
 @pytest.mark.parametrize("optimizer", ["adam", "signgd", "sgd"])
 def test_cross_entropy_skills_rise_towards_one(optimizer):
     lr = 0.3 if optimizer == "sgd" else 3e-3

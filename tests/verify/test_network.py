@@ -17,9 +17,10 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("sklearn")
 
 from numerics._network import (  # noqa: E402
-    DTYPE, MLP, DoubleWell, Quadratic, TaskEnergy, boundary_minimum, first_passage, permuted_digits, single_thread,
+    DTYPE, MLP, DoubleWell, Quadratic, TaskEnergy, boundary_minimum, first_passage, largest_curvature,
+    permuted_digits, single_thread,
 )
-from verify._network import EWCNetworkExperiment, arrhenius_fit, run_experiment  # noqa: E402
+from verify._network import EWCNetworkExperiment, arrhenius_fit, ladder_bias, run_experiment  # noqa: E402
 from verify._statistics import weighted_polynomial_fit  # noqa: E402
 
 Z = 4.0
@@ -89,7 +90,8 @@ def test_arrhenius_fit_recovers_the_double_well_barrier():
     with single_thread():
         passages = [first_passage(DoubleWell(), start, t, 0.02, -1.0, runs=1000, max_steps=200000, seed=11, key=(i,))
                     for i, t in enumerate(temperatures)]
-    cells, barrier, prefactor = arrhenius_fit(temperatures, [p.times for p in passages], [p.escaped for p in passages])
+    cells, fit = arrhenius_fit(temperatures, [p.times for p in passages], [p.escaped for p in passages])
+    barrier, intercept = fit.coefficient(1), fit.coefficient(0)
     assert all(cell["censored"] == 0 for cell in cells)
     quartic = Potential.from_string("(x**2-1)**2", variables=["x"], parameters={}, what="potential")
     exact = [float(mean_first_passage_time(quartic, -1, 1, t, digits=6).value) for t in temperatures]
@@ -97,14 +99,43 @@ def test_arrhenius_fit_recovers_the_double_well_barrier():
     assert abs(exact_slope - 1.0) < 0.05
     assert abs(barrier.value - exact_slope) <= Z * barrier.stderr + 0.05, (barrier, exact_slope)
     assert barrier.stderr < 0.06  # the test has power: 1000 runs per temperature
-    assert prefactor.value > 0
+    assert math.isfinite(intercept.value)
+
+
+def test_ladder_bias_against_the_asymptotic_harmonic_exit_time():
+    """Exit of U = q^2/2 through q_b: tau = sqrt(pi / kappa) e^kappa (1 + O(1/kappa)), kappa = dU/T.
+
+    With the T^{1/2} prefactor divided out the Arrhenius slope is 1 + O(1/kappa^2); the plain
+    line reads the secant of kappa - (1/2) ln kappa, 1 - ln(kappa_2/kappa_1) / (2 (kappa_2 - kappa_1)),
+    up to O(1/kappa^2).  Declared: 1/kappa_1^2 for the O(1/kappa^2) terms at kappa_1 = 20.
+    """
+    ladder = (20.0, 40.0)
+    assert abs(ladder_bias(ladder, power=0.5)) < 1 / 20**2
+    secant = -math.log(2) / (2 * 20)
+    assert ladder_bias(ladder, power=0.0) == pytest.approx(secant, abs=1 / 20**2)
+
+
+def test_largest_curvature_against_the_full_hessian():
+    network = MLP(hidden=2)
+    data = permuted_digits(1, 20, seed=3)
+    x, y = data.task(1)
+    energy = TaskEnergy(network, x, y, Quadratic.isotropic(network.size, 0.05))
+    theta = network.initial(4)
+
+    def gradient(point):
+        return energy.evaluate(point[None])[2][0]
+
+    hessian = torch.autograd.functional.jacobian(gradient, theta[0], vectorize=True)
+    eigenvalues = torch.linalg.eigvalsh(0.5 * (hessian + hessian.T))
+    largest = float(eigenvalues.abs().max())
+    assert largest_curvature(energy, theta, iterations=2000) == pytest.approx(largest, rel=1e-5)
 
 
 def test_tiny_experiment_end_to_end():
     experiment = EWCNetworkExperiment(tasks=(1, 2, 3), strength=5.0, temperatures=(0.5, 1.0), runs=3, seed=2,
-                                      hidden=2, samples=40, threshold=0.9, step=0.05, max_steps=40)
+                                      hidden=2, samples=40, gap=0.05, step=0.05, max_steps=40)
     payload = run_experiment(experiment)
-    assert payload["tasks"] == [1, 2, 3] and payload["temperatures"] == [0.5, 1.0]
+    assert payload["tasks"] == [1, 2, 3]
     assert [len(cells) for cells in payload["escape_times"]] == [2, 2, 2]
     for cells in payload["escape_times"]:
         for cell in cells:
@@ -113,7 +144,20 @@ def test_tiny_experiment_end_to_end():
     assert all(q >= 0 for q in payload["quadratic_estimate"])
     for key in ("barrier", "prefactor", "slope", "slope_stderr", "curvature", "curvature_stderr", "predicted_slope"):
         assert key in payload
+    assert payload["temperature_ladders"] == [[0.5, 1.0]] * 3  # a fixed ladder: the same at every N
+    assert payload["temperatures"] == [0.5, 1.0]
     assert run_experiment(experiment) == payload  # same seed, same numbers
+
+
+def test_tiny_experiment_with_a_ladder_per_task():
+    """Without temperatures each N's ladder is dU_pred(N) / kappa; the target lies gap below the first minimum."""
+    experiment = EWCNetworkExperiment(tasks=(1, 2), strength=0.5, runs=3, seed=2, hidden=2, samples=40, gap=0.05,
+                                      ladder=(1.0, 2.0), step=0.05, max_steps=40)
+    payload = run_experiment(experiment)
+    assert payload["threshold"] == pytest.approx(payload["minimum_loss"][0] - 0.05, rel=1e-12)
+    for ladder, barrier in zip(payload["temperature_ladders"], payload["predicted_barrier"]):
+        assert barrier > 0
+        assert ladder == pytest.approx([barrier / 1.0, barrier / 2.0], rel=1e-12)
 
 
 def kramers(*arguments):
@@ -128,6 +172,9 @@ def kramers(*arguments):
     (("--runs", "1"), "--runs"),
     (("--tasks", "2.5"), "--tasks"),
     (("--report", "/nonexistent/dir/out"), "--report"),
+    (("--ladder", "1,0"), "--ladder"),
+    (("--temperatures", "0.1,0.2", "--ladder", "1,2"), "--temperatures"),
+    (("--gap", "-0.1"), "--gap"),
 ])
 def test_bad_input_is_one_line_and_exit_2(arguments, message):
     completed = kramers("network", "ewc", "--quick", *arguments)
@@ -141,3 +188,13 @@ def test_help_does_not_import_torch():
            "print('torch' in sys.modules, 'sklearn' in sys.modules)"
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert completed.stdout.strip().splitlines()[-1] == "False False"
+
+
+@pytest.mark.slow
+def test_network_barrier_check_passes():
+    """The registered check (quick mode, about 35 s of CPU): measured barriers and slope within budget."""
+    from verify import QUICK, run_checks
+
+    (result,) = run_checks(["ewc_network_barriers"], QUICK)
+    assert result.passed, [c.as_dict() for c in result.comparisons if not c.passed]
+    assert len(result.comparisons) == 3 and all(c.budget.tolerance > 0 for c in result.comparisons)

@@ -22,7 +22,8 @@ import threading
 
 from ._common import UsageError, write_atomically
 
-__all__ = ["DISTRIBUTED_OPTIONS", "ensemble_options", "ensemble_backend", "run_ensemble_command", "replay_command"]
+__all__ = ["DISTRIBUTED_OPTIONS", "dask_backend", "dask_options", "ensemble_backend", "ensemble_options",
+           "run_ensemble_command", "replay_command"]
 
 #: The options that make ``kramers simulate`` a chunked run, as (flag, argparse dest).
 DISTRIBUTED_OPTIONS = (
@@ -34,16 +35,43 @@ DISTRIBUTED_OPTIONS = (
 MAXIMUM_INLINE_REPLAY_POINTS = 1_000_000
 
 
-def ensemble_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("running the ensemble (never changes the numbers)")
-    group.add_argument("--chunk-size", type=int, metavar="C",
-                       help="trajectories per chunk (default: ceil(N/32), at least 4096)")
+def dask_options(group) -> None:
+    """--workers, --scheduler, --connect-timeout: where the chunks of a command run (Dask), never what they give."""
     group.add_argument("--workers", type=int, metavar="W",
                        help="run the chunks on a local Dask cluster of W worker processes")
     group.add_argument("--scheduler", metavar="ADDRESS",
                        help="run the chunks on the Dask cluster at ADDRESS (tcp://host:8786 or a scheduler .json file)")
     group.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS",
                        help="how long to wait for the scheduler and its first worker (default 10)")
+
+
+def _check_dask_options(arguments) -> None:
+    if arguments.workers is not None and arguments.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {arguments.workers}")
+    if arguments.workers is not None and arguments.scheduler is not None:
+        raise UsageError("--workers starts a local cluster and --scheduler names a running one: give one of them")
+    if arguments.scheduler is not None and not arguments.scheduler.strip():
+        raise UsageError("--scheduler must be an address like tcp://host:8786")
+    if not (math.isfinite(arguments.connect_timeout) and arguments.connect_timeout > 0):
+        raise UsageError(f"--connect-timeout must be a positive number of seconds, got {arguments.connect_timeout}")
+
+
+def dask_backend(arguments):
+    """The DaskBackend that --workers or --scheduler asks for (a context manager), or None for this process."""
+    _check_dask_options(arguments)
+    if arguments.workers is None and arguments.scheduler is None:
+        return None
+    from numerics._distributed import DaskBackend
+
+    return DaskBackend(scheduler=arguments.scheduler, workers=arguments.workers,
+                       connect_timeout=arguments.connect_timeout)
+
+
+def ensemble_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("running the ensemble (never changes the numbers)")
+    group.add_argument("--chunk-size", type=int, metavar="C",
+                       help="trajectories per chunk (default: ceil(N/32), at least 4096)")
+    dask_options(group)
     group.add_argument("--checkpoint", metavar="DIR",
                        help="store finished chunks in DIR and resume from it (created if absent)")
     group.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
@@ -56,14 +84,7 @@ def ensemble_options(parser: argparse.ArgumentParser) -> None:
 def _check_options(arguments) -> None:
     if arguments.chunk_size is not None and arguments.chunk_size < 1:
         raise UsageError(f"--chunk-size must be at least 1, got {arguments.chunk_size}")
-    if arguments.workers is not None and arguments.workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {arguments.workers}")
-    if arguments.workers is not None and arguments.scheduler is not None:
-        raise UsageError("--workers starts a local cluster and --scheduler names a running one: give one of them")
-    if arguments.scheduler is not None and not arguments.scheduler.strip():
-        raise UsageError("--scheduler must be an address like tcp://host:8786")
-    if not (math.isfinite(arguments.connect_timeout) and arguments.connect_timeout > 0):
-        raise UsageError(f"--connect-timeout must be a positive number of seconds, got {arguments.connect_timeout}")
+    _check_dask_options(arguments)
     if arguments.replay_output is not None and arguments.replay is None:
         raise UsageError("--replay-output needs --replay I")
     if arguments.checkpoint is not None:
@@ -118,16 +139,14 @@ def ensemble_backend(arguments, problem, runs):
     starts.
     """
     _check_options(arguments)
-    if arguments.workers is None and arguments.scheduler is None:
+    backend = dask_backend(arguments)
+    if backend is None:
         yield None
         return
-    from numerics._distributed import DaskBackend
-
     for checkpoint, options in runs:
         if checkpoint is not None:
             _refuse_foreign_checkpoint(arguments, _chunk_function(arguments, problem, options), checkpoint)
-    with _terminate_as_interrupt(), DaskBackend(scheduler=arguments.scheduler, workers=arguments.workers,
-                                                connect_timeout=arguments.connect_timeout) as dask:
+    with _terminate_as_interrupt(), backend as dask:
         yield dask
 
 

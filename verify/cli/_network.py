@@ -1,15 +1,20 @@
 """``kramers network ewc``: EWC barriers measured in a trained MLP (needs the ``networks`` extra).
 
-    kramers network ewc [--tasks N] [--lam L] [--temperatures T1,T2,...] [--runs R] [--seed S]
-                        [--threshold L*] [--max-steps K] [--quick] [--json] [--report DIR]
+    kramers network ewc [--tasks N] [--lam L] [--temperatures T1,T2,... | --ladder K1,K2,...] [--runs R]
+                        [--seed S] [--threshold L* | --gap G] [--max-steps K] [--quick] [--json] [--report DIR]
 
-``--tasks N`` measures after N = 1..N consolidated tasks.  Explicit flags override
-the ``--quick`` configuration.  PyTorch and scikit-learn are imported only when the
-command runs.  JSON keys: tasks, temperatures, escape_times (per N a list over T of
-mean, stderr, censored), barrier and prefactor (per N: value, stderr), slope,
+``--tasks N`` measures after N = 1..N consolidated tasks.  Without ``--temperatures``
+each N gets the ladder T = dU_pred(N)/K for K in ``--ladder`` (default 1.5,2.5,3.5);
+without ``--threshold`` the target is ``--gap`` (default 0.013) below the new task's
+loss at the first minimum.  Explicit flags override the ``--quick`` configuration.
+PyTorch and scikit-learn are imported only when the command runs.  JSON keys:
+tasks, temperatures (per N its ladder), escape_times (per N a list over T of mean,
+stderr, censored), barrier and prefactor (per N: value, stderr), slope,
 slope_stderr, curvature, curvature_stderr, predicted_barrier (per N),
-predicted_slope; besides them quadratic_estimate, quadratic_slope, training and
-parameters.  Progress goes to stderr.
+predicted_slope; besides them predicted_curvature, quadratic_estimate,
+quadratic_slope, threshold, minimum_loss, multiplier, largest_curvature,
+prefactor_power, reference_temperature, log_rate, training and parameters.
+Progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -31,13 +36,13 @@ def _integer(text: str | None, what: str, least: int) -> int | None:
     return int(value)
 
 
-def _temperatures(text: str | None):
+def _ladder(text: str | None, flag: str):
     if text is None:
         return None
     parts = [part.strip() for part in text.split(",")]
     if len(parts) < 2 or not all(parts):
-        raise UsageError(f"--temperatures: expected a comma list of at least two temperatures, got {text!r}")
-    return tuple(positive(part, "--temperatures") for part in parts)
+        raise UsageError(f"{flag}: expected a comma list of at least two positive values, got {text!r}")
+    return tuple(positive(part, flag) for part in parts)
 
 
 def _table(payload: dict) -> list[str]:
@@ -62,9 +67,12 @@ def _table(payload: dict) -> list[str]:
             return "-"
         return f"{value:.4g}" + ("" if error is None else f" ± {error:.2g}")
 
-    lines += ["", f"slope dU_eff/dN      {show(payload['slope'], payload['slope_stderr'])}",
+    lines += ["", f"target loss l*       {payload['threshold']:.6g}; Arrhenius fit of ln tau - "
+                  f"{payload['prefactor_power']:g} ln T against 1/T",
+              f"slope dU_eff/dN      {show(payload['slope'], payload['slope_stderr'])}",
               f"curvature (N^2)      {show(payload['curvature'], payload['curvature_stderr'])}",
               f"predicted slope      {show(payload['predicted_slope'])}",
+              f"predicted curvature  {show(payload['predicted_curvature'])}",
               f"quadratic-penalty    {show(payload['quadratic_slope'])} per task"]
     return lines
 
@@ -76,9 +84,17 @@ def _command_ewc(arguments) -> int:
     tasks = _integer(arguments.tasks, "--tasks", 1)
     if tasks is not None:
         configuration["tasks"] = tuple(range(1, tasks + 1))
-    temperatures = _temperatures(arguments.temperatures)
-    if temperatures is not None:
-        configuration["temperatures"] = temperatures
+    if arguments.temperatures is not None and arguments.ladder is not None:
+        raise UsageError("--temperatures and --ladder exclude each other: a fixed ladder or one per N from dU/T")
+    if arguments.threshold is not None and arguments.gap is not None:
+        raise UsageError("--threshold and --gap exclude each other: a fixed target or one below the first minimum")
+    for flag, key in (("--temperatures", "temperatures"), ("--ladder", "ladder")):
+        values = _ladder(getattr(arguments, key), flag)
+        if values is not None:
+            configuration[key] = values
+    gap = positive(arguments.gap, "--gap")
+    if gap is not None:
+        configuration["gap"] = gap
     runs = _integer(arguments.runs, "--runs", 2)
     if runs is not None:
         configuration["runs"] = runs
@@ -119,10 +135,14 @@ def register(commands) -> None:
     ewc = experiments.add_parser("ewc", help="EWC barriers measured in a trained MLP against the predicted ones")
     ewc.add_argument("--tasks", metavar="N", help="measure after N = 1..N consolidated tasks")
     ewc.add_argument("--lam", metavar="L", help="EWC strength lambda > 0")
-    ewc.add_argument("--temperatures", metavar="T1,T2,...", help="temperature ladder of the Arrhenius fit")
+    ewc.add_argument("--temperatures", metavar="T1,T2,...", help="one temperature ladder for every N")
+    ewc.add_argument("--ladder", metavar="K1,K2,...",
+                     help="values of dU_pred(N)/T placing each N's temperatures (default 1.5,2.5,3.5)")
     ewc.add_argument("--runs", metavar="R", help="independent Langevin runs per (N, T)")
     ewc.add_argument("--seed", metavar="S", help="seed of data subset, initialisation and noise (default 0)")
-    ewc.add_argument("--threshold", metavar="L*", help="target of the new task: loss L_{N+1} <= L* (default 0.25)")
+    ewc.add_argument("--threshold", metavar="L*", help="target of the new task: loss L_{N+1} <= L*")
+    ewc.add_argument("--gap", metavar="G",
+                     help="target G below the new task's loss at the first minimum measured (default 0.013)")
     ewc.add_argument("--max-steps", metavar="K", help="Langevin steps before a run is censored")
     ewc.add_argument("--quick", action="store_true", help="the small configuration (minutes)")
     ewc.add_argument("--json", action="store_true", help="machine-readable output")

@@ -8,7 +8,7 @@
     kramers skills domino   [--d 1000] [--n 10] [--lr 3e-4] [--eta ETA] [--threshold 0.9] [--json]
     kramers skills compositional --structure chain|and-tree|and-or-tree [--eta E] [--wasted N0]
                             [--gate-exponent A] [--steps S] [--threshold 0.9] [--json]
-    kramers skills scaling [--alpha A] [--quick] [--json]
+    kramers skills scaling [--alpha A] [--quick] [--json] [--workers W | --scheduler ADDRESS]
     kramers skills modularity [--runs 100] [--quick] [--seed 0] [--json]      (needs PyTorch: extra [networks])
 
 Defaults are the paper's (d = 1000, n = 10, alpha = 2, B = 128, N0 = 0.003; the learning rate
@@ -26,13 +26,16 @@ N0 -> 0, a -> 0 epoch law, numerics.gated_learning_order, in steps of this eta).
 ``scaling`` (Geometry model, cross-entropy, n = 1000 random unit tasks, Adam lr 0.01, B = 1024):
 ``alpha``, ``alpha_N``, ``alpha_N_stderr``, ``alpha_S``, ``alpha_S_stderr`` (lists, one entry per
 alpha; alpha 1, 1.2, 1.5, 2 unless --alpha), ``dimensions``, ``steps``, ``seeds``, ``final_loss``
-(per alpha, per d), ``predictions`` (per alpha: ``quanta_N``, ``quanta_S``, ``domino``,
-``chinchilla_N``, ``chinchilla_S``).
+(per alpha, per d), ``window`` and ``loss_curves`` (per alpha: the steps of the alpha_S fit and the
+mean loss there, per d), ``predictions`` (per alpha: ``quanta_N``, ``quanta_S``, ``domino``,
+``chinchilla_N``, ``chinchilla_S``), ``workers``.  ``--workers``/``--scheduler`` (as for ``simulate``)
+run the (alpha, d, seed) runs as Dask tasks; the numbers are the same bit for bit.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 
 from ._common import UsageError, emit, number
 
@@ -308,7 +311,10 @@ def _command_modularity(arguments) -> int:
 
 
 def _command_scaling(arguments) -> int:
-    from .._checks_skills import SCALING, scaling_exponents, scaling_predictions
+    import contextlib
+
+    from .._checks_skills import SCALING, scaling_predictions, scaling_sweep
+    from ._ensemble import dask_backend
 
     if arguments.alpha is None:
         alphas = list(SCALING["alphas"])
@@ -317,15 +323,26 @@ def _command_scaling(arguments) -> int:
         if not (math.isfinite(alphas[0]) and 1 <= alphas[0] <= 10):
             raise UsageError(f"--alpha must be a number from 1 to 10 (Zipf exponent), got {arguments.alpha}")
     size = SCALING["quick" if arguments.quick else "full"]
-    rows = [scaling_exponents(alpha, size["dimensions"], size["steps"], size["seeds"]) for alpha in alphas]
+    backend = dask_backend(arguments)
+
+    def progress(done, total):  # on stderr, also with --json (the full sweep runs for tens of minutes)
+        print(f"\r{done}/{total} chunks", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    with contextlib.nullcontext(None) if backend is None else backend as dask:
+        # one (alpha, d, seed) run per Dask task; here one (alpha, d) cell per chunk, its seeds in threads
+        rows = scaling_sweep(alphas, size["dimensions"], size["steps"], size["seeds"], backend=dask,
+                             chunk_size=None if dask is None else 1, progress=progress)
     payload = {"alpha": alphas, "dimensions": list(size["dimensions"]), "steps": size["steps"],
                "seeds": size["seeds"], "n": SCALING["n"], "optimizer": SCALING["optimizer"],
-               "learning_rate": SCALING["learning_rate"], "batch": SCALING["batch"], "loss": "ce"}
-    for key in ("alpha_N", "alpha_N_stderr", "alpha_S", "alpha_S_stderr", "final_loss", "window", "loss_vs_steps"):
+               "learning_rate": SCALING["learning_rate"], "batch": SCALING["batch"], "loss": "ce",
+               "workers": 1 if dask is None else dask.workers}
+    payload["fitted_dimensions"] = rows[0]["fitted_dimensions"]
+    for key in ("alpha_N", "alpha_N_stderr", "alpha_S", "alpha_S_stderr", "final_loss", "window", "loss_vs_steps",
+                "loss_curves"):
         payload[key] = [row[key] for row in rows]
     payload["predictions"] = [scaling_predictions(alpha) for alpha in alphas]
     lines = [f"Geometry model, CE, n = {SCALING['n']}, d = {list(size['dimensions'])}, {size['steps']} steps, "
-             f"{size['seeds']} seeds",
+             f"{size['seeds']} seeds; fits on d = {payload['fitted_dimensions']} (d <= n/3), alpha_S at the largest",
              f"{'alpha':>5} {'alpha_N':>15} {'quanta_N':>8} {'alpha_S':>15} {'quanta_S':>8} {'domino':>6}"]
     for alpha, row, line in zip(alphas, rows, payload["predictions"]):
         shown = {key: "-" if value is None else f"{value:.3f}" for key, value in line.items()}
@@ -353,6 +370,7 @@ def _common(parser, *, frequencies=True, per_optimizer=False):
 
 def register(commands) -> None:
     from ._common import Parser
+    from ._ensemble import dask_options
 
     parser = commands.add_parser("skills", help="skill-learning models: geometry, resource, domino, compositional (Liu et al. 2025)")
     models = parser.add_subparsers(dest="model", required=True, parser_class=Parser)
@@ -394,8 +412,11 @@ def register(commands) -> None:
 
     scaling = models.add_parser("scaling", help="Geometry-model scaling exponents alpha_N (in d) and alpha_S (steps)")
     scaling.add_argument("--alpha", help="one Zipf exponent (default: 1, 1.2, 1.5 and 2)")
-    scaling.add_argument("--quick", action="store_true", help="d up to 320, 5000 steps, 4 seeds (minutes on 2 cores)")
+    scaling.add_argument("--quick", action="store_true",
+                         help="d up to 320, 5000 steps, 4 seeds (about a minute on 2 cores; default: d up to 1000, "
+                              "40000 steps, 4 seeds, tens of minutes)")
     scaling.add_argument("--json", action="store_true", help="machine-readable output")
+    dask_options(scaling.add_argument_group("running the sweep (never changes the numbers)"))
     scaling.set_defaults(run=_command_scaling)
 
     modularity = models.add_parser("modularity", help="MLP: dense against block-diagonal (modular), two tasks")

@@ -123,18 +123,16 @@ def _section_files(names: list[str], results_path: str | None, stem: str) -> dic
 
 
 def _command_list(arguments) -> int:
-    from theory import derivations
+    from .._listing import catalogue_index
 
-    from .. import CHECKS
-
+    index = catalogue_index()
     print("derivations:")
-    for name, item in derivations().items():
-        print(f"  {name:<24} {item.title}")
+    for name, title in index.derivations:
+        print(f"  {name:<24} {title}")
     print("checks:")
-    for name, check in CHECKS.items():
-        print(f"  {name:<24} {check.description}  [{', '.join(check.derivations)}]")
+    for name, description, derivations in index.checks:
+        print(f"  {name:<24} {description}  [{', '.join(derivations)}]")
     return 0
-
 
 
 def register(commands) -> None:
