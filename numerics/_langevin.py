@@ -16,12 +16,14 @@ on disk under its content hash and compiled by Numba (:mod:`numerics._codegen`):
 the coordinates are unrolled into scalar locals ``x_0 .. x_{d-1}``, grad U and
 T(t) (a SymPy expression in ``theory.symbols.t``, ``Piecewise`` allowed) are
 printed as scalar functions, and there is no Python callback per step.  The
-scalar kernel ``trajectory_outcome`` runs one trajectory; ``ensemble_kernel``
-runs trajectories ``first .. first + N - 1`` in a ``prange``; the replay kernel
-is the same generated loop with a ``path`` array that records x_0, x_1, ...
-For the case the checks and the benchmark run most (1-D, Euler-Maruyama, a
-half-line, constant T) the generator emits a lane specialisation of the same
-step (see below).  A non-positive T_n stops the run with an error.
+scalar kernel ``trajectory_outcome`` runs one trajectory;
+``scalar_ensemble_kernel`` runs trajectories ``first .. first + N - 1`` in a
+``prange``; the replay kernel is the same generated loop with a ``path`` array
+that records x_0, x_1, ...  For a half-space at constant T (every case of
+``kramers bench`` and most checks; any dimension and integrator) the generator
+also emits a lane specialisation printed from the same step text,
+``lane_ensemble_kernel`` (see below), which the engine runs instead.  A
+non-positive T_n stops the run with an error.
 
 Absorption.  The trajectory absorbed during step n (the move to x_{n+1}) has
 exit time (n + 1) dt; one still alive after ``max_steps = floor(max_time / dt)``
@@ -40,7 +42,15 @@ them crossed it with probability
 and killing the trajectory with that probability restores weak order O(dt).
 For the two ends of an interval the probability is p_lower + p_upper (see
 :mod:`theory._absorbing`).  The uniform of the test is drawn only when the
-exponent is below ``BRIDGE_EXPONENT_CUTOFF`` = 40 (p > 4e-18).
+exponent is below ``BRIDGE_EXPONENT_CUTOFF`` = 40 (p > e^-40 = 4.25e-18).  The
+cut-off is exact up to a stated bound: a trajectory's fate differs from the
+uncut test only if one of its skipped tests would have killed it, which by the
+union bound has probability at most M e^-40 for M steps (4.3e-11 at the
+default cap of 1e7 steps); the mean exit time moves by at most that
+probability times the time cap (4.3e-11 x 1e4 = 4.3e-7 at dt = 1e-3, far
+below any standard error an ensemble reaches).  The lanes (below) skip the
+exponent itself where every distance exceeds sqrt(40 / bc) and so implement
+the same cut-off.
 
 Noise.  The normal of coordinate k at step n is number ``n d + k`` of the
 trajectory's normal stream in :mod:`numerics._random` (BAOAB: ``(n + 1) d + k``,
@@ -142,6 +152,80 @@ def _joined(parts: Sequence[str]) -> str:
     return ", ".join(parts)
 
 
+def _joined_names(base: str, dimension: int) -> list[str]:
+    return [f"{base}_{k}" for k in range(dimension)]
+
+
+def _step_lines(integrator: AbstractIntegrator, indent: str, xs, ys, zs, vs=(), fs=(), scratch: str = "") -> list[str]:
+    """One step of the integrator, as text: from x (and v, f) and the normals z to y (v and f updated in place).
+
+    The scalar kernel, its replay twin and the lanes all print their steps here,
+    so the same expression text is compiled (and contracted into FMAs) alike
+    everywhere; only the names of the locals differ.
+    """
+    d = len(xs)
+    scheme = integrator.name
+    if scheme == "em":
+        return [f"{indent}{ys[k]} = {xs[k]} - gradient_{k}({_joined(xs)}) * drift_factor + noise_scale * {zs[k]}"
+                for k in range(d)]
+    if scheme == "heun":
+        gs = [f"g{scratch}_{k}" for k in range(d)]
+        ps = [f"p{scratch}_{k}" for k in range(d)]
+        hs = [f"h{scratch}_{k}" for k in range(d)]
+        lines = [f"{indent}{gs[k]} = gradient_{k}({_joined(xs)})" for k in range(d)]
+        lines += [f"{indent}{ps[k]} = {xs[k]} - {gs[k]} * drift_factor + noise_scale * {zs[k]}" for k in range(d)]
+        lines += [f"{indent}{hs[k]} = gradient_{k}({_joined(ps)})" for k in range(d)]
+        lines += [f"{indent}{ys[k]} = {xs[k]} - 0.5 * ({gs[k]} + {hs[k]}) * drift_factor + noise_scale * {zs[k]}"
+                  for k in range(d)]
+        return lines
+    # BAOAB: half kick, half drift, Ornstein-Uhlenbeck, half drift, force, half kick, in explicit
+    # FMAs.  Left to the ``contract`` flag, the rounding would depend on the loop around the step:
+    # the closing kick of one step and the opening kick of the next share the product
+    # half_kick * f, which LLVM computes once (and then cannot fuse) when both lie in one loop body,
+    # as in the lanes' two steps per iteration.  An explicit FMA rounds alike everywhere.
+    kick = [f"{indent}{vs[k]} = fused_multiply_add(half_kick, {fs[k]}, {vs[k]})" for k in range(d)]
+    lines = list(kick)
+    lines += [f"{indent}{ys[k]} = fused_multiply_add(half_dt, {vs[k]}, {xs[k]})" for k in range(d)]
+    lines += [f"{indent}{vs[k]} = fused_multiply_add(friction_decay, {vs[k]}, noise_scale * {zs[k]})"
+              for k in range(d)]
+    lines += [f"{indent}{ys[k]} = fused_multiply_add(half_dt, {vs[k]}, {ys[k]})" for k in range(d)]
+    lines += [f"{indent}{fs[k]} = -gradient_{k}({_joined(ys)})" for k in range(d)]
+    return lines + kick
+
+
+def _constant_lines(integrator: AbstractIntegrator, indent: str) -> list[str]:
+    """The per-run constants of the step (constant temperature; a schedule recomputes the noise scale)."""
+    lines = [f"{indent}drift_factor = inverse_friction * dt"]
+    if integrator.underdamped:
+        lines += [
+            f"{indent}friction_decay = math.exp(-dt * inverse_mass / inverse_friction)",
+            f"{indent}half_dt = 0.5 * dt",
+            f"{indent}half_kick = 0.5 * dt * inverse_mass",
+        ]
+    return lines
+
+
+def _distance_lines(indent: str, target: str, coordinates: Sequence[str]) -> list[str]:
+    """Signed distance of ``coordinates`` to the half-space's boundary (positive outside the set)."""
+    d = len(coordinates)
+    projection = " + ".join(f"geometry[{k}] * {c}" for k, c in enumerate(coordinates))
+    return [f"{indent}{target} = geometry[{d}] - ({projection})"]
+
+
+def _half_space_exit_lines(indent: str, ys: Sequence[str], distance: str, distance_next: str, step: str,
+                           leave) -> list[str]:
+    """The tests of a step into a half-space: absorbed, or killed by the bridge (``leave(outcome)`` ends)."""
+    lines = _distance_lines(indent, distance_next, ys) + [f"{indent}if {distance_next} <= 0.0:"]
+    lines += leave(indent + "    ", "ABSORBED")
+    lines += [
+        f"{indent}if bridge:",
+        f"{indent}    exponent = bridge_coefficient * {distance} * {distance_next}",
+        f"{indent}    if exponent < BRIDGE_EXPONENT_CUTOFF:",
+        f"{indent}        if uniform_open(uniform_key, {step}) < math.exp(-exponent):",
+    ]
+    return lines + leave(indent + "            ", "ABSORBED")
+
+
 def _trajectory_source(dimension: int, integrator: AbstractIntegrator, kind: str, schedule: bool, record: bool) -> str:
     """Source of the one-trajectory kernel for one configuration.
 
@@ -151,9 +235,8 @@ def _trajectory_source(dimension: int, integrator: AbstractIntegrator, kind: str
     """
     d = dimension
     underdamped = integrator.underdamped
-    scheme = integrator.name
-    xs = [f"x_{k}" for k in range(d)]
-    ys = [f"y_{k}" for k in range(d)]
+    xs, ys, zs = _joined_names("x", d), _joined_names("y", d), _joined_names("z", d)
+    vs, fs = (_joined_names("v", d), _joined_names("f", d)) if underdamped else ((), ())
     name = "replay_trajectory_kernel" if record else "trajectory_outcome"
     extra = ", path" if record else ""
     lines = [
@@ -161,7 +244,7 @@ def _trajectory_source(dimension: int, integrator: AbstractIntegrator, kind: str
         f"        bridge_coefficient, bridge, max_steps, seed, state{extra}):",
         "    normal_key = normal_stream_key(seed, trajectory)",
         "    uniform_key = uniform_stream_key(seed, trajectory)",
-        "    drift_factor = inverse_friction * dt",
+        *_constant_lines(integrator, "    "),
         "    noise_index = 0",
         "    block_first = 0",
         "    block_start = 0",
@@ -210,99 +293,70 @@ def _trajectory_source(dimension: int, integrator: AbstractIntegrator, kind: str
             ]
         return block
 
-    def distance(indent: str, target: str, coordinates: Sequence[str]) -> list[str]:
-        projection = " + ".join(f"geometry[{k}] * {c}" for k, c in enumerate(coordinates))
-        return [f"{indent}{target} = geometry[{d}] - ({projection})"]
+    def store(indent: str, positions: Sequence[str]) -> list[str]:
+        return [f"{indent}state[{k}] = {positions[k]}" for k in range(d)] + \
+               [f"{indent}state[{d + k}] = {vs[k]}" for k in range(len(vs))]
 
-    def absorbed_test(indent: str, coordinates: Sequence[str]) -> list[str]:
-        if kind == "half_space":
-            return distance(indent, "distance_next", coordinates) + [f"{indent}if distance_next <= 0.0:"]
-        if kind == "interval":
-            return [
-                f"{indent}lower_next = {coordinates[0]} - geometry[0]",
-                f"{indent}upper_next = geometry[1] - {coordinates[0]}",
-                f"{indent}if lower_next <= 0.0 or upper_next <= 0.0:",
-            ]
-        if kind == "ball":
-            radius = " + ".join(f"({c} - geometry[{k}]) * ({c} - geometry[{k}])" for k, c in enumerate(coordinates))
-            return [f"{indent}if {radius} <= geometry[{d}]:"]
-        return [f"{indent}if absorbed({_joined(coordinates)}) > 0.5:"]
+    def leave(indent: str, outcome: str) -> list[str]:
+        return store(indent, ys) + [f"{indent}return {outcome}, step + 1"]
 
     if kind == "half_space":
-        lines += distance("    ", "distance", xs)
+        lines += _distance_lines("    ", "distance", xs)
     elif kind == "interval":
         lines += ["    lower = x_0 - geometry[0]", "    upper = geometry[1] - x_0"]
     if underdamped:
-        lines += ["    friction_decay = math.exp(-dt * inverse_mass / inverse_friction)"]
-        lines += ["    half_dt = 0.5 * dt", "    half_kick = 0.5 * dt * inverse_mass"]
         lines += temperature_block("    ", "0.0")
         if schedule:
             lines.append("    thermal_velocity = math.sqrt(temperature * inverse_mass)")
         else:
             lines.append("    thermal_velocity = noise_scale / math.sqrt(1.0 - friction_decay * friction_decay)")
-        lines += normals("    ", [f"v_{k}" for k in range(d)])
-        lines += [f"    v_{k} = thermal_velocity * v_{k}" for k in range(d)]
-        lines += [f"    f_{k} = -gradient_{k}({_joined(xs)})" for k in range(d)]
+        lines += normals("    ", vs)
+        lines += [f"    {vs[k]} = thermal_velocity * {vs[k]}" for k in range(d)]
+        lines += [f"    {fs[k]} = -gradient_{k}({_joined(xs)})" for k in range(d)]
     else:
         lines += ["    z_0 = 0.0"]
     lines += ["    while step < max_steps:"]
     ind = "        "
     lines += temperature_block(ind, "step * dt")
-    if scheme == "em":
-        lines += normals(ind, [f"z_{k}" for k in range(d)])
-        lines += [f"{ind}y_{k} = x_{k} - gradient_{k}({_joined(xs)}) * drift_factor + noise_scale * z_{k}" for k in range(d)]
-    elif scheme == "heun":
-        lines += normals(ind, [f"z_{k}" for k in range(d)])
-        lines += [f"{ind}g_{k} = gradient_{k}({_joined(xs)})" for k in range(d)]
-        lines += [f"{ind}p_{k} = x_{k} - g_{k} * drift_factor + noise_scale * z_{k}" for k in range(d)]
-        ps = [f"p_{k}" for k in range(d)]
-        lines += [f"{ind}h_{k} = gradient_{k}({_joined(ps)})" for k in range(d)]
-        lines += [f"{ind}y_{k} = x_{k} - 0.5 * (g_{k} + h_{k}) * drift_factor + noise_scale * z_{k}" for k in range(d)]
-    else:  # baoab
-        lines += [f"{ind}v_{k} = v_{k} + half_kick * f_{k}" for k in range(d)]
-        lines += [f"{ind}y_{k} = x_{k} + half_dt * v_{k}" for k in range(d)]
-        lines += normals(ind, [f"z_{k}" for k in range(d)])
-        lines += [f"{ind}v_{k} = friction_decay * v_{k} + noise_scale * z_{k}" for k in range(d)]
-        lines += [f"{ind}y_{k} = y_{k} + half_dt * v_{k}" for k in range(d)]
-        lines += [f"{ind}f_{k} = -gradient_{k}({_joined(ys)})" for k in range(d)]
-        lines += [f"{ind}v_{k} = v_{k} + half_kick * f_{k}" for k in range(d)]
+    lines += normals(ind, zs)
+    lines += _step_lines(integrator, ind, xs, ys, zs, vs, fs)
     if record:
         lines += [f"{ind}path[step + 1, {k}] = y_{k}" for k in range(d)]
-    finite = " and ".join(f"math.isfinite(y_{k})" for k in range(d))
-    if underdamped:
-        finite += " and " + " and ".join(f"math.isfinite(v_{k})" for k in range(d))
-    store = [f"{ind}    state[{k}] = y_{k}" for k in range(d)]
-    if underdamped:
-        store += [f"{ind}    state[{d + k}] = v_{k}" for k in range(d)]
-    lines += [f"{ind}if not ({finite}):"] + store + [f"{ind}    return NOT_FINITE, step + 1"]
-    lines += absorbed_test(ind, ys) + store + [f"{ind}    return ABSORBED, step + 1"]
+    finite = " and ".join(f"math.isfinite({c})" for c in (*ys, *vs))
+    lines += [f"{ind}if not ({finite}):"] + leave(ind + "    ", "NOT_FINITE")
     if kind == "half_space" and not underdamped:
-        lines += [
-            f"{ind}if bridge:",
-            f"{ind}    exponent = bridge_coefficient * distance * distance_next",
-            f"{ind}    if exponent < BRIDGE_EXPONENT_CUTOFF:",
-            f"{ind}        if uniform_open(uniform_key, step) < math.exp(-exponent):",
-        ]
-        lines += [f"        {line}" for line in store] + [f"{ind}            return ABSORBED, step + 1"]
+        lines += _half_space_exit_lines(ind, ys, "distance", "distance_next", "step", leave)
         lines += [f"{ind}distance = distance_next"]
-    if kind == "interval" and not underdamped:
-        # either end may have been crossed between the grid points: p_lower + p_upper (module docstring)
+    elif kind == "half_space":
+        lines += _distance_lines(ind, "distance_next", ys) + [f"{ind}if distance_next <= 0.0:"]
+        lines += leave(ind + "    ", "ABSORBED")
+    elif kind == "interval":
         lines += [
-            f"{ind}if bridge:",
-            f"{ind}    exponent = min(bridge_coefficient * lower * lower_next, bridge_coefficient * upper * upper_next)",
-            f"{ind}    if exponent < BRIDGE_EXPONENT_CUTOFF:",
-            f"{ind}        crossing = (math.exp(-bridge_coefficient * lower * lower_next)"
-            " + math.exp(-bridge_coefficient * upper * upper_next))",
-            f"{ind}        if uniform_open(uniform_key, step) < crossing:",
+            f"{ind}lower_next = {ys[0]} - geometry[0]",
+            f"{ind}upper_next = geometry[1] - {ys[0]}",
+            f"{ind}if lower_next <= 0.0 or upper_next <= 0.0:",
         ]
-        lines += [f"        {line}" for line in store] + [f"{ind}            return ABSORBED, step + 1"]
-    if kind == "interval":
+        lines += leave(ind + "    ", "ABSORBED")
+        if not underdamped:
+            # either end may have been crossed between the grid points: p_lower + p_upper (module docstring)
+            lines += [
+                f"{ind}if bridge:",
+                f"{ind}    exponent = min(bridge_coefficient * lower * lower_next, bridge_coefficient * upper * upper_next)",
+                f"{ind}    if exponent < BRIDGE_EXPONENT_CUTOFF:",
+                f"{ind}        crossing = (math.exp(-bridge_coefficient * lower * lower_next)"
+                " + math.exp(-bridge_coefficient * upper * upper_next))",
+                f"{ind}        if uniform_open(uniform_key, step) < crossing:",
+            ]
+            lines += leave(ind + "            ", "ABSORBED")
         lines += [f"{ind}lower = lower_next", f"{ind}upper = upper_next"]
+    elif kind == "ball":
+        radius = " + ".join(f"({c} - geometry[{k}]) * ({c} - geometry[{k}])" for k, c in enumerate(ys))
+        lines += [f"{ind}if {radius} <= geometry[{d}]:"] + leave(ind + "    ", "ABSORBED")
+    else:
+        lines += [f"{ind}if absorbed({_joined(ys)}) > 0.5:"] + leave(ind + "    ", "ABSORBED")
     lines += [f"{ind}x_{k} = y_{k}" for k in range(d)]
     lines += [f"{ind}step += 1"]
-    lines += [f"    state[{k}] = x_{k}" for k in range(d)]
-    if underdamped:
-        lines += [f"    state[{d + k}] = v_{k}" for k in range(d)]
+    lines += store("    ", xs)
     lines += ["    return CENSORED, step"]
     return "\n".join(lines) + "\n"
 
@@ -314,7 +368,7 @@ _INTERLEAVE_SOURCE = '''def fill_interleaved(key, block_first, cosines, sines, b
         block[2 * j + 1] = sines[j]
 '''
 
-_ENSEMBLE_SOURCE = '''def ensemble_kernel(first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,
+_ENSEMBLE_SOURCE = '''def scalar_ensemble_kernel(first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,
                     bridge_coefficient, bridge, max_steps, seed, times, outcomes, steps_taken, states):
     for i in prange(times.shape[0]):
         outcome, steps = trajectory_outcome(
@@ -326,187 +380,284 @@ _ENSEMBLE_SOURCE = '''def ensemble_kernel(first_trajectory, start, geometry, dt,
         times[i] = steps * dt
 '''
 
-# --- the one-dimensional Euler-Maruyama kernel in lanes ------------------------------------
+# --- the lane specialisation ------------------------------------------------------------------
 #
-# The case every check and the benchmark run (1-D, EM, a half-line, constant T)
-# is the throughput bottleneck.  Once the noise is drawn in vectorised blocks,
-# one trajectory is a chain of dependent floating-point operations whose
-# latency bounds a scalar loop.  The lane kernel advances LANES trajectories at
-# once, unrolled into scalar locals, two steps (one Box-Muller pair) per
-# iteration, so that the out-of-order core overlaps their chains.  A lane whose
-# two steps come near the boundary (bridge exponent below the cut-off), cross
-# it, become non-finite or reach the time cap is flagged, and only those lanes
-# are redone by ``lane_two_steps``, which is the arithmetic of the scalar
-# kernel, step for step.  A finished lane takes the next trajectory of its
-# group.  Each trajectory's numbers depend only on its own noise, not on its
-# lane, group or thread, and both paths perform the same operations on the same
-# expression text (contracted alike into FMAs), so the result equals the scalar
-# kernel's bit for bit (a test compares them).
+# Once the noise is drawn in vectorised blocks, one trajectory is a chain of
+# dependent floating-point operations whose latency bounds a scalar loop.  For
+# a half-space at constant temperature (any dimension, any integrator) the
+# generator also emits a lane kernel: LANES trajectories advanced at once,
+# unrolled into scalar locals, two steps per iteration (2 d normals, read from
+# each lane's block of NORMAL_BLOCK pairs), so that the out-of-order core
+# overlaps their chains.  The steps of all lanes are taken speculatively; a lane whose
+# steps come near the boundary (a bridge exponent below the cut-off), cross it,
+# become non-finite or reach the time cap is flagged, and only that lane is
+# redone from its last state by ``lane_steps``, which runs the scalar kernel's
+# tests step by step.  A finished lane takes the next trajectory of its group.
+# Each trajectory's numbers depend only on its own noise, not on its lane,
+# group or thread, and every path prints its steps with _step_lines (the same
+# expression text, contracted alike into FMAs), so the result equals the scalar
+# kernel's bit for bit (a test compares them for each integrator).
 
-#: Trajectories advanced together, and trajectories per parallel work item.
+#: Trajectories advanced together.
 LANES = 4
-LANE_GROUP = 64
+#: Trajectories per parallel work item: at most LANE_GROUP, fewer (down to
+#: LANE_GROUP_MINIMUM) so that an ensemble makes at least LANE_WORK_ITEMS items for
+#: the threads.  A larger group wastes less at its end, where lanes fall idle one by
+#: one while the last trajectories run (about 6% of the lane steps for exponential
+#: exit times at 64 trajectories per group, 2% at 256).  The grouping changes no number.
+LANE_GROUP = 256
+LANE_GROUP_MINIMUM = 64
+LANE_WORK_ITEMS = 16
 
 
-def _lane_group_source(lanes: int) -> str:
-    """Source of ``lane_group``: ``lanes`` trajectories unrolled into scalar locals.
+@dataclasses.dataclass(frozen=True)
+class _LaneLayout:
+    """Where the normals of one lane iteration lie in a trajectory's stream.
 
-    Scalar locals rather than lane arrays: the lanes' dependency chains are then
-    independent instructions that the out-of-order core (and LLVM's SLP
-    vectoriser) overlaps, with no memory traffic.
+    Step n takes normals ``offset + n d + k`` (k < d; ``offset`` = d for BAOAB's
+    initial velocity, else 0).  An iteration takes two steps, ``2 d`` normals,
+    an even number, so every iteration starts at the same parity
+    ``offset % 2``: normal j of the iteration is half ``(parity + j) % 2`` of
+    pair ``first + (parity + j) // 2``, with ``first`` the pair of the
+    iteration's first normal; all but ``first`` is known when the code is
+    generated.
     """
+
+    dimension: int
+    offset: int
+    #: steps per iteration (two: the per-iteration tests are shared by two steps)
+    steps = 2
+
+    @property
+    def pairs_per_iteration(self) -> int:
+        return self.steps * self.dimension // 2
+
+    @property
+    def parity(self) -> int:
+        return self.offset % 2
+
+    @property
+    def span(self) -> int:
+        """Pairs that one iteration reads (one more than it consumes when the parity is odd)."""
+        return (self.parity + self.steps * self.dimension - 1) // 2 + 1
+
+    def normal(self, j: int) -> tuple[str, int]:
+        """Normal j of the iteration: ("cosine" or "sine", its pair counted from the iteration's first)."""
+        q = self.parity + j
+        return ("sine" if q % 2 else "cosine"), q // 2
+
+
+def _lane_sources(dimension: int, integrator: AbstractIntegrator, lanes: int) -> tuple[str, str, str]:
+    """Sources of ``lane_steps``, ``lane_group`` and ``lane_ensemble_kernel`` (half-space, constant T)."""
+    d = dimension
+    underdamped = integrator.underdamped
+    layout = _LaneLayout(d, d if underdamped else 0)
+    S = layout.steps
+    carried = ("x", "v", "f") if underdamped else ("x",)
+
+    # lane_steps: the S steps of one lane from its committed state, with every test of the scalar kernel.
+    xs = _joined_names("x", d)
+    vs, fs = (_joined_names("v", d), _joined_names("f", d)) if underdamped else ((), ())
+    carried_names = xs + list(vs) + list(fs)
+    ind = "    "
+    slow = [
+        f"def lane_steps({_joined(carried_names)}, distance, step, pair, normal_key, uniform_key, geometry, dt,",
+        "               inverse_friction, inverse_mass, noise_scale, bridge_coefficient, bridge, max_steps):",
+        *_constant_lines(integrator, ind),
+    ]
+    for p in range(layout.span):
+        slow.append(f"{ind}cosine_{p}, sine_{p} = normal_pair(normal_key, pair + {p})")
+    for s in range(S):
+        ys = [f"y{s}_{k}" for k in range(d)]
+        zs = [f"z{s}_{k}" for k in range(d)]
+        slow += [f"{ind}if step >= max_steps:", f"{ind}    return CENSORED, step, {_joined(carried_names)}, distance"]
+        slow += [f"{ind}{zs[k]} = {'%s_%d' % layout.normal(s * d + k)}" for k in range(d)]
+        slow += _step_lines(integrator, ind, xs, ys, zs, vs, fs)
+        exit_state = _joined(ys + list(vs) + list(fs))
+
+        def leave(indent: str, outcome: str, exit_state=exit_state) -> list[str]:
+            return [f"{indent}return {outcome}, step + 1, {exit_state}, distance"]
+
+        finite = " and ".join(f"math.isfinite({c})" for c in (*ys, *vs))
+        slow += [f"{ind}if not ({finite}):"] + leave(ind + "    ", "NOT_FINITE")
+        if underdamped:
+            slow += _distance_lines(ind, "distance_next", ys) + [f"{ind}if distance_next <= 0.0:"]
+            slow += leave(ind + "    ", "ABSORBED")
+        else:
+            slow += _half_space_exit_lines(ind, ys, "distance", "distance_next", "step", leave)
+        slow += [f"{ind}{xs[k]} = {ys[k]}" for k in range(d)] + [f"{ind}distance = distance_next", f"{ind}step += 1"]
+    slow += [f"{ind}if step >= max_steps:", f"{ind}    return CENSORED, step, {_joined(carried_names)}, distance"]
+    slow += [f"{ind}return CONTINUING, step, {_joined(carried_names)}, distance"]
+
+    # lane_group: LANES trajectories in unrolled locals.
     L = range(lanes)
     out = [
-        "def lane_group(begin, end, first_trajectory, start, geometry, dt, inverse_friction, noise_scale,",
+        "def lane_group(begin, end, first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,",
         "               bridge_coefficient, bridge, max_steps, seed, times, outcomes, steps_taken, states):",
-        "    normal = geometry[0]",
-        "    offset = geometry[1]",
-        "    drift_factor = inverse_friction * dt",
-        "    start_x = start[0]",
-        "    start_distance = offset - (normal * start_x)",
-        # Two steps are quiet when all three distances exceed `floor`: then both lie on the safe
-        # side and both bridge exponents exceed the cut-off (floor^2 bc = cut-off, enlarged by
-        # 1e-12 against rounding), so the scalar step would neither absorb nor draw a uniform.
+        *_constant_lines(integrator, "    "),
+    ]
+    if underdamped:
+        out.append("    thermal_velocity = noise_scale / math.sqrt(1.0 - friction_decay * friction_decay)")
+    out += [f"    start_{k} = start[{k}]" for k in range(d)]
+    out += _distance_lines("    ", "start_distance", [f"start_{k}" for k in range(d)])
+    out += [
+        # S steps are quiet when all S + 1 distances exceed `floor`: then all lie on the safe side
+        # and every bridge exponent exceeds the cut-off (floor^2 bc = cut-off, enlarged by 1e-12
+        # against rounding), so the scalar steps would neither absorb nor draw a uniform.
         "    floor = math.sqrt(BRIDGE_EXPONENT_CUTOFF / bridge_coefficient) * (1.0 + 1e-12) if bridge else 0.0",
-        "    last_pair = (max_steps - 2) // 2",
+        f"    last_step = max_steps - {S}",
         "    upcoming = begin",
         "    active = 0",
     ]
-    for k in L:
-        out += [
-            f"    x_{k} = start_x",
-            f"    distance_{k} = start_distance",
-            f"    pair_{k} = 0",
-            f"    owner_{k} = -1",
-            # a valid key of the right type (keys are opaque: never built by hand here)
-            f"    normal_key_{k} = normal_stream_key(seed, first_trajectory)",
-            f"    uniform_key_{k} = uniform_stream_key(seed, first_trajectory)",
-            f"    cosines_{k} = np.empty(NORMAL_BLOCK)",
-            f"    sines_{k} = np.empty(NORMAL_BLOCK)",
-            f"    block_first_{k} = 0",
-            "    if upcoming < end:",
-            f"        owner_{k} = upcoming",
-            f"        normal_key_{k} = normal_stream_key(seed, first_trajectory + upcoming)",
-            f"        uniform_key_{k} = uniform_stream_key(seed, first_trajectory + upcoming)",
-            f"        fill_normal_block(normal_key_{k}, 0, cosines_{k}, sines_{k})",
-            "        upcoming += 1",
-            "        active += 1",
+
+    def start_lane(indent: str, lane: int) -> list[str]:
+        """Put lane ``lane`` back at the start point, step 0 (``take_next`` gives it a trajectory and its noise)."""
+        lines = [f"{indent}x{lane}_{k} = start_{k}" for k in range(d)]
+        lines += [
+            f"{indent}distance_{lane} = start_distance",
+            f"{indent}step_{lane} = 0",
+            f"{indent}pair_{lane} = {layout.offset // 2}",
+            f"{indent}block_first_{lane} = 0",
         ]
+        return lines
+
+    def take_next(indent: str, lane: int) -> list[str]:
+        lines = [
+            f"{indent}if upcoming < end:",
+            f"{indent}    owner_{lane} = upcoming",
+            f"{indent}    normal_key_{lane} = normal_stream_key(seed, first_trajectory + upcoming)",
+            f"{indent}    uniform_key_{lane} = uniform_stream_key(seed, first_trajectory + upcoming)",
+            f"{indent}    fill_normal_block(normal_key_{lane}, 0, cosines_{lane}, sines_{lane})",
+        ]
+        if underdamped:  # the initial velocity: normals 0 .. d - 1, as in the scalar kernel
+            lines += [f"{indent}    v{lane}_{k} = thermal_velocity * {'sines' if k % 2 else 'cosines'}_{lane}[{k // 2}]"
+                      for k in range(d)]
+            starts = _joined([f"start_{k}" for k in range(d)])
+            lines += [f"{indent}    f{lane}_{k} = -gradient_{k}({starts})" for k in range(d)]
+        lines += [f"{indent}    upcoming += 1"]
+        return lines
+
+    for lane in L:
+        out += start_lane("    ", lane)
+        out += [
+            f"    owner_{lane} = -1",
+            # a valid key of the right type (keys are opaque: never built by hand here)
+            f"    normal_key_{lane} = normal_stream_key(seed, first_trajectory)",
+            f"    uniform_key_{lane} = uniform_stream_key(seed, first_trajectory)",
+            f"    cosines_{lane} = np.zeros(NORMAL_BLOCK)",  # an idle lane computes quiet steps from zeros
+            f"    sines_{lane} = np.zeros(NORMAL_BLOCK)",
+        ]
+        if underdamped:
+            out += [f"    v{lane}_{k} = 0.0" for k in range(d)] + [f"    f{lane}_{k} = 0.0" for k in range(d)]
+        out += take_next("    ", lane) + ["        active += 1"]
     out.append("    while active > 0:")
     i = "        "
-    for k in L:
+    for lane in L:
+        lane_xs = [f"x{lane}_{k}" for k in range(d)]
         out += [
-            f"{i}slot_{k} = pair_{k} - block_first_{k}",
-            f"{i}if slot_{k} >= NORMAL_BLOCK:",
-            f"{i}    block_first_{k} += NORMAL_BLOCK",
-            f"{i}    slot_{k} -= NORMAL_BLOCK",
-            f"{i}    fill_normal_block(normal_key_{k}, block_first_{k}, cosines_{k}, sines_{k})",
-            f"{i}a_{k} = x_{k} - gradient_0(x_{k}) * drift_factor + noise_scale * cosines_{k}[slot_{k}]",
-            f"{i}da_{k} = offset - (normal * a_{k})",
-            f"{i}b_{k} = a_{k} - gradient_0(a_{k}) * drift_factor + noise_scale * sines_{k}[slot_{k}]",
-            f"{i}db_{k} = offset - (normal * b_{k})",
-            f"{i}quiet_{k} = ((min(distance_{k}, da_{k}, db_{k}) > floor) & (da_{k} + db_{k} < math.inf)"
-            f" & (pair_{k} <= last_pair))",
+            f"{i}slot_{lane} = pair_{lane} - block_first_{lane}",
+            f"{i}if slot_{lane} > NORMAL_BLOCK - {layout.span}:",
+            f"{i}    block_first_{lane} = pair_{lane}",
+            f"{i}    slot_{lane} = 0",
+            f"{i}    fill_normal_block(normal_key_{lane}, block_first_{lane}, cosines_{lane}, sines_{lane})",
         ]
-    out.append(f"{i}if {' & '.join(f'quiet_{k}' for k in L)}:")
-    for k in L:
-        out += [f"{i}    x_{k} = b_{k}", f"{i}    distance_{k} = db_{k}", f"{i}    pair_{k} += 1"]
+        previous = lane_xs
+        distances = [f"distance_{lane}"]
+        totals = []
+        if underdamped:
+            out += [f"{i}w{lane}_{k} = v{lane}_{k}" for k in range(d)] + [f"{i}e{lane}_{k} = f{lane}_{k}" for k in range(d)]
+        lane_vs = [f"w{lane}_{k}" for k in range(d)] if underdamped else []
+        lane_fs = [f"e{lane}_{k}" for k in range(d)] if underdamped else []
+        for s in range(S):
+            ys = [f"y{lane}_{s}_{k}" for k in range(d)]
+            zs = [f"z{lane}_{s}_{k}" for k in range(d)]
+            for k in range(d):
+                half, pair = layout.normal(s * d + k)
+                out.append(f"{i}{zs[k]} = {half}s_{lane}[slot_{lane} + {pair}]")
+            out += _step_lines(integrator, i, previous, ys, zs, lane_vs, lane_fs, scratch=f"{lane}_{s}")
+            out += _distance_lines(i, f"distance_{lane}_{s}", ys)
+            distances.append(f"distance_{lane}_{s}")
+            totals += ys
+            previous = ys
+        totals += lane_vs
+        out += [
+            f"{i}quiet_{lane} = ((min({_joined(distances)}) > floor) & (abs({' + '.join(totals)}) < math.inf)"
+            f" & (step_{lane} <= last_step))",
+        ]
+
+    def commit(indent: str, lane: int) -> list[str]:
+        lines = [f"{indent}x{lane}_{k} = y{lane}_{S - 1}_{k}" for k in range(d)]
+        if underdamped:
+            lines += [f"{indent}v{lane}_{k} = w{lane}_{k}" for k in range(d)]
+            lines += [f"{indent}f{lane}_{k} = e{lane}_{k}" for k in range(d)]
+        return lines + [
+            f"{indent}distance_{lane} = distance_{lane}_{S - 1}",
+            f"{indent}step_{lane} += {S}",
+            f"{indent}pair_{lane} += {layout.pairs_per_iteration}",
+        ]
+
+    out.append(f"{i}if {' & '.join(f'quiet_{lane}' for lane in L)}:")
+    for lane in L:
+        out += commit(i + "    ", lane)
     out.append(f"{i}    continue")
-    for k in L:
+    for lane in L:
+        lane_state = [f"{base}{lane}_{k}" for base in carried for k in range(d)]
+        new_state = [f"new_{base}_{k}" for base in carried for k in range(d)]
+        out += [f"{i}if quiet_{lane}:"] + commit(i + "    ", lane)
+        out += [f"{i}elif owner_{lane} < 0:"] + start_lane(i + "    ", lane)
         out += [
-            f"{i}if quiet_{k}:",
-            f"{i}    x_{k} = b_{k}",
-            f"{i}    distance_{k} = db_{k}",
-            f"{i}    pair_{k} += 1",
-            f"{i}elif owner_{k} < 0:",
-            f"{i}    x_{k} = start_x",
-            f"{i}    distance_{k} = start_distance",
-            f"{i}    pair_{k} = 0",
-            f"{i}    block_first_{k} = 0",
             f"{i}else:",
-            f"{i}    status, x_new, distance_new, step = lane_two_steps(x_{k}, distance_{k}, normal_key_{k},"
-            f" uniform_key_{k}, pair_{k}, normal, offset, drift_factor, noise_scale, bridge_coefficient, bridge,"
-            " max_steps)",
+            f"{i}    status, new_step, {_joined(new_state)}, new_distance = lane_steps({_joined(lane_state)},",
+            f"{i}        distance_{lane}, step_{lane}, pair_{lane}, normal_key_{lane}, uniform_key_{lane}, geometry, dt,",
+            f"{i}        inverse_friction, inverse_mass, noise_scale, bridge_coefficient, bridge, max_steps)",
             f"{i}    if status == CONTINUING:",
-            f"{i}        x_{k} = x_new",
-            f"{i}        distance_{k} = distance_new",
-            f"{i}        pair_{k} += 1",
-            f"{i}    else:",
-            f"{i}        outcomes[owner_{k}] = status",
-            f"{i}        steps_taken[owner_{k}] = step",
-            f"{i}        times[owner_{k}] = step * dt",
-            f"{i}        states[owner_{k}, 0] = x_new",
-            f"{i}        x_{k} = start_x",
-            f"{i}        distance_{k} = start_distance",
-            f"{i}        pair_{k} = 0",
-            f"{i}        block_first_{k} = 0",
-            f"{i}        if upcoming < end:",
-            f"{i}            owner_{k} = upcoming",
-            f"{i}            normal_key_{k} = normal_stream_key(seed, first_trajectory + upcoming)",
-            f"{i}            uniform_key_{k} = uniform_stream_key(seed, first_trajectory + upcoming)",
-            f"{i}            fill_normal_block(normal_key_{k}, 0, cosines_{k}, sines_{k})",
-            f"{i}            upcoming += 1",
-            f"{i}        else:",
-            f"{i}            owner_{k} = -1",
-            f"{i}            active -= 1",
         ]
-    return "\n".join(out) + "\n"
-
-
-_LANE_SOURCES = (
-    '''def lane_two_steps(x, distance, normal_key, uniform_key, pair, normal, offset, drift_factor, noise_scale,
-                   bridge_coefficient, bridge, max_steps):
-    first_normal, second_normal = normal_pair(normal_key, pair)
-    step = 2 * pair
-    for half in range(2):
-        if step >= max_steps:
-            return CENSORED, x, distance, step
-        noise = first_normal if half == 0 else second_normal
-        x_next = x - gradient_0(x) * drift_factor + noise_scale * noise
-        if not math.isfinite(x_next):
-            return NOT_FINITE, x_next, distance, step + 1
-        distance_next = offset - (normal * x_next)
-        if distance_next <= 0.0:
-            return ABSORBED, x_next, distance_next, step + 1
-        if bridge:
-            exponent = bridge_coefficient * distance * distance_next
-            if exponent < BRIDGE_EXPONENT_CUTOFF:
-                if uniform_open(uniform_key, step) < math.exp(-exponent):
-                    return ABSORBED, x_next, distance_next, step + 1
-        x = x_next
-        distance = distance_next
-        step += 1
-    if step >= max_steps:
-        return CENSORED, x, distance, step
-    return CONTINUING, x, distance, step
-''',
-    _lane_group_source(LANES),
-    '''def ensemble_kernel(first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,
+        out += [f"{i}        {a} = {b}" for a, b in zip(lane_state, new_state)]
+        out += [
+            f"{i}        distance_{lane} = new_distance",
+            f"{i}        step_{lane} = new_step",
+            f"{i}        pair_{lane} += {layout.pairs_per_iteration}",
+            f"{i}    else:",
+            f"{i}        outcomes[owner_{lane}] = status",
+            f"{i}        steps_taken[owner_{lane}] = new_step",
+            f"{i}        times[owner_{lane}] = new_step * dt",
+        ]
+        out += [f"{i}        states[owner_{lane}, {k}] = new_x_{k}" for k in range(d)]
+        if underdamped:
+            out += [f"{i}        states[owner_{lane}, {d + k}] = new_v_{k}" for k in range(d)]
+        out += start_lane(i + "        ", lane)
+        out += take_next(i + "        ", lane)
+        out += [f"{i}        else:", f"{i}            owner_{lane} = -1", f"{i}            active -= 1"]
+    ensemble = '''def lane_ensemble_kernel(first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,
                     bridge_coefficient, bridge, max_steps, seed, times, outcomes, steps_taken, states):
     count = times.shape[0]
-    groups = (count + LANE_GROUP - 1) // LANE_GROUP
+    size = min(LANE_GROUP, max(LANE_GROUP_MINIMUM, count // LANE_WORK_ITEMS))
+    groups = (count + size - 1) // size
     for group in prange(groups):
-        lane_group(group * LANE_GROUP, min(count, (group + 1) * LANE_GROUP), first_trajectory, start, geometry,
-                   dt, inverse_friction, noise_scale, bridge_coefficient, bridge, max_steps, seed, times, outcomes,
-                   steps_taken, states)
-''',
-)
+        lane_group(group * size, min(count, (group + 1) * size), first_trajectory, start, geometry,
+                   dt, inverse_friction, inverse_mass, noise_scale, bridge_coefficient, bridge, max_steps, seed, times,
+                   outcomes, steps_taken, states)
+'''
+    return "\n".join(slow) + "\n", "\n".join(out) + "\n", ensemble
+
 
 _KERNEL_CONSTANTS = dict(
     _random.KERNEL_CONSTANTS, BRIDGE_EXPONENT_CUTOFF=repr(BRIDGE_EXPONENT_CUTOFF),
-    LANES=repr(LANES), LANE_GROUP=repr(LANE_GROUP), CONTINUING=repr(_CONTINUING),
+    LANES=repr(LANES), LANE_GROUP=repr(LANE_GROUP), LANE_GROUP_MINIMUM=repr(LANE_GROUP_MINIMUM),
+    LANE_WORK_ITEMS=repr(LANE_WORK_ITEMS), CONTINUING=repr(_CONTINUING),
     **{outcome.name: repr(int(outcome)) for outcome in Outcome},
 )
 
 
 @functools.lru_cache(maxsize=64)
-def _kernel_module(gradient, variables, temperature, absorbing_condition, integrator, kind, lanes=True):
+def _kernel_module(gradient, variables, temperature, absorbing_condition, integrator, kind):
     """The generated module for one potential, schedule, absorbing kind and integrator.
 
-    The 1-D Euler-Maruyama half-line problem at constant temperature gets the lane
-    specialisation as its ``ensemble_kernel`` (unless ``lanes=False``), generated
-    here beside the scalar kernel it falls back on; everything else runs the
-    scalar kernel in a ``prange`` over trajectories.
+    Every module has ``scalar_ensemble_kernel``, the scalar kernel in a ``prange``
+    over trajectories.  A half-space at constant temperature (any dimension and
+    integrator) also gets the lane specialisation, ``lane_ensemble_kernel``,
+    generated beside it from the same step text (numba compiles each function
+    at its first call, so the unused one costs nothing).
     """
     dimension = len(variables)
     schedule = temperature is not None
@@ -517,15 +668,16 @@ def _kernel_module(gradient, variables, temperature, absorbing_condition, integr
         # Numba has no float(bool): the indicator of the set as a Piecewise.
         indicator = sympy.Piecewise((sympy.Integer(1), absorbing_condition), (sympy.Integer(0), True))
         expressions["absorbed"] = (indicator, variables)
-    use_lanes = lanes and dimension == 1 and integrator.name == "em" and kind == "half_space" and not schedule
+    use_lanes = kind == "half_space" and not schedule
     functions = _random.KERNEL_FUNCTIONS + (
         _INTERLEAVE_SOURCE,
         _trajectory_source(dimension, integrator, kind, schedule, record=False),
         _trajectory_source(dimension, integrator, kind, schedule, record=True),
-        *(_LANE_SOURCES if use_lanes else (_ENSEMBLE_SOURCE,)),
+        _ENSEMBLE_SOURCE,
+        *(_lane_sources(dimension, integrator, LANES) if use_lanes else ()),
     )
     return build_kernel_module(
-        expressions, functions, constants=_KERNEL_CONSTANTS, parallel=("ensemble_kernel",), fastmath=ENGINE_FASTMATH
+        expressions, functions, constants=_KERNEL_CONSTANTS, parallel=("scalar_ensemble_kernel", *(("lane_ensemble_kernel",) if use_lanes else ())), fastmath=ENGINE_FASTMATH
     )
 
 
@@ -605,11 +757,11 @@ class _Prepared:
     max_time: float
     max_steps: int
 
-    def module(self, lanes=True):
+    def module(self):
         problem = self.problem
         condition = getattr(problem.absorbing, "condition", None)
         return _kernel_module(problem.gradient, problem.variables, problem.schedule, condition, self.integrator,
-                              problem.absorbing.kind, lanes)
+                              problem.absorbing.kind)
 
     def arguments(self):
         problem = self.problem
@@ -745,7 +897,7 @@ def langevin_first_passage(
     first_trajectory = _integer("first_trajectory", first_trajectory, 0, 2**63 - 1 - trajectories)
     check_memory("trajectories", trajectories,
                  ensemble_bytes(trajectories, problem.dimension * (2 if prepared.integrator.underdamped else 1)))
-    module = prepared.module(lanes)
+    module = prepared.module()
     dimension = problem.dimension
     underdamped = prepared.integrator.underdamped
     width = 2 * dimension if underdamped else dimension
@@ -755,7 +907,8 @@ def langevin_first_passage(
     states = np.empty((trajectories, width), dtype=np.float64)
     arguments = prepared.arguments()
     with _ThreadCount(threads) as thread_count:
-        kernel = module.ensemble_kernel
+        kernel = getattr(module, "lane_ensemble_kernel", None) if lanes else None
+        kernel = kernel or module.scalar_ensemble_kernel
         if not kernel.signatures:  # compile (or load) outside the timed region
             _call(kernel, first_trajectory, *arguments[:-2], 0, prepared.seed, times[:1], outcomes[:1],
                   steps_taken[:1], states[:1])

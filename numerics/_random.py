@@ -145,7 +145,7 @@ MAXIMUM_SEED = 2**63 - 1
 MAXIMUM_TRAJECTORY = 2**63 - 1
 
 #: Box-Muller pairs that kernels draw at once with :func:`fill_normal_block`.
-NORMAL_BLOCK = 64
+NORMAL_BLOCK = 256
 
 TWO_TO_MINUS_32 = 2.0**-32
 TWO_TO_MINUS_53 = 2.0**-53

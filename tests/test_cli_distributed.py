@@ -81,6 +81,24 @@ def test_a_local_dask_cluster_gives_the_single_machine_numbers(reference, main):
     assert stderr == ""
 
 
+def test_a_dt_ladder_runs_every_rung_on_one_cluster(main, monkeypatch, tmp_path):
+    """--dt-ladder with --workers starts one local cluster for all rungs, with the one-process numbers."""
+    pytest.importorskip("distributed")
+    from numerics import _distributed
+
+    started = []
+    start = _distributed.DaskBackend._start_local_cluster
+    monkeypatch.setattr(_distributed.DaskBackend, "_start_local_cluster",
+                        lambda self, distributed: (started.append(self), start(self, distributed))[1])
+    ladder = (*COMMON, "--trajectories", "200", "--chunk-size", "50", "--dt-ladder", "3", "--quiet")
+    plain = parsed(main(*ladder))[1]
+    values, out = parsed(main(*ladder, "--workers", "2", "--checkpoint", str(tmp_path / "ladder")))
+    assert len(started) == 1 and out["workers"] == 2
+    for key in ("dt_ladder_means", "dt_bias_estimate", "mean", "steps"):
+        assert out[key] == plain[key]
+    assert sorted(os.listdir(tmp_path / "ladder")) == ["rung-0", "rung-1", "rung-2"]
+
+
 # --- checkpoints and interruption -----------------------------------------------------------------
 
 LONG = (*COMMON, "--trajectories", "8000", "--chunk-size", "200")  # 40 chunks, a few seconds

@@ -39,6 +39,15 @@ def landscape(text: str, start, absorbing, temperature=0.5, **options) -> Escape
     return EscapeProblem(Potential.from_string(text), start, absorbing, temperature, **options)
 
 
+def _assert_same_ensemble(lanes, scalar):
+    np.testing.assert_array_equal(lanes.times, scalar.times)
+    np.testing.assert_array_equal(lanes.escaped, scalar.escaped)
+    np.testing.assert_array_equal(lanes.positions, scalar.positions)
+    if scalar.velocities is not None:
+        np.testing.assert_array_equal(lanes.velocities, scalar.velocities)
+    assert lanes.steps == scalar.steps
+
+
 def test_the_lane_specialisation_is_the_scalar_kernel_bit_for_bit():
     """1-D EM to a half-line runs the generated lane kernel; the scalar kernel is its reference."""
     for start, target in ((-1.0, 0.0), (-0.9, -1.6)):
@@ -46,10 +55,27 @@ def test_the_lane_specialisation_is_the_scalar_kernel_bit_for_bit():
             options = dict(dt=1e-3, trajectories=100, seed=3, bridge=bridge)
             lanes = langevin_first_passage(quartic(start, target), **options)
             scalar = langevin_first_passage(quartic(start, target), lanes=False, **options)
-            np.testing.assert_array_equal(lanes.times, scalar.times)
-            np.testing.assert_array_equal(lanes.escaped, scalar.escaped)
-            np.testing.assert_array_equal(lanes.positions, scalar.positions)
-            assert lanes.steps == scalar.steps
+            _assert_same_ensemble(lanes, scalar)
+
+
+LANE_CASES = {
+    # two dimensions, an oblique half-plane: two normals per step, the bridge on its normal
+    "em-2d": (EscapeProblem(TWO_WELLS, (-1.0, 0.0), HalfSpace((0.6, 0.8), 0.1), 0.5), "em"),
+    "heun-2d": (EscapeProblem(TWO_WELLS, (-1.0, 0.0), HalfSpace((1.0, 1.0), 0.5), 0.5), "heun"),
+    # BAOAB in 1-D: the steps' normals start at an odd number (the first draws the velocity)
+    "baoab-1d": (quartic(mass=1.0), "baoab"),
+    "baoab-2d": (EscapeProblem(TWO_WELLS, (-1.0, 0.0), HalfSpace((1.0, 0.0), 0.0), 0.5, mass=0.5), "baoab"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LANE_CASES))
+def test_lanes_equal_the_scalar_kernel_for_every_integrator_and_dimension(case):
+    """Any half-space at constant T runs in lanes: absorbed, bridge-killed and censored (odd cap) alike."""
+    problem, integrator = LANE_CASES[case]
+    options = dict(dt=1e-3, trajectories=150, seed=5, integrator=integrator, max_time=2.9995)  # 2999 steps
+    lanes = langevin_first_passage(problem, **options)
+    assert 0 < lanes.censored < lanes.trajectories
+    _assert_same_ensemble(lanes, langevin_first_passage(problem, lanes=False, **options))
 
 
 def test_one_dimensional_runs_split_into_chunks_and_replay_exactly():

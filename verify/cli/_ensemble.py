@@ -22,8 +22,8 @@ import threading
 
 from ._common import UsageError, write_atomically
 
-__all__ = ["DISTRIBUTED_OPTIONS", "dask_backend", "dask_options", "ensemble_options", "run_ensemble_command",
-           "replay_command"]
+__all__ = ["DISTRIBUTED_OPTIONS", "dask_backend", "dask_options", "ensemble_backend", "ensemble_options",
+           "run_ensemble_command", "replay_command"]
 
 #: The options that make ``kramers simulate`` a chunked run, as (flag, argparse dest).
 DISTRIBUTED_OPTIONS = (
@@ -112,32 +112,66 @@ def _terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def run_ensemble_command(arguments, problem, *, checkpoint=None, **options):
+def _chunk_function(arguments, problem, options):
+    from numerics._ensemble import LangevinChunks
+
+    options = dict(options)
+    if arguments.workers is not None and options.get("threads") is None:
+        options["threads"] = max(1, (os.cpu_count() or 1) // arguments.workers)
+    return LangevinChunks.from_problem(problem, **options)
+
+
+def _refuse_foreign_checkpoint(arguments, function, checkpoint) -> None:
+    """Refuse a checkpoint of another run before a cluster starts (it would be refused after)."""
+    from numerics._checkpoint import Checkpoint
+    from numerics._ensemble import default_chunk_size
+
+    chunk_size = arguments.chunk_size or default_chunk_size(arguments.trajectories)
+    Checkpoint(checkpoint).open(function.inputs(), trajectories=arguments.trajectories, chunk_size=chunk_size).close()
+
+
+@contextlib.contextmanager
+def ensemble_backend(arguments, problem, runs):
+    """The Dask cluster of ``--workers`` or ``--scheduler`` (None without them), started once for ``runs``.
+
+    ``runs`` lists ``(checkpoint, options)`` of every run that will use the
+    cluster (the rungs of a dt ladder): their checkpoints are checked before it
+    starts.
+    """
+    _check_options(arguments)
+    backend = dask_backend(arguments)
+    if backend is None:
+        yield None
+        return
+    for checkpoint, options in runs:
+        if checkpoint is not None:
+            _refuse_foreign_checkpoint(arguments, _chunk_function(arguments, problem, options), checkpoint)
+    with _terminate_as_interrupt(), backend as dask:
+        yield dask
+
+
+def run_ensemble_command(arguments, problem, *, checkpoint=None, dask=None, **options):
     """Run the ensemble of ``problem`` as chunks (here, or on Dask); return (sample, extra JSON keys).
 
     ``checkpoint`` overrides ``--checkpoint`` (a dt ladder keeps one per rung).
+    ``dask`` is a cluster already started by :func:`ensemble_backend` (a dt ladder
+    runs every rung on one); without it, ``--workers`` or ``--scheduler`` start
+    or connect to one for this run.
     """
-    from numerics._ensemble import LangevinChunks, run_ensemble
+    from numerics._ensemble import run_ensemble
 
     from .._progress import ProgressBar
 
     _check_options(arguments)
     checkpoint = arguments.checkpoint if checkpoint is None else checkpoint
     trajectories = arguments.trajectories
-    if arguments.workers is not None and options.get("threads") is None:
-        options["threads"] = max(1, (os.cpu_count() or 1) // arguments.workers)
-    function = LangevinChunks.from_problem(problem, **options)
+    function = _chunk_function(arguments, problem, options)
     show_progress = not arguments.quiet and (not arguments.json or sys.stderr.isatty())
     progress = ProgressBar() if show_progress else None
-    backend = dask_backend(arguments)
-    if backend is None:
-        backend = contextlib.nullcontext(None)
-    elif checkpoint is not None:  # refuse a foreign checkpoint before a cluster starts
-        from numerics._checkpoint import Checkpoint
-        from numerics._ensemble import default_chunk_size
-
-        chunk_size = arguments.chunk_size or default_chunk_size(trajectories)
-        Checkpoint(checkpoint).open(function.inputs(), trajectories=trajectories, chunk_size=chunk_size).close()
+    if dask is not None:
+        backend = contextlib.nullcontext(dask)
+    else:
+        backend = ensemble_backend(arguments, problem, [(checkpoint, options)])
     try:
         with _terminate_as_interrupt(), backend as dask:
             run = run_ensemble(function, trajectories, chunk_size=arguments.chunk_size, backend=dask,

@@ -10,7 +10,7 @@ from ._common import (
     UsageError, accept_negative_points, emit, escape_problem, landscape_options, number, one_dimensional,
     positive, potential,
 )
-from ._ensemble import ensemble_options, replay_command, run_ensemble_command
+from ._ensemble import ensemble_backend, ensemble_options, replay_command, run_ensemble_command
 from ._path import add_saddle_option, rate_in_dimensions
 
 __all__ = ["register"]
@@ -190,14 +190,20 @@ def _command_simulate(arguments) -> int:
             os.makedirs(arguments.checkpoint, exist_ok=True)
         rung_keys = []
 
-        def rung(rung_dt):  # every rung is a chunked run of its own, with its own checkpoint
-            index = len(rung_keys)
-            checkpoint = None if arguments.checkpoint is None else os.path.join(arguments.checkpoint, f"rung-{index}")
-            sample, keys = run_ensemble_command(arguments, problem, checkpoint=checkpoint, **{**options, "dt": rung_dt})
-            rung_keys.append(keys)
-            return sample
+        def rung_checkpoint(index):
+            return None if arguments.checkpoint is None else os.path.join(arguments.checkpoint, f"rung-{index}")
 
-        ladder = dt_ladder(problem, rungs=arguments.dt_ladder, run=rung, **options)
+        runs = [(rung_checkpoint(index), {**options, "dt": dt / 2**index}) for index in range(arguments.dt_ladder)]
+        with ensemble_backend(arguments, problem, runs) as dask:  # one cluster for every rung
+
+            def rung(rung_dt):  # every rung is a chunked run of its own, with its own checkpoint
+                index = len(rung_keys)
+                sample, keys = run_ensemble_command(arguments, problem, checkpoint=rung_checkpoint(index), dask=dask,
+                                                    **{**options, "dt": rung_dt})
+                rung_keys.append(keys)
+                return sample
+
+            ladder = dt_ladder(problem, rungs=arguments.dt_ladder, run=rung, **options)
         sample, run_keys = ladder.samples[-1], dict(rung_keys[-1])
         if arguments.checkpoint is not None:
             run_keys["checkpoint"] = arguments.checkpoint
