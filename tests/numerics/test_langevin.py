@@ -68,7 +68,9 @@ LANE_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(LANE_CASES))
+# Heun's lanes come from the same generator as EM's and BAOAB's; its case (a compile of 14 s) runs with --run-slow.
+@pytest.mark.parametrize("case", [pytest.param(case, marks=pytest.mark.slow) if case == "heun-2d" else case
+                                  for case in sorted(LANE_CASES)])
 def test_lanes_equal_the_scalar_kernel_for_every_integrator_and_dimension(case):
     """Any half-space at constant T runs in lanes: absorbed, bridge-killed and censored (odd cap) alike."""
     problem, integrator = LANE_CASES[case]
