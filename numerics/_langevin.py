@@ -106,6 +106,7 @@ __all__ = [
     "LangevinSample",
     "Outcome",
     "dt_ladder",
+    "dt_rungs",
     "langevin_first_passage",
     "replay_trajectory",
     "stability_number",
@@ -1000,6 +1001,11 @@ class DtLadder:
         return self.means[-1] - self.dt_bias_estimate
 
 
+def dt_rungs(dt: float, rungs: int) -> list[float]:
+    """The time steps of a dt ladder: dt, dt/2, ..., dt/2^(rungs-1)."""
+    return [dt / 2**rung for rung in range(rungs)]
+
+
 def dt_ladder(problem: EscapeProblem, *, rungs=2, dt, run=None, **options) -> DtLadder:
     """Run the ensemble at dt, dt/2, ..., dt/2^(rungs-1) (Richardson); the integrator gives the order.
 
@@ -1014,8 +1020,8 @@ def dt_ladder(problem: EscapeProblem, *, rungs=2, dt, run=None, **options) -> Dt
         def run(rung_dt):
             return langevin_first_passage(problem, dt=rung_dt, **options)
     samples = []
-    for rung in range(rungs):
-        sample = run(dt / 2**rung)
+    for rung_dt in dt_rungs(dt, rungs):
+        sample = run(rung_dt)
         if sample.censored:
             raise InvalidParameter(
                 f"dt ladder: {sample.censored} trajectories were censored at dt = {sample.dt:g}; "

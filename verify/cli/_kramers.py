@@ -154,6 +154,7 @@ def _command_simulate(arguments) -> int:
     import os
 
     from numerics import dt_ladder, integrator_named
+    from numerics._langevin import dt_rungs
 
     from .._statistics import exponential_rate, mean_first_passage
 
@@ -193,7 +194,8 @@ def _command_simulate(arguments) -> int:
         def rung_checkpoint(index):
             return None if arguments.checkpoint is None else os.path.join(arguments.checkpoint, f"rung-{index}")
 
-        runs = [(rung_checkpoint(index), {**options, "dt": dt / 2**index}) for index in range(arguments.dt_ladder)]
+        runs = [(rung_checkpoint(index), {**options, "dt": rung_dt})
+                for index, rung_dt in enumerate(dt_rungs(dt, arguments.dt_ladder))]
         with ensemble_backend(arguments, problem, runs) as dask:  # one cluster for every rung
 
             def rung(rung_dt):  # every rung is a chunked run of its own, with its own checkpoint
