@@ -539,7 +539,7 @@ def _compositional_mlp(mode):
     from numerics import COMPOSITIONAL_STRUCTURES
     from numerics._skill_networks import compositional_parity_experiment
 
-    runs = 4 if mode == QUICK else COMPOSITIONAL_MLP["runs"]
+    runs = COMPOSITIONAL_MLP["quick_runs"] if mode == QUICK else COMPOSITIONAL_MLP["runs"]
     names = ("and-tree",) if mode == QUICK else tuple(COMPOSITIONAL_MLP_CLAIMS)
     q = COMPOSITIONAL_MLP_EXCEPTIONS
     comparisons = []
