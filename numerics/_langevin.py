@@ -166,17 +166,24 @@ def _step_lines(integrator: AbstractIntegrator, indent: str, xs, ys, zs, vs=(), 
     """
     d = len(xs)
     scheme = integrator.name
+    # Overdamped steps in explicit FMAs, the noise added first: y = fma(-grad U(x), dt/gamma, fma(s, z, x)).
+    # The noisy point fma(s, z, x) is computed beside the gradient, so the chain that carries x
+    # from one step to the next is the gradient and one FMA; written left to right
+    # (x - grad * dt/gamma + s z) it is the gradient, a product, a difference and an FMA, and a
+    # lane kernel, whose trajectories each wait on that chain, ran about 10% slower.
     if scheme == "em":
-        return [f"{indent}{ys[k]} = {xs[k]} - gradient_{k}({_joined(xs)}) * drift_factor + noise_scale * {zs[k]}"
-                for k in range(d)]
+        return [f"{indent}{ys[k]} = fused_multiply_add(-gradient_{k}({_joined(xs)}), drift_factor, "
+                f"fused_multiply_add(noise_scale, {zs[k]}, {xs[k]}))" for k in range(d)]
     if scheme == "heun":
         gs = [f"g{scratch}_{k}" for k in range(d)]
+        ns = [f"noisy{scratch}_{k}" for k in range(d)]
         ps = [f"p{scratch}_{k}" for k in range(d)]
         hs = [f"h{scratch}_{k}" for k in range(d)]
         lines = [f"{indent}{gs[k]} = gradient_{k}({_joined(xs)})" for k in range(d)]
-        lines += [f"{indent}{ps[k]} = {xs[k]} - {gs[k]} * drift_factor + noise_scale * {zs[k]}" for k in range(d)]
+        lines += [f"{indent}{ns[k]} = fused_multiply_add(noise_scale, {zs[k]}, {xs[k]})" for k in range(d)]
+        lines += [f"{indent}{ps[k]} = fused_multiply_add(-{gs[k]}, drift_factor, {ns[k]})" for k in range(d)]
         lines += [f"{indent}{hs[k]} = gradient_{k}({_joined(ps)})" for k in range(d)]
-        lines += [f"{indent}{ys[k]} = {xs[k]} - 0.5 * ({gs[k]} + {hs[k]}) * drift_factor + noise_scale * {zs[k]}"
+        lines += [f"{indent}{ys[k]} = fused_multiply_add(-0.5 * ({gs[k]} + {hs[k]}), drift_factor, {ns[k]})"
                   for k in range(d)]
         return lines
     # BAOAB: half kick, half drift, Ornstein-Uhlenbeck, half drift, force, half kick, in explicit
