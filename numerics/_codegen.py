@@ -132,6 +132,7 @@ def generate_module_source(
     *,
     constants: Mapping[str, str] | None = None,
     parallel: Collection[str] = (),
+    inline: Collection[str] = (),
     fastmath=DEFAULT_FASTMATH_FLAGS,
 ) -> tuple[str, str]:
     """Return ``(content_hash, source)`` of the kernel module; nothing is written."""
@@ -160,7 +161,11 @@ def generate_module_source(
     unknown_parallel = set(parallel) - set(names)
     if unknown_parallel:
         raise InvalidParameter(f"parallel names {sorted(unknown_parallel)} are not functions of the module.")
+    unknown_inline = set(inline) - set(names)
+    if unknown_inline:
+        raise InvalidParameter(f"inline names {sorted(unknown_inline)} are not functions of the module.")
     key_material.append("parallel=" + ",".join(sorted(parallel)))
+    key_material.append("inline=" + ",".join(sorted(inline)))
     key_material.append("constants=" + repr(sorted(constants.items())))
     key_material.append("kernels=" + hashlib.sha256("\n".join(kernel_sources).encode()).hexdigest())
     content_hash = hashlib.sha256("\n".join(key_material).encode()).hexdigest()[:32]
@@ -183,7 +188,8 @@ def generate_module_source(
     body = []
     for name, block in zip(names, blocks):
         # error_model="numpy": 1/0 gives inf (caught as a non-finite state), not an exception.
-        decorator = f'@jit(cache=True, parallel={name in parallel}, fastmath=FASTMATH, error_model="numpy")'
+        options = ', inline="always"' if name in inline else ""
+        decorator = f'@jit(cache=True, parallel={name in parallel}, fastmath=FASTMATH, error_model="numpy"{options})'
         body.append(decorator + "\n" + block)
     source = "\n".join(header) + "\n\n\n" + "\n\n".join(body)
     return content_hash, source
@@ -221,6 +227,7 @@ def build_kernel_module(
     *,
     constants: Mapping[str, str] | None = None,
     parallel: Collection[str] = (),
+    inline: Collection[str] = (),
     fastmath=DEFAULT_FASTMATH_FLAGS,
 ) -> ModuleType:
     """Generate (or find) the kernel module on disk and import it; cached in-process.
@@ -228,12 +235,14 @@ def build_kernel_module(
     ``expressions`` maps a function name to ``(expression, arguments)``; each becomes
     a compiled scalar function of its arguments.  ``functions`` are kernel functions
     (or their source text) copied verbatim; names listed in ``parallel`` are compiled
-    with ``parallel=True`` (their loops may use ``prange``).  ``constants`` maps
+    with ``parallel=True`` (their loops may use ``prange``); those in ``inline`` with
+    ``inline="always"``, so that Numba copies them into every caller before LLVM sees
+    the code (LLVM itself inlines only small functions, and a call keeps a loop scalar).  ``constants`` maps
     module-level names to Python source.  Compilation happens at the first call of
     each function; Numba's cache makes it a load in every later process.
     """
     content_hash, source = generate_module_source(
-        expressions, functions, constants=constants, parallel=parallel, fastmath=fastmath
+        expressions, functions, constants=constants, parallel=parallel, inline=inline, fastmath=fastmath
     )
     with _lock:
         module = _loaded_modules.get(content_hash)

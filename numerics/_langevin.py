@@ -684,9 +684,9 @@ def _kernel_module(gradient, variables, temperature, absorbing_condition, integr
         _ENSEMBLE_SOURCE,
         *(_lane_sources(dimension, integrator, LANES) if use_lanes else ()),
     )
-    return build_kernel_module(
-        expressions, functions, constants=_KERNEL_CONSTANTS, parallel=("scalar_ensemble_kernel", *(("lane_ensemble_kernel",) if use_lanes else ())), fastmath=ENGINE_FASTMATH
-    )
+    parallel = ("scalar_ensemble_kernel", *(("lane_ensemble_kernel",) if use_lanes else ()))
+    return build_kernel_module(expressions, functions, constants=_KERNEL_CONSTANTS, parallel=parallel,
+                               inline=_random.KERNEL_INLINE, fastmath=ENGINE_FASTMATH)
 
 
 # --- results -----------------------------------------------------------------------------

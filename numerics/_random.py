@@ -110,6 +110,7 @@ import numpy as np
 __all__ = [
     "KERNEL_FUNCTIONS",
     "KERNEL_CONSTANTS",
+    "KERNEL_INLINE",
     "NORMAL_BLOCK",
     "MAXIMUM_NORMAL",
     "MAXIMUM_SEED",
@@ -287,11 +288,11 @@ def fill_normal_block(key, first_pair, cosines, sines):
     The same operations as :func:`normal_pair`, one Philox block (two pairs) per
     iteration of a branch-free loop that LLVM vectorises, so the numbers are
     those of :func:`normal_pair` and several times cheaper; kernels draw their
-    noise in such blocks.  The rounds of :func:`philox4x32_10` are written out
-    here rather than called: LLVM inlines :func:`philox_round` but not a
-    function of ten rounds, and a call in the loop would keep it scalar (a test
-    holds this loop equal to :func:`normal_pair` bit for bit).  An odd first
-    pair or an odd count is done by :func:`normal_pair` at the ends.
+    noise in such blocks.  :func:`philox_block` and :func:`philox4x32_10` are
+    compiled ``inline="always"`` (:data:`KERNEL_INLINE`): Numba copies the ten
+    rounds into the loop, which a call would keep scalar (a test holds this loop
+    equal to :func:`normal_pair` bit for bit).  An odd first pair or an odd count
+    is done by :func:`normal_pair` at the ends.
     """
     count = cosines.shape[0]
     done = 0
@@ -301,13 +302,7 @@ def fill_normal_block(key, first_pair, cosines, sines):
     first_block = np.uint64((first_pair + done) >> 1)
     blocks = (count - done) >> 1
     for j in range(blocks):
-        block = first_block + np.uint64(j)
-        w0, w1, w2, w3 = block & LOW_32_BITS, block >> THIRTY_TWO, key[2], key[3]
-        k0, k1 = key[0], key[1]
-        for _ in range(9):
-            w0, w1, w2, w3 = philox_round(w0, w1, w2, w3, k0, k1)
-            k0, k1 = (k0 + PHILOX_W0) & LOW_32_BITS, (k1 + PHILOX_W1) & LOW_32_BITS
-        w0, w1, w2, w3 = philox_round(w0, w1, w2, w3, k0, k1)
+        w0, w1, w2, w3 = philox_block(key, first_block + np.uint64(j))
         radius0 = math.sqrt(-2.0 * log_unit_interval(w0))
         sine0, cosine0 = sin_cos_turn(w1)
         radius1 = math.sqrt(-2.0 * log_unit_interval(w2))
@@ -330,18 +325,12 @@ def uniform_open(key, counter):
 def fill_uniform_block(key, first, out):
     """``out[i]`` = :func:`uniform_open` of counter first + i, bit for bit, in a loop that LLVM vectorises.
 
-    As in :func:`fill_normal_block` the Philox rounds are written out, and the 53-bit
+    As in :func:`fill_normal_block` the Philox rounds are inlined, and the 53-bit
     integer w0 2**21 + (w1 >> 11) is converted as two exact halves (each below 2**52,
     :func:`integer_float`), whose sum is exact: the same double as ``float(bits)``.
     """
     for i in range(out.shape[0]):
-        block = np.uint64(first) + np.uint64(i)
-        w0, w1, w2, w3 = block & LOW_32_BITS, block >> THIRTY_TWO, key[2], key[3]
-        k0, k1 = key[0], key[1]
-        for _ in range(9):
-            w0, w1, w2, w3 = philox_round(w0, w1, w2, w3, k0, k1)
-            k0, k1 = (k0 + PHILOX_W0) & LOW_32_BITS, (k1 + PHILOX_W1) & LOW_32_BITS
-        w0, w1, w2, w3 = philox_round(w0, w1, w2, w3, k0, k1)
+        w0, w1, w2, w3 = philox_block(key, np.uint64(first) + np.uint64(i))
         out[i] = (integer_float(w0) * TWO_TO_21 + integer_float(w1 >> ELEVEN) + 0.5) * TWO_TO_MINUS_53
 
 
@@ -378,6 +367,10 @@ KERNEL_FUNCTIONS = (
     philox_round, philox4x32_10, stream_key, normal_stream_key, uniform_stream_key, philox_block, integer_float, horner,
     log_unit_interval, sin_cos_turn, normal_pair, fill_normal_block, uniform_open, fill_uniform_block,
 )
+
+#: Kernel functions compiled ``inline="always"`` (:func:`numerics._codegen.build_kernel_module`): the
+#: ten Philox rounds, which the vectorised fill loops need copied into their bodies.
+KERNEL_INLINE = ("philox4x32_10", "philox_block")
 
 #: Module-level constants the kernel functions need (name -> Python source).
 KERNEL_CONSTANTS = {
@@ -520,6 +513,7 @@ def _random_module():
         expressions={},
         functions=KERNEL_FUNCTIONS + (fill_normals, fill_uniforms, draw_normal_blocks),
         constants=KERNEL_CONSTANTS,
+        inline=KERNEL_INLINE,
     )
 
 

@@ -301,6 +301,7 @@ def _kernels():
         _random.KERNEL_FUNCTIONS + (geometry_trajectory, geometry_ensemble, resource_trajectory, resource_batch),
         constants={**_random.KERNEL_CONSTANTS, "ROW_ORDER_RATIO": str(ROW_ORDER_RATIO)},
         parallel=("geometry_ensemble", "resource_batch"),
+        inline=_random.KERNEL_INLINE,
     )
 
 

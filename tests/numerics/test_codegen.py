@@ -40,6 +40,19 @@ def test_hash_depends_on_expression_and_flags_only():
     assert len({first, other, flagged}) == 3
 
 
+def test_inline_functions_are_compiled_inline_always_and_change_the_hash():
+    helper = "def twice(v):\n    return 2.0 * v\n"
+    caller = "def call(v):\n    return twice(v) + 1.0\n"
+    plain, plain_source = generate_module_source({}, (helper, caller))
+    inlined, source = generate_module_source({}, (helper, caller), inline=("twice",))
+    assert plain != inlined
+    decorators = [line for line in source.splitlines() if line.startswith("@jit")]
+    assert decorators[0].endswith('inline="always")') and "inline" not in decorators[1]
+    assert "inline" not in plain_source.split("FASTMATH =")[1]
+    with pytest.raises(InvalidParameter, match=r"inline names \['missing'\]"):
+        generate_module_source({}, (helper,), inline=("missing",))
+
+
 def test_latex_symbol_names_compile():
     weird = sympy.Symbol(r"\Delta x")
     module = build_kernel_module({"doubled": (2 * weird + sympy.Rational(1, 2), (weird,))})

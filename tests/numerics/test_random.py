@@ -119,7 +119,8 @@ def test_contraction_flags_do_not_change_the_numbers():
     reference = [z for m in range(50) for z in _random.reference_normal_pair(2024, 3, m)][:99]
     for flags in (DEFAULT_FASTMATH_FLAGS - {"contract"}, DEFAULT_FASTMATH_FLAGS | {"contract"}):
         kernels = build_kernel_module(
-            {}, _random.KERNEL_FUNCTIONS + (_random.fill_normals,), constants=_random.KERNEL_CONSTANTS, fastmath=flags
+            {}, _random.KERNEL_FUNCTIONS + (_random.fill_normals,), constants=_random.KERNEL_CONSTANTS,
+            inline=_random.KERNEL_INLINE, fastmath=flags,
         )
         out = np.empty(99)
         kernels.fill_normals(2024, 3, out)
