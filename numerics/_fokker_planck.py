@@ -91,6 +91,7 @@ __all__ = [
     "fokker_planck_survival",
     "fokker_planck_mfpt",
     "fokker_planck_eigenvalues",
+    "initial_temperature",
     "overdamped_problem",
     "richardson",
     "temperature_function",
