@@ -29,7 +29,7 @@ from numerics._fokker_planck import _fluxes
 from numerics._fokker_planck_2d import (
     fokker_planck_2d_eigenvalues, fokker_planck_2d_mfpt, fokker_planck_2d_survival, tensor_grid,
 )
-from theory import EscapeProblem, HalfSpace, InvalidParameter, Potential, symbols
+from theory import EscapeProblem, HalfSpace, InvalidParameter, Interval, Potential, symbols
 
 FREE = Potential.from_string("0", variables=["x"])
 QUARTIC = Potential.from_string("(x**2-1)**2")
@@ -188,6 +188,12 @@ def test_every_solver_refuses_an_underdamped_problem(dimension):
 def test_a_problem_of_the_other_dimension_is_refused(dimension):
     for solver in SOLVERS[dimension]:
         _refusal(solver, _overdamped(3 - dimension), "potential", f"solver is {('one', 'two')[dimension - 1]}-dim")
+
+
+def test_the_one_dimensional_solver_refuses_two_absorbing_ends():
+    interval = EscapeProblem(QUARTIC, 0.0, Interval(-1.0, 1.0), 0.5)
+    for solver in SOLVERS[1]:
+        _refusal(solver, interval, "absorbing", "needs a half-line in one dimension")
 
 
 @pytest.mark.parametrize("dimension", [1, 2])
