@@ -52,10 +52,12 @@ tridiagonal solves into sums of positive terms, exact to rounding:
   eigenvalues (lambda_2: the relaxation rate of the well) come from the
   symmetrised matrix by shift-invert Lanczos (scipy.sparse.linalg.eigsh).
 
-Every solver takes an :class:`~theory.EscapeProblem` (one dimension,
-overdamped, a half-line; the temperature a constant or, for the survival, a
-schedule) as its first argument in place of ``potential, start, target,
-temperature`` and friction, or those separately.
+Every solver takes an :class:`~theory.EscapeProblem` as its one positional
+argument, as the exact quadrature and the Langevin ensembles do: the potential,
+the start x0, the absorbing half-line beyond b, the temperature (a constant or,
+for the survival, a schedule T(t)) and the friction all come from it.  The
+equation is the overdamped one, so a problem with a mass is refused; grid and
+time-step options (``reflect``, ``cells``, ``steps``, ...) are keywords.
 
 The start x0 is a point mass split between its bracketing nodes so that the
 mass and the mean are those of the delta.  The reflecting end defaults to the
@@ -77,10 +79,10 @@ import sympy
 
 from theory._errors import InvalidParameter
 from theory._parse import as_expression
-from theory._potential import Potential
+from theory._problem import EscapeProblem
 from theory._symbols import t as time_symbol
 
-from ._validate import check_memory
+from ._validate import check_memory, escape_problem
 
 __all__ = [
     "FokkerPlanckGrid",
@@ -89,6 +91,8 @@ __all__ = [
     "fokker_planck_survival",
     "fokker_planck_mfpt",
     "fokker_planck_eigenvalues",
+    "initial_temperature",
+    "overdamped_problem",
     "richardson",
     "temperature_function",
 ]
@@ -213,56 +217,56 @@ class FokkerPlanckGrid:
         return float(np.interp(self.start, self.nodes, np.append(values, 0.0)))
 
 
-def _problem_arguments(potential, start, target, temperature, friction, *, target_name="target"):
-    """``(potential, start, target, temperature, friction)`` from an EscapeProblem or as given.
+_DIMENSION_WORDS = {1: "one", 2: "two"}
 
-    One dimension: ``start`` a number, ``target`` the absorbing point.  The tensor-grid
-    solver passes ``target_name="absorbing"`` and gets the start point and the absorbing set.
+
+def overdamped_problem(problem: EscapeProblem, dimension: int, *, constant: bool = False) -> EscapeProblem:
+    """``problem``, checked for a Fokker-Planck solve in ``dimension`` variables (the 1-D and 2-D solvers).
+
+    The equation solved is the overdamped (Smoluchowski) one, so the problem
+    must have no mass; the stationary solves (MFPT and eigenvalues,
+    ``constant=True``) need a constant temperature.
     """
-    from theory._problem import EscapeProblem
-
-    if isinstance(potential, EscapeProblem):
-        problem = potential
-        if start is not None or target is not None or temperature is not None or friction is not None:
-            raise InvalidParameter(f"give an EscapeProblem or a potential with start, {target_name} and temperature, "
-                                   "not both", parameter="problem")
-        if not problem.overdamped:
-            raise InvalidParameter("problem: the Fokker-Planck solver is for overdamped dynamics (mass None).",
-                                   parameter="mass")
-        if target_name == "absorbing":
-            return problem.potential, problem.start, problem.absorbing, problem.temperature, problem.friction
-        return problem.potential, problem.start[0], problem.target, problem.temperature, problem.friction
-    for name, value in (("start", start), (target_name, target), ("temperature", temperature)):
-        if value is None:
-            raise InvalidParameter(f"{name} is needed with a potential (or give an EscapeProblem).", parameter=name)
-    return potential, start, target, temperature, 1 if friction is None else friction
+    problem = escape_problem(problem)
+    if not problem.overdamped:
+        raise InvalidParameter(f"mass: the Fokker-Planck solver is for overdamped dynamics (mass None), the problem "
+                               f"has mass {problem.mass:g}.", parameter="mass")
+    if problem.dimension != dimension:
+        raise InvalidParameter(f"potential: this Fokker-Planck solver is {_DIMENSION_WORDS[dimension]}-dimensional, "
+                               f"the problem has {problem.dimension} variables.", parameter="potential")
+    if constant and problem.schedule is not None:
+        raise InvalidParameter("temperature: the MFPT and the eigenvalues need a constant temperature, the problem "
+                               f"has the schedule T(t) = {problem.schedule}.", parameter="temperature")
+    return problem
 
 
-def _numpy_potential(potential: Potential) -> Callable[[np.ndarray], np.ndarray]:
-    if not isinstance(potential, Potential):
-        raise InvalidParameter(f"potential must be a theory.Potential, got {type(potential).__name__}")
-    if potential.dimension != 1:
-        raise InvalidParameter(f"potential: the Fokker-Planck solver is one-dimensional, got {potential.dimension} variables")
-    expression = potential.numeric
-    function = sympy.lambdify(potential.variable, expression, modules="numpy")
+def initial_temperature(problem: EscapeProblem) -> float:
+    """T(0), which sets the automatic reflecting end (1-D) or box (2-D)."""
+    return temperature_function(problem.temperature)[0](0.0)
+
+
+def _numpy_potential(problem: EscapeProblem) -> Callable[[np.ndarray], np.ndarray]:
+    function = sympy.lambdify(problem.variables[0], problem.potential.numeric, modules="numpy")
     return lambda x: np.broadcast_to(np.asarray(function(x), dtype=float), np.shape(x)).copy()
 
 
 def fokker_planck_grid(
-    potential: Potential,
-    start: Any,
-    target: Any,
-    temperature: float,
+    problem: EscapeProblem,
     *,
     reflect: Any = None,
     cells: int = DEFAULT_CELLS,
     confinement: float = DEFAULT_CONFINEMENT,
 ) -> FokkerPlanckGrid:
-    """The grid on [L, b] (or its mirror image); ``temperature`` sets the automatic reflecting end."""
-    U = _numpy_potential(potential)
-    x_start, x_target = _real("start", start), _real("target", target)
-    if x_start == x_target:
-        raise InvalidParameter(f"target must differ from start: {x_start} is already absorbed")
+    """The grid of ``problem`` on [L, b] (or its mirror image); T(0) sets the automatic reflecting end."""
+    problem = overdamped_problem(problem, 1)
+    return _grid(problem, initial_temperature(problem), reflect, cells, confinement)
+
+
+def _grid(problem: EscapeProblem, temperature: float, reflect: Any, cells: int,
+          confinement: float = DEFAULT_CONFINEMENT) -> FokkerPlanckGrid:
+    """:func:`fokker_planck_grid` of a checked problem, the automatic reflecting end set by ``temperature``."""
+    U = _numpy_potential(problem)
+    x_start, x_target = problem.start[0], problem.target
     cells = _count("cells", cells, 8)
     check_memory("cells", cells, _BYTES_PER_CELL * cells)
     sign = -1.0 if x_target < x_start else 1.0
@@ -361,15 +365,11 @@ def _boltzmann_sums(grid: FokkerPlanckGrid, temperature: float, friction: float)
     return np.exp(-exponent), np.exp(exponent) / forward
 
 
-def fokker_planck_mfpt(
-    potential, start: Any = None, target: Any = None, temperature: Any = None, *,
-    friction: Any = None, reflect: Any = None, cells: int = DEFAULT_CELLS,
-) -> float:
-    """Mean first-passage time from ``start`` to ``target`` from the discrete backward equation K^T u = -M 1."""
-    potential, start, target, temperature, friction = _problem_arguments(potential, start, target, temperature,
-                                                                         friction)
-    temperature, friction = _positive("temperature", temperature), _positive("friction", friction)
-    grid = fokker_planck_grid(potential, start, target, temperature, reflect=reflect, cells=cells)
+def fokker_planck_mfpt(problem: EscapeProblem, *, reflect: Any = None, cells: int = DEFAULT_CELLS) -> float:
+    """Mean first-passage time of ``problem`` (constant T) from the discrete backward equation K^T u = -M 1."""
+    problem = overdamped_problem(problem, 1, constant=True)
+    temperature, friction = problem.constant_temperature, problem.friction
+    grid = _grid(problem, temperature, reflect, cells)
     pi, resistance = _boltzmann_sums(grid, temperature, friction)
     increments = np.cumsum(grid.volumes * pi) * resistance
     u = np.cumsum(increments[::-1])[::-1]
@@ -399,7 +399,9 @@ def lowest_eigenvalues(K, volumes: np.ndarray, potential: np.ndarray, temperatur
     -D^{-1/2} K diag(pi) D^{-1/2} with D = M diag(pi), i.e.
     -diag(1/(sqrt(pi) sqrt(M))) K diag(sqrt(pi)/sqrt(M)), is symmetric with the
     same eigenvalues; they come from shift-invert Lanczos at sigma = 0
-    (scipy.sparse.linalg.eigsh), ascending.
+    (scipy.sparse.linalg.eigsh), ascending.  The Lanczos start vector is
+    ARPACK's kind (uniform on (-1, 1)) but drawn from a fixed seed: ARPACK's own
+    random start made the values differ from run to run in the 13th digit.
     """
     import scipy.sparse
     import scipy.sparse.linalg
@@ -410,20 +412,22 @@ def lowest_eigenvalues(K, volumes: np.ndarray, potential: np.ndarray, temperatur
     right = scipy.sparse.diags(root / np.sqrt(volumes))
     symmetric = -(left @ K @ right)
     symmetric = (symmetric + symmetric.T) / 2
-    return np.sort(scipy.sparse.linalg.eigsh(symmetric.tocsc(), k=count, sigma=0, which="LM",
+    start = np.random.default_rng(0).uniform(-1.0, 1.0, symmetric.shape[0])
+    return np.sort(scipy.sparse.linalg.eigsh(symmetric.tocsc(), k=count, sigma=0, which="LM", v0=start,
                                              return_eigenvectors=False))
 
 
 def fokker_planck_eigenvalues(
-    potential, start: Any = None, target: Any = None, temperature: Any = None, *,
-    friction: Any = None, reflect: Any = None, cells: int = DEFAULT_CELLS, count: int = 1,
+    problem: EscapeProblem, *, reflect: Any = None, cells: int = DEFAULT_CELLS, count: int = 1,
 ) -> np.ndarray:
-    """The ``count`` lowest eigenvalues of -K v = lambda M v (lambda_1: the exact escape rate), ascending."""
-    potential, start, target, temperature, friction = _problem_arguments(potential, start, target, temperature,
-                                                                         friction)
-    temperature, friction = _positive("temperature", temperature), _positive("friction", friction)
+    """The ``count`` lowest eigenvalues of -K v = lambda M v (lambda_1: the exact escape rate), ascending.
+
+    ``problem`` has a constant temperature.
+    """
+    problem = overdamped_problem(problem, 1, constant=True)
+    temperature, friction = problem.constant_temperature, problem.friction
     count = _count("count", count, 1)
-    grid = fokker_planck_grid(potential, start, target, temperature, reflect=reflect, cells=cells)
+    grid = _grid(problem, temperature, reflect, cells)
     lowest = _inverse_iteration(grid, temperature, friction)
     if count == 1:
         return np.array([lowest])
@@ -566,51 +570,42 @@ def _banded_problem(grid: FokkerPlanckGrid, friction: float) -> SemiDiscrete:
 
 
 def fokker_planck_survival(
-    potential,
-    start: Any = None,
-    target: Any = None,
-    temperature: Any = None,
-    horizon: Any = None,
+    problem: EscapeProblem,
     *,
-    friction: Any = None,
+    horizon: Any,
     reflect: Any = None,
     cells: int = DEFAULT_CELLS,
     steps: int = DEFAULT_STEPS,
     outputs: int | None = None,
 ) -> SurvivalCurve:
-    """Solve the Fokker-Planck equation from a point mass at ``start`` up to ``horizon``.
+    """Solve the Fokker-Planck equation of ``problem`` from a point mass at its start up to ``horizon``.
 
-    ``temperature`` is a positive number or a SymPy expression in
-    :data:`theory.symbols.t`; the automatic reflecting end is set by T(0)
-    (pass ``reflect`` when T(t) rises far above T(0)).  ``outputs`` time points
-    (default: every step) are returned, equally spaced, including t = 0.
+    The problem's temperature is a constant or a schedule T(t); the automatic
+    reflecting end is set by T(0) (pass ``reflect`` when T(t) rises far above
+    T(0)).  ``outputs`` time points (default: every step) are returned,
+    equally spaced, including t = 0.
     """
-    potential, start, target, temperature, friction = _problem_arguments(potential, start, target, temperature,
-                                                                         friction)
-    T_of, constant, friction, horizon, steps, stride = survival_options(temperature, friction, horizon, steps,
-                                                                        outputs)
-    grid = fokker_planck_grid(potential, start, target, T_of(0.0), reflect=reflect, cells=cells)
+    problem = overdamped_problem(problem, 1)
+    T_of, constant, horizon, steps, stride = survival_options(problem, horizon, steps, outputs)
+    grid = _grid(problem, T_of(0.0), reflect, cells)
     density = grid.initial_masses() / grid.volumes
-    times, absorbed, rates, temperatures = march(_banded_problem(grid, friction), density, T_of, constant,
+    times, absorbed, rates, temperatures = march(_banded_problem(grid, problem.friction), density, T_of, constant,
                                                  horizon, steps, stride)
     times, survival, hazard, hazard_rate = survival_from_absorbed(times, absorbed, rates)
     return SurvivalCurve(times, survival, hazard, hazard_rate, np.array(temperatures), grid.cells, steps, grid.reflect)
 
 
-def survival_options(temperature, friction, horizon, steps, outputs):
-    """The validated options of a survival solve, in one and two dimensions.
+def survival_options(problem: EscapeProblem, horizon, steps, outputs):
+    """The validated options of a survival solve of ``problem``, in one and two dimensions.
 
-    Returns ``(T_of, constant, friction, horizon, steps, stride)``: the temperature as a
-    function of time and whether it is constant, then the checked numbers and the
-    output stride.
+    Returns ``(T_of, constant, horizon, steps, stride)``: the problem's temperature
+    as a function of time and whether it is constant, then the checked numbers and
+    the output stride.
     """
-    if horizon is None:
-        raise InvalidParameter("horizon is needed: the time up to which the survival is solved.", parameter="horizon")
-    T_of, constant = temperature_function(temperature)
-    friction = _positive("friction", friction)
+    T_of, constant = temperature_function(problem.temperature)
     horizon = _positive("horizon", horizon)
     steps = _count("steps", steps, 8)
-    return T_of, constant, friction, horizon, steps, output_stride(steps, outputs)
+    return T_of, constant, horizon, steps, output_stride(steps, outputs)
 
 
 def output_stride(steps: int, outputs: int | None) -> int:

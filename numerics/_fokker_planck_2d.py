@@ -58,6 +58,11 @@ discrete backward equation K^T u = -M 1 (a sparse direct solve), interpolated
 bilinearly to the start (u = 0 on absorbing cells).  The escape rate is the
 lowest eigenvalue of -K v = lambda M v, from the matrix symmetrised by detailed
 balance and shift-invert Lanczos at sigma = 0 (shared with 1-D).
+
+The call.  Like the 1-D solver, every solver takes a two-dimensional, overdamped
+:class:`~theory.EscapeProblem` as its one positional argument (potential, start,
+absorbing set, temperature or schedule, friction) and the grid options as
+keywords.
 """
 
 from __future__ import annotations
@@ -70,13 +75,13 @@ from typing import Any
 import numpy as np
 import sympy
 
-from theory._errors import InvalidParameter
-from theory._potential import Potential
-
 from theory._absorbing import AbsorbingSet, Ball, Condition, HalfSpace
+from theory._errors import InvalidParameter
+from theory._problem import EscapeProblem
+
 from ._fokker_planck import (
-    MAXIMUM_EXPONENT, SemiDiscrete, _count, _positive, _problem_arguments, _real, lowest_eigenvalues, march,
-    scharfetter_gummel, survival_from_absorbed, survival_options,
+    MAXIMUM_EXPONENT, SemiDiscrete, _count, _real, initial_temperature, lowest_eigenvalues, march,
+    overdamped_problem, scharfetter_gummel, survival_from_absorbed, survival_options,
 )
 
 __all__ = [
@@ -183,13 +188,8 @@ def absorbing_mask(absorbing: AbsorbingSet, coordinates) -> np.ndarray:
     raise InvalidParameter(f"absorbing: a {type(absorbing).__name__} has no two-dimensional grid form")
 
 
-def _numpy_potential(potential: Potential):
-    if not isinstance(potential, Potential):
-        raise InvalidParameter(f"potential must be a theory.Potential, got {type(potential).__name__}")
-    if potential.dimension != 2:
-        raise InvalidParameter(f"potential: the tensor-grid solver is two-dimensional, got {potential.dimension} "
-                               "variables")
-    function = sympy.lambdify(potential.variables, potential.numeric, modules="numpy")
+def _numpy_potential(problem: EscapeProblem):
+    function = sympy.lambdify(problem.variables, problem.potential.numeric, modules="numpy")
 
     def evaluate(x, y):
         with np.errstate(all="ignore"):
@@ -239,35 +239,32 @@ def _automatic_box(U, absorbing: AbsorbingSet, start, temperature: float, confin
 
 
 def tensor_grid(
-    potential: Potential,
-    start: Sequence[Any],
-    absorbing: AbsorbingSet,
-    temperature: float,
+    problem: EscapeProblem,
     *,
     box: Sequence[Sequence[Any]] | None = None,
     cells: int | Sequence[int] = DEFAULT_CELLS_2D,
     confinement: float = DEFAULT_CONFINEMENT_2D,
 ) -> TensorGrid:
-    """The tensor grid of a 2-D first-passage problem; ``temperature`` sets the automatic box.
+    """The tensor grid of a 2-D first-passage ``problem``; T(0) sets the automatic box.
 
     ``box`` is ((x_0, x_1), (y_0, y_1)) or None (chosen from the potential);
     ``cells`` is a count per axis or a pair.
     """
-    U = _numpy_potential(potential)
-    if not isinstance(absorbing, AbsorbingSet):
-        raise InvalidParameter(f"absorbing must be an AbsorbingSet, got {type(absorbing).__name__}")
-    absorbing.check_dimension(2)
-    if isinstance(start, (str, bytes)) or len(start) != 2:
-        raise InvalidParameter(f"start must be a point (x, y), got {start!r}")
-    start = (_real("start", start[0]), _real("start", start[1]))
-    if absorbing.contains(start):
-        raise InvalidParameter(f"start {start} is already in the absorbing set {absorbing}")
+    problem = overdamped_problem(problem, 2)
+    return _grid(problem, initial_temperature(problem), box, cells, confinement)
+
+
+def _grid(problem: EscapeProblem, temperature: float, box, cells,
+          confinement: float = DEFAULT_CONFINEMENT_2D) -> TensorGrid:
+    """:func:`tensor_grid` of a checked problem, the automatic box set by ``temperature``."""
+    U = _numpy_potential(problem)
+    start, absorbing = problem.start, problem.absorbing
     counts = (cells, cells) if isinstance(cells, (int, np.integer)) and not isinstance(cells, bool) else tuple(cells)
     if len(counts) != 2:
         raise InvalidParameter(f"cells must be one count or a pair of counts, got {cells!r}")
     counts = tuple(_count("cells", n, 8) for n in counts)
     if box is None:
-        box = _automatic_box(U, absorbing, start, _positive("temperature", temperature), confinement)
+        box = _automatic_box(U, absorbing, start, temperature, confinement)
     else:
         try:
             box = tuple((_real("box", low), _real("box", high)) for low, high in box)
@@ -473,71 +470,57 @@ class TensorSurvival:
     steps: int
 
 
-def _grid_for(potential, start, absorbing, T0, box, cells, confinement):
-    return tensor_grid(potential, start, absorbing, T0, box=box, cells=cells, confinement=confinement)
-
-
 def fokker_planck_2d_survival(
-    potential,
-    start: Sequence[Any] | None = None,
-    absorbing: AbsorbingSet | None = None,
-    temperature: Any = None,
-    horizon: Any = None,
+    problem: EscapeProblem,
     *,
-    friction: Any = None,
+    horizon: Any,
     box=None,
     cells: int | Sequence[int] = DEFAULT_CELLS_2D,
     steps: int = DEFAULT_STEPS_2D,
     outputs: int | None = None,
     confinement: float = DEFAULT_CONFINEMENT_2D,
 ) -> TensorSurvival:
-    """Solve the 2-D Fokker-Planck equation from a point mass at ``start`` up to ``horizon``.
+    """Solve the 2-D Fokker-Planck equation of ``problem`` from a point mass at its start up to ``horizon``.
 
-    ``temperature`` is a positive number or a SymPy expression in
-    :data:`theory.symbols.t`; the automatic box is set by T(0) (give ``box``
-    when T(t) rises far above T(0)).  ``potential`` may be an overdamped
-    two-dimensional :class:`theory.EscapeProblem` instead (then give only ``horizon``
-    and the grid options).
+    The problem's temperature is a constant or a schedule T(t); the automatic
+    box is set by T(0) (give ``box`` when T(t) rises far above T(0)).
     """
-    potential, start, absorbing, temperature, friction = _problem_arguments(
-        potential, start, absorbing, temperature, friction, target_name="absorbing")
-    T_of, constant, friction, horizon, steps, stride = survival_options(temperature, friction, horizon, steps,
-                                                                        outputs)
-    grid = _grid_for(potential, start, absorbing, T_of(0.0), box, cells, confinement)
-    times, absorbed, rates, temperatures = march(_sparse_problem(grid, friction), grid.initial_density(), T_of,
-                                                 constant, horizon, steps, stride)
+    problem = overdamped_problem(problem, 2)
+    T_of, constant, horizon, steps, stride = survival_options(problem, horizon, steps, outputs)
+    grid = _grid(problem, T_of(0.0), box, cells, confinement)
+    times, absorbed, rates, temperatures = march(_sparse_problem(grid, problem.friction), grid.initial_density(),
+                                                 T_of, constant, horizon, steps, stride)
     times, survival, hazard, hazard_rate = survival_from_absorbed(times, absorbed, rates)
     return TensorSurvival(times, survival, hazard, hazard_rate, np.array(temperatures), grid, steps)
 
 
 def fokker_planck_2d_mfpt(
-    potential, start: Sequence[Any] | None = None, absorbing: AbsorbingSet | None = None, temperature: Any = None,
-    *, friction: Any = None, box=None, cells: int | Sequence[int] = DEFAULT_CELLS_2D,
+    problem: EscapeProblem, *, box=None, cells: int | Sequence[int] = DEFAULT_CELLS_2D,
     confinement: float = DEFAULT_CONFINEMENT_2D,
 ) -> float:
-    """Mean first-passage time from ``start`` into ``absorbing`` from the backward equation K^T u = -M 1."""
+    """Mean first-passage time of ``problem`` (constant T) from the backward equation K^T u = -M 1."""
     import scipy.sparse.linalg
 
-    potential, start, absorbing, temperature, friction = _problem_arguments(
-        potential, start, absorbing, temperature, friction, target_name="absorbing")
-    temperature, friction = _positive("temperature", temperature), _positive("friction", friction)
-    grid = _grid_for(potential, start, absorbing, temperature, box, cells, confinement)
+    problem = overdamped_problem(problem, 2, constant=True)
+    temperature, friction = problem.constant_temperature, problem.friction
+    grid = _grid(problem, temperature, box, cells, confinement)
     K, _ = _generator(grid, temperature, friction)
     u = scipy.sparse.linalg.spsolve(K.T.tocsc(), -grid.volumes)
     return grid.interpolate(u)
 
 
 def fokker_planck_2d_eigenvalues(
-    potential, start: Sequence[Any] | None = None, absorbing: AbsorbingSet | None = None, temperature: Any = None,
-    *, friction: Any = None, box=None, cells: int | Sequence[int] = DEFAULT_CELLS_2D, count: int = 1,
+    problem: EscapeProblem, *, box=None, cells: int | Sequence[int] = DEFAULT_CELLS_2D, count: int = 1,
     confinement: float = DEFAULT_CONFINEMENT_2D,
 ) -> np.ndarray:
-    """The ``count`` lowest eigenvalues of -K v = lambda M v (lambda_1: the exact escape rate), ascending."""
-    potential, start, absorbing, temperature, friction = _problem_arguments(
-        potential, start, absorbing, temperature, friction, target_name="absorbing")
-    temperature, friction = _positive("temperature", temperature), _positive("friction", friction)
+    """The ``count`` lowest eigenvalues of -K v = lambda M v (lambda_1: the exact escape rate), ascending.
+
+    ``problem`` has a constant temperature.
+    """
+    problem = overdamped_problem(problem, 2, constant=True)
+    temperature, friction = problem.constant_temperature, problem.friction
     count = _count("count", count, 1)
-    grid = _grid_for(potential, start, absorbing, temperature, box, cells, confinement)
+    grid = _grid(problem, temperature, box, cells, confinement)
     values = grid.potential.ravel()[grid.unknowns]
     if (values.max() - values.min()) / temperature > MAXIMUM_EXPONENT:
         raise InvalidParameter(

@@ -78,6 +78,8 @@ from numpy.polynomial import legendre
 from theory._errors import InvalidParameter
 from theory._potential import Potential, parse_number
 
+from ._validate import escape_problem
+
 __all__ = ["ExitTimeStatistics", "exit_time_statistics", "exact_escape_time", "DOUBLE_DIGITS"]
 
 #: Digits the double-precision path delivers; more are computed in mpmath.
@@ -595,10 +597,9 @@ def exact_escape_time(problem, *, reflect: Any = None, moments: int = 1, digits:
     conditional mean exit times come too).  Other problems are refused with the
     reason.
     """
-    from theory import EscapeProblem, Interval
+    from theory import Interval
 
-    if not isinstance(problem, EscapeProblem):
-        raise InvalidParameter(f"problem must be an EscapeProblem, got {type(problem).__name__}", parameter="problem")
+    problem = escape_problem(problem)
     if problem.dimension != 1 or not problem.overdamped or problem.schedule is not None:
         raise InvalidParameter(
             "problem: the quadrature solves overdamped one-dimensional escape at a constant temperature; "

@@ -101,7 +101,7 @@ def _fpe_vs_exact(mode):
     comparisons = []
     for temperature in temperatures:
         problem = EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=temperature)
-        reflect = fokker_planck_grid(potential, -1, 1, temperature).reflect
+        reflect = fokker_planck_grid(problem).reflect
         reference = exact_escape_time(problem, reflect=reflect)
         exact = reference.mfpt
         value, order, grid_index, values = grid_ladder(
@@ -131,12 +131,11 @@ def _fpe_eigenvalue(mode):
     comparisons = []
     for ratio in ratios:
         temperature = ratio * barrier
-        reflect = fokker_planck_grid(potential, -1, 1, temperature).reflect
+        problem = EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=temperature)
+        reflect = fokker_planck_grid(problem).reflect
         lowest, order, grid_index, values = grid_ladder(
-            lambda n: float(fokker_planck_eigenvalues(potential, -1, 1, temperature, reflect=reflect, cells=n)[0]),
-            500)
-        second_eigenvalue = float(fokker_planck_eigenvalues(potential, -1, 1, temperature, reflect=reflect,
-                                                            cells=2000, count=2)[1])
+            lambda n: float(fokker_planck_eigenvalues(problem, reflect=reflect, cells=n)[0]), 500)
+        second_eigenvalue = float(fokker_planck_eigenvalues(problem, reflect=reflect, cells=2000, count=2)[1])
         reference = exit_time_statistics(potential, -1, 1, temperature, reflect=reflect)
         exact = reference.mfpt
         kramers = float(sympy.N(theory.rate.expression.subs({symbols.T: temperature, symbols.gamma: 1}), 20))
@@ -170,16 +169,17 @@ def _exponential_law(mode):
     potential = Potential.from_string(QUARTIC)
     temperature = 0.35
     trajectories, dt = (8000, 4e-3) if mode == QUICK else (200_000, 1e-3)
-    reflect = fokker_planck_grid(potential, -1, 1, temperature).reflect
+    problem = EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=temperature)
+    reflect = fokker_planck_grid(problem).reflect
     exact = exit_time_statistics(potential, -1, 1, temperature, reflect=reflect).mfpt
     max_time = 60 * exact
-    coarse, _ = _ensemble(potential, temperature, dt, trajectories, 3100, max_time)
-    fine, sample = _ensemble(potential, temperature, dt / 2, trajectories, 3200, max_time)
+    coarse, _ = _ensemble(problem, dt, trajectories, 3100, max_time)
+    fine, sample = _ensemble(problem, dt / 2, trajectories, 3200, max_time)
     horizon = 16 * exact
-    curve = fokker_planck_survival(potential, -1, 1, temperature, horizon, reflect=reflect, cells=1000, steps=8000)
-    check = fokker_planck_survival(potential, -1, 1, temperature, horizon, reflect=reflect, cells=500, steps=4000)
+    curve = fokker_planck_survival(problem, horizon=horizon, reflect=reflect, cells=1000, steps=8000)
+    check = fokker_planck_survival(problem, horizon=horizon, reflect=reflect, cells=500, steps=4000)
     solver = float(np.max(np.abs(np.interp(curve.times, check.times, check.survival) - curve.survival)))
-    lowest = float(fokker_planck_eigenvalues(potential, -1, 1, temperature, reflect=reflect, cells=2000)[0])
+    lowest = float(fokker_planck_eigenvalues(problem, reflect=reflect, cells=2000)[0])
     transient = float(np.max(np.abs(curve.survival - np.exp(-lowest * curve.times))))
     # the ensemble must also outlast the horizon of the FPE curve: times beyond it have CDF 1 there
     times = np.minimum(sample.times, horizon)
@@ -204,8 +204,7 @@ def _exponential_law(mode):
     ]
 
 
-def _ensemble(potential, temperature, dt, trajectories, seed, max_time):
-    problem = EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=temperature)
+def _ensemble(problem, dt, trajectories, seed, max_time):
     sample = langevin_first_passage(problem, dt=dt, trajectories=trajectories, seed=seed, max_time=max_time)
     return mean_first_passage(sample.times, sample.escaped), sample
 
@@ -244,8 +243,10 @@ def _exact_rate_hazard(potential, temperature, horizon, cells, points=4001):
     with np.errstate(under="ignore"):  # a narrow spike's tail underflows to T0: correct
         path = np.broadcast_to(np.asarray(T_of(times), dtype=float), times.shape)
     ladder = np.linspace(path.min(), path.max(), 41)
-    reflect = fokker_planck_grid(potential, -1, 1, float(path.min())).reflect
-    logs = [math.log(fokker_planck_eigenvalues(potential, -1, 1, T, reflect=reflect, cells=2 * cells)[0])
+    problem = EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=float(path.min()))
+    reflect = fokker_planck_grid(problem).reflect
+    logs = [math.log(fokker_planck_eigenvalues(problem.with_temperature(float(T)), reflect=reflect,
+                                               cells=2 * cells)[0])
             for T in ladder]
     rates = np.exp(np.interp(-1 / path, -1 / ladder, logs))
     return float(np.sum((rates[1:] + rates[:-1]) / 2 * np.diff(times)))
@@ -265,9 +266,9 @@ def gaussian_spike_study(widths, mode=QUICK):
             theory, temperature, horizon, breakpoints=(centre - 6 * width, centre - width, centre, centre + width))
         steps = 2000 if mode == QUICK else 8000
         cells = 300 if mode == QUICK else 1200
-        coarse = fokker_planck_survival(potential, -1, 1, temperature, horizon, cells=cells, steps=steps, outputs=100)
-        fine = fokker_planck_survival(potential, -1, 1, temperature, horizon, cells=2 * cells, steps=2 * steps,
-                                      outputs=100)
+        problem = EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=temperature)
+        coarse = fokker_planck_survival(problem, horizon=horizon, cells=cells, steps=steps, outputs=100)
+        fine = fokker_planck_survival(problem, horizon=horizon, cells=2 * cells, steps=2 * steps, outputs=100)
         exact_rate = _exact_rate_hazard(potential, temperature, horizon, cells)
         rows.append({
             "width": width, "relaxation_time": relaxation, "horizon": horizon, "adiabatic": adiabatic,
@@ -321,19 +322,20 @@ def _fpe_2d_vs_exact(mode):
     cells = 16 if mode == QUICK else 64
     comparisons = []
     for temperature in temperatures:
-        box = tensor_grid(potential, start, absorbing, temperature).box
+        problem = EscapeProblem(potential, start, absorbing, temperature)
+        box = tensor_grid(problem).box
         reference = exit_time_statistics(quartic, -1, 0, temperature, reflect=box[0][0])
         exact = reference.mfpt
         value, order, grid_index, values = grid_ladder(
-            lambda n: fokker_planck_2d_mfpt(potential, start, absorbing, temperature, box=box, cells=n), cells)
+            lambda n: fokker_planck_2d_mfpt(problem, box=box, cells=n), cells)
         comparisons.append(Comparison(
             f"T={temperature:g}, {4 * cells}^2 cells", exact, value,
             ErrorBudget(bias=grid_index, quadrature=reference.mfpt_error * exact),
             details={"observed_order": order, "ladder": values, "box": [list(side) for side in box]},
         ))
-    temperature = 0.1
-    lowest, second = fokker_planck_2d_eigenvalues(potential, start, absorbing, temperature, cells=4 * cells, count=2)
-    mfpt = fokker_planck_2d_mfpt(potential, start, absorbing, temperature, cells=4 * cells)
+    problem = EscapeProblem(potential, start, absorbing, temperature=0.1)
+    lowest, second = fokker_planck_2d_eigenvalues(problem, cells=4 * cells, count=2)
+    mfpt = fokker_planck_2d_mfpt(problem, cells=4 * cells)
     comparisons.append(Comparison(
         f"T/dU=0.1: lambda_1 tau (2-D, {4 * cells}^2 cells)", 1.0, lowest * mfpt,
         ErrorBudget(asymptotic=lowest / second * math.log(second / lowest)),

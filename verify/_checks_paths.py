@@ -53,7 +53,7 @@ import sympy
 
 from numerics import fokker_planck_mfpt, richardson, transition_path
 from theory import (
-    KramersError, Potential, chain_escape_time, chain_mean_first_passage_time, ewc_barrier, kramers_escape,
+    EscapeProblem, KramersError, Potential, chain_escape_time, chain_mean_first_passage_time, ewc_barrier, kramers_escape,
     symbols,
 )
 
@@ -183,7 +183,8 @@ def _chain(mode):
         closed = float(formula.evaluate(k_AC=k_ac, k_CA=k_ca, k_CB=k_cb))
         comparisons.append(Comparison(f"two-hop formula vs backward equation T={temperature:g}", linear, closed,
                                       _rounding(linear)))
-        references = [fokker_planck_mfpt(one_d, -1, 1, temperature, cells=cells) for cells in GRID_CELLS]
+        one_d_problem = EscapeProblem(one_d, start=-1.0, absorbing=1.0, temperature=temperature)
+        references = [fokker_planck_mfpt(one_d_problem, cells=cells) for cells in GRID_CELLS]
         _, reference, reference_error = richardson(*references)
         corrections = [abs(float(sympy.N(kramers_escape(one_d, a, b).correction_coefficient(1).subs(one_d.values))))
                        for a, b in ((-1, 0), (0, -1), (0, 1))]

@@ -114,13 +114,12 @@ def _ensemble_vs_fpe_2d(mode):
     for index, (label, condition, bridged) in enumerate(cases):
         absorbing = absorbing_set_from_condition(condition, potential.variables)
         oracle = {}
+        problem = EscapeProblem(potential, start=start, absorbing=absorbing, temperature=temperature)
         for key, (n, m) in {"fine": (2 * cells, steps), "coarse": (cells, steps), "half_dt": (2 * cells, 2 * steps)}.items():
-            curve = fokker_planck_2d_survival(potential, start, absorbing, temperature, horizon, cells=n, steps=m,
-                                              outputs=1)
+            curve = fokker_planck_2d_survival(problem, horizon=horizon, cells=n, steps=m, outputs=1)
             oracle[key] = float(curve.survival[-1])
         survivals = []
         for rung, step in enumerate((dt, dt / 2)):
-            problem = EscapeProblem(potential, start=start, absorbing=absorbing, temperature=temperature)
             sample = langevin_first_passage(problem, dt=step, trajectories=trajectories,
                                             seed=4300 + 10 * index + rung, max_time=horizon)
             survivals.append(1.0 - np.count_nonzero(sample.escaped) / trajectories)

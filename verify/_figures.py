@@ -108,17 +108,14 @@ def plateau_temperature(baseline: float, height: float, start: float, duration: 
     return sympy.Float(baseline) + sympy.Float(height) * (edge(start) - edge(start + duration))
 
 
-def schedule_ensemble(potential: Potential, start: float, target: float, temperature, horizon: float, dt: float,
-                      trajectories: int, seed: int):
-    """Exit times under T(t) from the compiled Langevin kernel (T(t) inside the kernel, counter-based noise).
+def schedule_ensemble(problem, horizon: float, dt: float, trajectories: int, seed: int):
+    """Exit times of ``problem`` under its T(t) from the compiled Langevin kernel (counter-based noise).
 
     Euler-Maruyama with the Brownian-bridge test, censored at the horizon;
     returns ``(times, escaped)``.
     """
     from numerics import langevin_first_passage
-    from theory import EscapeProblem
 
-    problem = EscapeProblem(potential, start=float(start), absorbing=float(target), temperature=temperature)
     sample = langevin_first_passage(problem, dt=dt, trajectories=trajectories, seed=seed, max_time=horizon)
     return sample.times, sample.escaped
 
@@ -126,6 +123,7 @@ def schedule_ensemble(potential: Potential, start: float, target: float, tempera
 def survival_under_schedules(results: Sequence[CheckResult]):
     """Survival under a spike and a plateau of equal thermal budget: FPE, ensemble, adiabatic."""
     from numerics import fokker_planck_survival
+    from theory import EscapeProblem
 
     from scipy.integrate import cumulative_trapezoid
 
@@ -148,11 +146,12 @@ def survival_under_schedules(results: Sequence[CheckResult]):
     }
     figure, panels = pyplot.subplots(1, 2, figsize=(9, 3.8), sharey=True)
     for seed, (axes, (label, temperature)) in enumerate(zip(panels, schedules.items()), start=1):
-        curve = fokker_planck_survival(potential, -1, 1, temperature, horizon, cells=600, steps=3000, outputs=300)
+        problem = EscapeProblem(potential, start=-1.0, absorbing=1.0, temperature=temperature)
+        curve = fokker_planck_survival(problem, horizon=horizon, cells=600, steps=3000, outputs=300)
         grid = np.linspace(0, horizon, 30_001)  # trapezoidal hazard: step 1e-3, far below what a plot resolves
         with np.errstate(under="ignore"):  # the spike's Gaussian tail underflows to 0: correct
             adiabatic = np.exp(-cumulative_trapezoid(rate(grid, temperature), grid, initial=0.0))
-        times, escaped = schedule_ensemble(potential, -1, 1, temperature, horizon, 2e-3, 2000, 500 + seed)
+        times, escaped = schedule_ensemble(problem, horizon, 2e-3, 2000, 500 + seed)
         estimate = kaplan_meier(times, escaped)
         low, high = estimate.band(Z)
         steps = np.concatenate([[0], estimate.times, [horizon]])  # censored at the horizon: the step holds

@@ -97,7 +97,7 @@ WRONG_FACTORS = {
 @pytest.fixture(scope="module")
 def exact_mfpt():
     # the FPE backward equation, which fpe_vs_exact_mfpt verifies against quadrature to 1e-6
-    return fokker_planck_mfpt(QUARTIC, -1, 1, TEMPERATURE, cells=2000)
+    return fokker_planck_mfpt(EscapeProblem(QUARTIC, -1.0, 1.0, TEMPERATURE), cells=2000)
 
 
 @pytest.mark.parametrize("name", sorted(WRONG_FACTORS))

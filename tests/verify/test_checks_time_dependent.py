@@ -33,6 +33,7 @@ def test_two_dimensional_quick_check_passes_and_its_budget_would_catch_a_missed_
     # without the spike (T = T0 throughout) the oracle's survival is far outside the check's tolerance
     potential = Potential.from_string(SPIKE_2D["potential"], variables=["x", "y"])
     absorbing = absorbing_set_from_condition("x >= 0", potential.variables)
-    baseline = fokker_planck_2d_survival(potential, SPIKE_2D["start"], absorbing, float(SPIKE_2D["baseline"]),
-                                         SPIKE_2D["horizon"], cells=32, steps=60, outputs=1).survival[-1]
+    problem = EscapeProblem(potential, SPIKE_2D["start"], absorbing, float(SPIKE_2D["baseline"]))
+    baseline = fokker_planck_2d_survival(problem, horizon=SPIKE_2D["horizon"], cells=32, steps=60,
+                                         outputs=1).survival[-1]
     assert baseline - comparison.predicted > 3 * comparison.budget.tolerance

@@ -129,7 +129,6 @@ def _table(curve) -> list[str]:
 
 def _fpe_in_two_dimensions(arguments, problem, horizon, cells, steps) -> int:
     """The tensor-grid oracle: survival under T(t); MFPT and lowest eigenvalue at constant T; grid order."""
-    from numerics._fokker_planck import temperature_function
     from numerics._fokker_planck_2d import (
         fokker_planck_2d_eigenvalues, fokker_planck_2d_mfpt, fokker_planck_2d_survival, tensor_grid,
     )
@@ -137,18 +136,15 @@ def _fpe_in_two_dimensions(arguments, problem, horizon, cells, steps) -> int:
 
     from .._checks_fpe import grid_ladder
 
-    landscape, start, absorbing = problem.potential, problem.start, problem.absorbing
-    temperature, friction = problem.temperature, problem.friction
     box = _box(arguments.box)
     constant = problem.schedule is None
-    T0 = temperature_function(temperature)[0](0.0)
     # one box for every rung of the ladder: the automatic box at the finest grid's T(0)
-    grid = tensor_grid(landscape, start, absorbing, T0, box=box, cells=cells)
+    grid = tensor_grid(problem, box=box, cells=cells)
     box = grid.box if box is None else box
     options = dict(box=box)
     rungs = lambda level: tuple(n * level // 4 for n in cells)  # noqa: E731  (level 1, 2, 4: cells/4, /2, /1)
     try:  # the coarsest rung of the convergence ladder must resolve the absorbing set too
-        tensor_grid(landscape, start, absorbing, T0, box=box, cells=rungs(1))
+        tensor_grid(problem, box=box, cells=rungs(1))
     except InvalidParameter as error:
         raise UsageError(f"--cells: the convergence ladder's coarsest grid (cells/4) fails: {error}") from None
     curve = fokker_planck_2d_survival(problem, horizon=horizon, cells=cells, steps=steps, outputs=arguments.outputs,
@@ -183,16 +179,16 @@ def _fpe_in_two_dimensions(arguments, problem, horizon, cells, steps) -> int:
             "grid_convergence_index": grid_index,
         },
         "grid_convergence_order": order,
-        "absorbing": str(absorbing),
+        "absorbing": str(problem.absorbing),
         "steps": curve.steps,
-        "friction": friction,
+        "friction": problem.friction,
     }
     lines = _table(curve)
     if constant:
         lines += [f"rate (lowest eigenvalue)  {rate:.10g}", f"mfpt (backward equation) {mfpt:.10g}"]
     box_text = " x ".join(f"[{low:.6g}, {high:.6g}]" for low, high in final.box)
     lines.append(f"grid: {final.cells[0]} x {final.cells[1]} cells on {box_text}; {curve.steps} time steps; "
-                 f"absorbing {absorbing}")
+                 f"absorbing {problem.absorbing}")
     order_text = "not in the asymptotic range" if order is None else f"{order:.3g}"
     lines.append(f"grid convergence ({quantity}, cells/4, /2, /1): order {order_text}")
     emit(arguments, payload, lines)
