@@ -348,13 +348,10 @@ class LangevinChunks:
     kernel_source: str = ""
 
     def __post_init__(self):
-        from theory._problem import EscapeProblem
-
         from . import _langevin
+        from ._validate import escape_problem
 
-        if not isinstance(self.problem, EscapeProblem):
-            raise InvalidParameter(f"problem must be a theory.EscapeProblem, got {type(self.problem).__name__}.",
-                                   parameter="problem")
+        escape_problem(self.problem)
         if not self.kernel_source:
             object.__setattr__(self, "kernel_source", _kernel_source(_langevin.__name__))
 

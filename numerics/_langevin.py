@@ -94,7 +94,7 @@ from . import _random
 from ._codegen import build_kernel_module
 from ._jit import DEFAULT_FASTMATH_FLAGS
 from ._integrators import AbstractIntegrator, BAOAB, EulerMaruyama, integrator_named
-from ._validate import EnsembleStatistics, check_memory, ensemble_bytes
+from ._validate import EnsembleStatistics, check_memory, ensemble_bytes, escape_problem
 from ._validate import integer as _integer
 from ._validate import positive_real as _positive_real
 from ._validate import time_cap
@@ -791,9 +791,7 @@ class _Prepared:
 
 
 def _prepare(problem, integrator, dt, seed, max_time, bridge) -> _Prepared:
-    if not isinstance(problem, EscapeProblem):
-        raise InvalidParameter(f"problem must be a theory.EscapeProblem, got {type(problem).__name__}.",
-                               parameter="problem")
+    problem = escape_problem(problem)
     if integrator is None:
         integrator = EulerMaruyama() if problem.overdamped else BAOAB()
     integrator = integrator_named(integrator)
