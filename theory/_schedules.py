@@ -1048,9 +1048,17 @@ class AdiabaticEscape:
         return self.schedule.extremum(self.horizon, lowest=False)
 
 
-def adiabatic_escape(potential, start, target, schedule: Schedule, horizon: Any, *,
-                     friction: Any = 1, digits: int = 15) -> tuple[AdiabaticEscape, dict[str, Any]]:
-    """Escape on ``potential`` from ``start`` towards ``target`` under ``schedule``, with the validity numbers.
+def adiabatic_escape(problem, horizon: Any, *, digits: int = 15) -> tuple[AdiabaticEscape, dict[str, Any]]:
+    """Escape of an :class:`~theory.EscapeProblem` under its temperature schedule on [0, horizon], with the validity numbers.
+
+    The problem is one-dimensional and overdamped, from ``problem.start`` in its
+    well towards the half-line beyond ``problem.target``; its
+    ``temperature_schedule`` (a :class:`Schedule`, a :class:`Constant` for a
+    constant temperature) gives T(t) on the window and the baseline T_0 after it.
+    A T(t) given as a bare expression has no baseline and is refused: give an
+    :class:`ExpressionPulse` (T_0 plus the excess).  The rate is Kramers' with
+    the problem's friction; the friction, held as a double, enters exactly as
+    its shortest decimal (:func:`~theory._potential.parse_number`).
 
     Returns the numerical engine and a dict with ``relaxation_time`` (gamma/U''(a)),
     ``time_scale``, ``adiabatic_number`` (time scale / relaxation time; trusted above
@@ -1058,14 +1066,28 @@ def adiabatic_escape(potential, start, target, schedule: Schedule, horizon: Any,
     trusted where T_peak/dU is below the Kramers rate's own validity threshold).
     """
     from ._kramers import kramers_escape, kramers_rate
+    from ._problem import EscapeProblem
 
-    theory = kramers_escape(potential, start, target)
-    values = {gamma: as_expression(friction, what="friction"), **potential.values}
+    if not isinstance(problem, EscapeProblem):
+        raise InvalidParameter(f"problem must be a theory.EscapeProblem, got {type(problem).__name__}.",
+                               parameter="problem")
+    schedule = problem.temperature_schedule
+    if schedule is None:
+        raise InvalidParameter(
+            f"temperature: the adiabatic escape needs a baseline T_0, the temperature after the horizon; "
+            f"T(t) = {problem.temperature} has none: give a theory.Schedule such as ExpressionPulse(T_0, T(t) - T_0).",
+            parameter="temperature")
+    if not problem.overdamped:
+        raise InvalidParameter("mass: the adiabatic escape uses the overdamped Kramers rate; give mass None.",
+                               parameter="mass")
+    friction = parse_number(problem.friction, what="friction")
+    theory = kramers_escape(problem.potential, problem.start[0], problem.target)
+    values = {gamma: friction, **problem.potential.values}
     prefactor = sympy.N(theory.prefactor.subs(values), 40)
     barrier = sympy.N(theory.barrier.subs(values), 40)
     curvature = sympy.N(theory.curvature_minimum.subs(values), 40)
     engine = AdiabaticEscape(schedule, prefactor, barrier, horizon, digits)
-    relaxation = float(as_expression(friction, what="friction") / curvature)
+    relaxation = float(friction / curvature)
     scale = schedule.time_scale(horizon)
     peak_time, peak = engine.peak_temperature()
     threshold = kramers_rate().validity.threshold

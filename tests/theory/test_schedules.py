@@ -21,8 +21,9 @@ import sympy
 
 import theory
 from theory import (
-    AdiabaticEscape, Constant, ExponentialSpike, ExpressionPulse, GaussianSpike, InvalidParameter, Plateau,
-    Potential, ScheduleSum, adiabatic_escape, best_pulse_height, derivation, design_pulse, parse_schedule, symbols,
+    AdiabaticEscape, Constant, EscapeProblem, ExponentialSpike, ExpressionPulse, GaussianSpike, InvalidParameter,
+    Interval, Plateau, Potential, ScheduleSum, adiabatic_escape, best_pulse_height, derivation, design_pulse,
+    parse_schedule, symbols,
 )
 
 t = symbols.t
@@ -244,17 +245,22 @@ def test_laplace_error_is_within_the_declared_next_term(shape):
     assert error > declared / 10  # the declared order is the real one, not a loose bound
 
 
+QUARTIC = Potential.from_string("(x**2-1)**2")
+
+
+def quartic_escape(spec, horizon, **options):
+    """adiabatic_escape of (x^2-1)^2 from -1 over the barrier at 0 towards 1, at T0 = 0.1 plus ``spec``."""
+    return adiabatic_escape(EscapeProblem(QUARTIC, -1, 1, parse_schedule(spec, "0.1"), **options), horizon)
+
+
 def test_engine_laplace_hazard_only_for_spikes_inside_the_window():
-    potential = Potential.from_string("(x**2-1)**2")
-    inside, _ = adiabatic_escape(potential, -1, 1, parse_schedule("spike:A=0.2,t0=20,sigma=2", "0.1"), 40)
+    inside, _ = quartic_escape("spike:A=0.2,t0=20,sigma=2", 40)
     total, error = inside.laplace_hazard()
     assert abs(total - inside.hazard()) <= 2 * error
-    cut, _ = adiabatic_escape(potential, -1, 1, parse_schedule("spike:A=0.2,t0=5,sigma=2", "0.1"), 40)
+    cut, _ = quartic_escape("spike:A=0.2,t0=5,sigma=2", 40)
     assert cut.laplace_hazard() is None
-    overlapping = parse_schedule("spike:A=0.2,t0=20,sigma=2+spike:A=0.1,t0=24,sigma=2", "0.1")
-    assert adiabatic_escape(potential, -1, 1, overlapping, 60)[0].laplace_hazard() is None
-    plateau = parse_schedule("plateau:h=0.1,start=1,duration=3", "0.1")
-    assert adiabatic_escape(potential, -1, 1, plateau, 40)[0].laplace_hazard() is None
+    assert quartic_escape("spike:A=0.2,t0=20,sigma=2+spike:A=0.1,t0=24,sigma=2", 60)[0].laplace_hazard() is None
+    assert quartic_escape("plateau:h=0.1,start=1,duration=3", 40)[0].laplace_hazard() is None
 
 
 # ------------------------------------------------------------------ design
@@ -301,12 +307,11 @@ def test_design_against_spreading_over_the_window():
 
 
 def test_validity_flags_carry_their_numbers():
-    potential = Potential.from_string("(x**2-1)**2")  # U''(-1) = 8: relaxation 1/8
-    _, slow = adiabatic_escape(potential, -1, 1, parse_schedule("spike:A=0.1,t0=20,sigma=2", "0.1"), 40)
+    _, slow = quartic_escape("spike:A=0.1,t0=20,sigma=2", 40)  # U''(-1) = 8: relaxation 1/8
     assert slow["relaxation_time"] == pytest.approx(0.125)
     assert slow["adiabatic_number"] == pytest.approx(16) and slow["adiabatic_ok"]
     assert slow["arrhenius_number"] == pytest.approx(5) and slow["arrhenius_ok"]
-    _, fast = adiabatic_escape(potential, -1, 1, parse_schedule("spike:A=0.2,t0=20,sigma=0.5", "0.1"), 40)
+    _, fast = quartic_escape("spike:A=0.2,t0=20,sigma=0.5", 40)
     assert fast["adiabatic_number"] == pytest.approx(4) and not fast["adiabatic_ok"]
     assert fast["arrhenius_number"] == pytest.approx(1 / 0.3) and not fast["arrhenius_ok"]
 

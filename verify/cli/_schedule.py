@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import warnings
 
-from ._common import UsageError, emit, landscape_options, number, one_dimensional, positive, potential
+from ._common import UsageError, emit, escape_problem, landscape_options, one_dimensional, positive, potential
 
 __all__ = ["register"]
 
@@ -39,30 +39,29 @@ def _validity_warnings(flags) -> None:
             "is not small against the barrier; Kramers' rate (and so the hazard) is outside its regime")
 
 
+def _problem(arguments, horizon):
+    """The one-dimensional :class:`~theory.EscapeProblem` of the arguments (T(t) checked positive to the horizon)."""
+    one_dimensional(potential(arguments), arguments.command)
+    return escape_problem(arguments, horizon=horizon)
+
+
 def _command_schedule(arguments) -> int:
     import mpmath
 
-    from theory import Constant, adiabatic_escape, parse_schedule
+    from theory import adiabatic_escape
 
-    baseline = positive(arguments.temperature, "--temperature")
     horizon = positive(arguments.horizon, "--horizon")
-    friction = positive(arguments.friction, "--friction")
     if not 1 <= arguments.digits <= 30:
         raise UsageError(f"--digits must be from 1 to 30, got {arguments.digits}")
     if arguments.optimize:
-        return _command_optimize(arguments, baseline, horizon, friction)
+        return _command_optimize(arguments, horizon)
     if arguments.budget is not None:
         raise UsageError("--budget belongs to --optimize; a --schedule has its own budget")
-    landscape = potential(arguments)
-    one_dimensional(landscape, arguments.command)
-    baseline_text = arguments.temperature
-    schedule = (parse_schedule(arguments.schedule, baseline_text) if arguments.schedule
-                else Constant(baseline_text))
-    schedule.check_positive(horizon, what="--schedule")
+    problem = _problem(arguments, horizon)
+    schedule = problem.temperature_schedule
     with mpmath.workdps(arguments.digits + 10):
-        engine, flags = adiabatic_escape(
-            landscape, number(arguments.start, "--from"), number(arguments.target, "--to"), schedule,
-            arguments.horizon, friction=arguments.friction, digits=arguments.digits)
+        # the horizon as typed: the engine parses it exactly (the problem's numbers are doubles)
+        engine, flags = adiabatic_escape(problem, arguments.horizon, digits=arguments.digits)
         hazard = engine.hazard()
         mean, mean_error = engine.mean_transition_time()
         laplace = engine.laplace_hazard()
@@ -86,10 +85,10 @@ def _command_schedule(arguments) -> int:
             "peak_time": flags["peak_time"],
             "barrier": _float(engine.barrier),
             "prefactor": _float(engine.prefactor),
-            "baseline_rate": _float(engine.rate(engine.schedule.baseline)),
-            "temperature": baseline,
+            "baseline_rate": _float(engine.rate(schedule.baseline)),
+            "temperature": float(schedule.baseline),
             "horizon": horizon,
-            "friction": friction,
+            "friction": problem.friction,
             "schedule": str(schedule.temperature),
         }
     _validity_warnings(flags)
@@ -101,7 +100,7 @@ def _command_schedule(arguments) -> int:
     return 0
 
 
-def _command_optimize(arguments, baseline, horizon, friction) -> int:
+def _command_optimize(arguments, horizon) -> int:
     import sympy
 
     from theory import ADIABATIC_RATIO, design_pulse, kramers_escape, kramers_rate, symbols
@@ -112,14 +111,17 @@ def _command_optimize(arguments, baseline, horizon, friction) -> int:
     budget = positive(arguments.budget, "--budget")
     if budget is None:
         raise UsageError("--optimize needs --budget B (the thermal budget int (T - T0) dt)")
-    landscape = potential(arguments)
-    one_dimensional(landscape, arguments.command)
-    theory = kramers_escape(landscape, number(arguments.start, "--from"), number(arguments.target, "--to"))
-    values = {symbols.gamma: parse_number(arguments.friction, what="--friction"), **landscape.values}
+    problem = _problem(arguments, horizon)
+    baseline = problem.constant_temperature
+    exact_baseline = problem.temperature_schedule.baseline  # T0 exactly as typed (the problem holds a double)
+    theory = kramers_escape(problem.potential, problem.start[0], problem.target)
+    friction = parse_number(problem.friction, what="friction")
+    values = {symbols.gamma: friction, **problem.potential.values}
     barrier = sympy.N(theory.barrier.subs(values), 40)
     prefactor = sympy.N(theory.prefactor.subs(values), 40)
-    relaxation = float(sympy.N((parse_number(arguments.friction, what="--friction") / theory.curvature_minimum).subs(values)))
-    design = design_pulse(barrier, arguments.temperature, arguments.budget, arguments.horizon,
+    relaxation = float(sympy.N((friction / theory.curvature_minimum).subs(values)))
+    # the budget and the horizon as typed: design_pulse parses them exactly
+    design = design_pulse(barrier, exact_baseline, arguments.budget, arguments.horizon,
                           prefactor=prefactor, digits=arguments.digits)
     baseline_hazard = float(prefactor) * math.exp(-float(barrier) / baseline) * horizon
     height = _float(design.height)
