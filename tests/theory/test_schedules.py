@@ -316,6 +316,55 @@ def test_validity_flags_carry_their_numbers():
     assert fast["arrhenius_number"] == pytest.approx(1 / 0.3) and not fast["arrhenius_ok"]
 
 
+def test_adiabatic_escape_reads_everything_from_the_problem():
+    """U = a (x^2-1)^2 with a = 3/2, gamma = 1/2, a plateau over T0 = 1/5: the closed forms by hand.
+
+    dU = a, U''(-1) = 8a = 12, U''(0) = -4a = -6: nu = sqrt(72)/(2 pi gamma) = 6 sqrt(2)/pi,
+    relaxation gamma/U''(-1) = 1/24; H = nu (t_d e^{-dU/(T0+h)} + (t_e - t_d) e^{-dU/T0}).
+    """
+    potential = Potential.from_string("a*(x**2-1)**2", parameters={"a": "3/2"})
+    plateau = Plateau("1/5", "1/10", 2, 6)
+    problem = EscapeProblem(potential, -1, 1, plateau, friction=0.5)
+    with mpmath.workdps(30):
+        engine, flags = adiabatic_escape(problem, 20, digits=20)
+        nu, barrier = 6 * mpmath.sqrt(2) / mpmath.pi, mpmath.mpf(3) / 2
+        hazard = nu * (6 * mpmath.exp(-barrier / mpmath.mpf("0.3")) + 14 * mpmath.exp(-barrier / mpmath.mpf("0.2")))
+        assert engine.schedule is plateau
+        assert abs(engine.prefactor / nu - 1) < 1e-25 and abs(engine.barrier - barrier) < 1e-25
+        assert abs(engine.hazard() / hazard - 1) < 1e-18
+        # the old call shape (schedule, prefactor and barrier by hand) gives the same numbers
+        by_hand = AdiabaticEscape(plateau, nu, barrier, 20, digits=20)
+        assert abs(engine.mean_transition_time()[0] / by_hand.mean_transition_time()[0] - 1) < 1e-18
+    assert flags["relaxation_time"] == pytest.approx(1 / 24, rel=1e-15)
+    assert flags["time_scale"] == 6 and flags["peak_temperature"] == pytest.approx(0.3)
+
+
+def test_a_constant_temperature_problem_escapes_at_the_constant_rate():
+    """T = 0.1 on the quartic: H = k t_e and the mean transition time 1/k exactly (the tail included)."""
+    engine, flags = adiabatic_escape(EscapeProblem(QUARTIC, -1, 1, 0.1), 40)
+    rate = math.sqrt(32) / (2 * math.pi) * math.exp(-10)
+    assert float(engine.hazard()) == pytest.approx(40 * rate, rel=1e-14)
+    assert float(engine.mean_transition_time()[0]) == pytest.approx(1 / rate, rel=1e-14)
+    assert engine.schedule == Constant("0.1") and flags["time_scale"] == math.inf
+
+
+@pytest.mark.parametrize("problem, parameter, message", [
+    (EscapeProblem(QUARTIC, -1, 1, sympy.Rational(1, 10) + t / 100), "temperature", "needs a baseline T_0"),
+    (EscapeProblem(QUARTIC, -1, 1, 0.1, mass=1.0), "mass", "overdamped Kramers rate"),
+    (EscapeProblem(QUARTIC, 0, Interval(-1.5, 1.5), 0.1), "absorbing", "needs a half-line"),
+    (QUARTIC, "problem", "must be a theory.EscapeProblem"),
+])
+def test_adiabatic_escape_refuses_what_it_does_not_solve(problem, parameter, message):
+    with pytest.raises(InvalidParameter, match=message) as error:
+        adiabatic_escape(problem, 40)
+    assert error.value.parameter == parameter
+
+
+def test_the_old_call_shape_is_gone():
+    with pytest.raises(TypeError):
+        adiabatic_escape(QUARTIC, -1, 1, Constant("0.1"), 40)  # one call shape: the problem
+
+
 def test_every_schedule_derivation_is_catalogued_and_exports_latex():
     names = ["adiabatic_hazard", "transition_probability", "mean_transition_time", "thermal_budget",
              "plateau_hazard", "plateau_mean_transition_time", "gaussian_spike_laplace",
