@@ -190,6 +190,10 @@ class Schedule(abc.ABC):
     def _mpmath_temperature(self):
         return sympy.lambdify(t, self.temperature, modules="mpmath")
 
+    def __getstate__(self) -> dict:
+        """The fields only: the cached lambdified T(t) does not pickle and is rebuilt on first use."""
+        return {name: value for name, value in self.__dict__.items() if name != "_mpmath_temperature"}
+
     def temperature_at(self, time: Any) -> mpmath.mpf:
         """T at a time, as a real mpmath number; a pole or a complex value is refused."""
         try:

@@ -66,3 +66,15 @@ def test_bad_temperatures_name_the_parameter(temperature, message):
     with pytest.raises(InvalidParameter, match=message) as error:
         problem(temperature)
     assert error.value.parameter == "temperature"
+
+
+def test_a_problem_with_an_evaluated_schedule_pickles():
+    """Ensembles ship the problem to worker processes; the schedule's cached lambdified T(t) stays behind."""
+    import pickle
+
+    schedule = parse_schedule("spike:A=0.2,t0=5,sigma=1+plateau:h=0.1,start=1,duration=2", "0.1")
+    original = problem(schedule)
+    schedule.check_positive(10)  # evaluates T(t) and caches the lambdified function
+    copy = pickle.loads(pickle.dumps(original))
+    assert copy == original and copy.describe() == original.describe()
+    assert copy.temperature_schedule.temperature_at(5) == schedule.temperature_at(5)
