@@ -128,8 +128,8 @@ def test_spike_json_against_quadrature_and_the_python_problem(capsys):
     width = 10 / math.sqrt(2 * math.pi)
     with mpmath.workdps(30):
         sigma = 10 / mpmath.sqrt(2 * mpmath.pi)
-        temperature = lambda s: mpmath.mpf("0.05") + mpmath.mpf("0.2") * mpmath.exp(-(s - 60) ** 2 / (2 * sigma**2))  # noqa: E731
-        hazard = PREFACTOR * mpmath.quad(lambda s: mpmath.exp(-1 / temperature(s)),
+        excess = lambda s: mpmath.mpf("0.2") * mpmath.exp(-(s - 60) ** 2 / (2 * sigma**2))  # noqa: E731
+        hazard = PREFACTOR * mpmath.quad(lambda s: mpmath.exp(-1 / (mpmath.mpf("0.05") + excess(s))),
                                          [0, 60 - 4 * sigma, 60, 60 + 4 * sigma, 120])
     assert out["hazard"] == pytest.approx(float(hazard), rel=1e-12)
     assert out["budget"] == pytest.approx(2.0, rel=1e-13)

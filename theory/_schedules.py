@@ -1053,7 +1053,7 @@ class AdiabaticEscape:
 
 
 def adiabatic_escape(problem, horizon: Any, *, digits: int = 15) -> tuple[AdiabaticEscape, dict[str, Any]]:
-    """Escape of an :class:`~theory.EscapeProblem` under its temperature schedule on [0, horizon], with the validity numbers.
+    """Escape of an :class:`~theory.EscapeProblem` under its temperature schedule on [0, horizon], and validity numbers.
 
     The problem is one-dimensional and overdamped, from ``problem.start`` in its
     well towards the half-line beyond ``problem.target``; its
