@@ -23,7 +23,7 @@ import theory
 from theory import (
     AdiabaticEscape, Constant, EscapeProblem, ExponentialSpike, ExpressionPulse, GaussianSpike, InvalidParameter,
     Interval, Plateau, Potential, ScheduleSum, adiabatic_escape, best_pulse_height, derivation, design_pulse,
-    parse_schedule, symbols,
+    optimal_pulse, parse_schedule, symbols,
 )
 
 t = symbols.t
@@ -358,6 +358,34 @@ def test_adiabatic_escape_refuses_what_it_does_not_solve(problem, parameter, mes
     with pytest.raises(InvalidParameter, match=message) as error:
         adiabatic_escape(problem, 40)
     assert error.value.parameter == parameter
+
+
+def test_optimal_pulse_reads_friction_and_the_exact_baseline_from_the_problem():
+    """T0 = 1/7, gamma = 0.3 on the quartic: nu = sqrt(32)/(0.6 pi), relaxation 0.3/8; the regime's edge
+    T0 + h = dU/4 lies below h*, so the regime height is 1/4 - 1/7, and its gain G(h) is by hand."""
+    design, numbers = optimal_pulse(EscapeProblem(QUARTIC, -1, 1, Constant("1/7"), friction=0.3), 2, 100)
+    nu = math.sqrt(32) / (0.6 * math.pi)
+    assert numbers["prefactor"] == pytest.approx(nu, rel=1e-15) and numbers["barrier"] == 1.0
+    assert numbers["relaxation_time"] == pytest.approx(0.0375, rel=1e-15)
+    by_hand = design_pulse(1, sympy.Rational(1, 7), 2, 100, prefactor=sympy.sqrt(32) / (sympy.Rational(6, 10) * sympy.pi))
+    assert abs(design.height / by_hand.height - 1) < 1e-18 and abs(design.gain / by_hand.gain - 1) < 1e-18
+    k = lambda T: nu * math.exp(-1 / T)  # noqa: E731
+    regime = 0.25 - 1 / 7
+    assert numbers["regime_height"] == pytest.approx(regime, rel=1e-14)
+    assert numbers["regime_gain"] == pytest.approx(2 / regime * (k(1 / 7 + regime) - k(1 / 7)), rel=1e-12)
+    assert numbers["baseline_hazard"] == pytest.approx(100 * k(1 / 7), rel=1e-14)
+    assert numbers["peak_temperature"] == pytest.approx(1 / 7 + float(design.height), rel=1e-15)
+    assert numbers["adiabatic_number"] == pytest.approx(2 / float(design.height) / 0.0375, rel=1e-14)
+    assert numbers["arrhenius_ok"] is False
+
+
+def test_optimal_pulse_starts_from_a_constant_temperature():
+    with pytest.raises(InvalidParameter, match="starts from a constant temperature") as error:
+        optimal_pulse(EscapeProblem(QUARTIC, -1, 1, parse_schedule("spike:A=0.1,t0=5,sigma=1", "0.1")), 2, 100)
+    assert error.value.parameter == "temperature"
+    with pytest.raises(InvalidParameter, match="overdamped") as error:
+        optimal_pulse(EscapeProblem(QUARTIC, -1, 1, 0.1, mass=1.0), 2, 100)
+    assert error.value.parameter == "mass"
 
 
 def test_the_old_call_shape_is_gone():

@@ -101,10 +101,7 @@ def _command_schedule(arguments) -> int:
 
 
 def _command_optimize(arguments, horizon) -> int:
-    import sympy
-
-    from theory import ADIABATIC_RATIO, design_pulse, kramers_escape, kramers_rate, symbols
-    from theory._potential import parse_number
+    from theory import optimal_pulse
 
     if arguments.schedule:
         raise UsageError("--optimize designs the pulse itself; leave out --schedule")
@@ -112,58 +109,28 @@ def _command_optimize(arguments, horizon) -> int:
     if budget is None:
         raise UsageError("--optimize needs --budget B (the thermal budget int (T - T0) dt)")
     problem = _problem(arguments, horizon)
-    baseline = problem.constant_temperature
-    exact_baseline = problem.temperature_schedule.baseline  # T0 exactly as typed (the problem holds a double)
-    theory = kramers_escape(problem.potential, problem.start[0], problem.target)
-    friction = parse_number(problem.friction, what="friction")
-    values = {symbols.gamma: friction, **problem.potential.values}
-    barrier = sympy.N(theory.barrier.subs(values), 40)
-    prefactor = sympy.N(theory.prefactor.subs(values), 40)
-    relaxation = float(sympy.N((friction / theory.curvature_minimum).subs(values)))
-    # the budget and the horizon as typed: design_pulse parses them exactly
-    design = design_pulse(barrier, exact_baseline, arguments.budget, arguments.horizon,
-                          prefactor=prefactor, digits=arguments.digits)
-    baseline_hazard = float(prefactor) * math.exp(-float(barrier) / baseline) * horizon
+    # the budget and the horizon as typed: the design parses them exactly
+    design, flags = optimal_pulse(problem, arguments.budget, arguments.horizon, digits=arguments.digits)
     height = _float(design.height)
-    duration = _float(design.duration)
-    peak = baseline + (height if height is not None else float(design.spread_height))
-    threshold = kramers_rate().validity.threshold
-    width = duration if duration is not None else horizon
-    flags = {
-        "adiabatic_number": width / relaxation,
-        "adiabatic_ok": bool(width / relaxation >= ADIABATIC_RATIO),
-        "arrhenius_number": float(barrier) / peak,
-        "arrhenius_ok": bool(peak / float(barrier) <= threshold),
-        "arrhenius_threshold": 1 / threshold,
-    }
-    # the tangent point lies above dU/2, beyond Kramers' regime; below h*, the gain grows with h,
-    # so the best pulse that stays in the regime is as high as the regime allows
-    regime_height = min(height if height is not None else 0.0, threshold * float(barrier) - baseline)
-    regime_height = regime_height if regime_height > 0 else None
-    regime_gain = (budget / regime_height * float(prefactor) * (
-        math.exp(-float(barrier) / (baseline + regime_height)) - math.exp(-float(barrier) / baseline))
-        if regime_height else None)
     payload = {
         "best_height": height,
-        "regime_height": regime_height,
-        "regime_hazard_gain": regime_gain / float(design.spread_gain) if regime_gain else None,
-        "best_duration": duration,
-        "best_peak_temperature": peak if height is not None else None,
+        "regime_height": flags["regime_height"],
+        "regime_hazard_gain": flags["regime_gain"] / float(design.spread_gain) if flags["regime_gain"] else None,
+        "best_duration": _float(design.duration),
+        "best_peak_temperature": flags["peak_temperature"] if height is not None else None,
         "spreading_is_best": height is None,
-        "convexity_threshold": float(barrier) / 2,
+        "convexity_threshold": flags["barrier"] / 2,
         "gain": _float(design.gain),
         "spread_height": _float(design.spread_height),
         "spread_gain": _float(design.spread_gain),
         "hazard_gain": _float(design.gain_ratio),
-        "hazard": baseline_hazard + float(design.gain),
-        "plateau_hazard": baseline_hazard + float(design.spread_gain),
+        "hazard": flags["baseline_hazard"] + float(design.gain),
+        "plateau_hazard": flags["baseline_hazard"] + float(design.spread_gain),
         "budget": budget,
         "horizon": horizon,
-        "temperature": baseline,
-        "barrier": float(barrier),
-        "prefactor": float(prefactor),
-        "relaxation_time": relaxation,
-        **flags,
+        "temperature": problem.constant_temperature,
+        **{key: flags[key] for key in ("barrier", "prefactor", "relaxation_time", "adiabatic_number", "adiabatic_ok",
+                                       "arrhenius_number", "arrhenius_ok", "arrhenius_threshold")},
     }
     _validity_warnings(flags)
     lines = [f"{key:<22} {payload[key]}" for key in (
