@@ -26,7 +26,8 @@ parameter (``temperature``, ``start``, ...), never a command-line flag, and
 carries it as ``InvalidParameter.parameter`` so that a command line can say
 which of its flags was wrong.  A problem describes itself as JSON
 (:meth:`EscapeProblem.describe`), which is what a checkpoint's fingerprint and a
-report record.
+report record; a schedule is described by its T(t), which is all an ensemble
+or the Fokker-Planck solver computes from.
 """
 
 from __future__ import annotations

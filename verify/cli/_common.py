@@ -109,7 +109,7 @@ def temperature_of_time(arguments, horizon: float | None):
             if schedule_spec is not None:
                 raise UsageError("--schedule needs --temperature T0, the baseline it adds to")
             raise UsageError("--temperature or --temperature-expr is required")
-        positive(arguments.temperature, "--temperature")
+        positive(arguments.temperature, "--temperature")  # T0 <= 0 refused naming the flag
         if schedule_spec is None:
             return Constant(arguments.temperature)
         schedule = parse_schedule(schedule_spec, arguments.temperature)
