@@ -72,6 +72,7 @@ _PUBLIC = {
     "adiabatic_escape": ("_schedules", "adiabatic_escape"),
     "PulseDesign": ("_schedules", "PulseDesign"),
     "design_pulse": ("_schedules", "design_pulse"),
+    "optimal_pulse": ("_schedules", "optimal_pulse"),
     "best_pulse_height": ("_schedules", "best_pulse_height"),
     "spike_laplace_series": ("_schedules", "spike_laplace_series"),
     "ADIABATIC_RATIO": ("_schedules", "ADIABATIC_RATIO"),

@@ -9,8 +9,10 @@ A first-passage problem of Langevin dynamics (k_B = 1) is fixed by
 * the absorbing set A (:mod:`theory._absorbing`: a half-space, a ball, a
   condition, and in one dimension the two ends of an interval); the exit time
   is tau = inf{t : x(t) in A};
-* the temperature, a constant T > 0 or a schedule T(t), a SymPy expression in
-  :data:`theory.symbols.t`;
+* the temperature, a constant T > 0 or a schedule T(t): a SymPy expression in
+  :data:`theory.symbols.t`, or a :class:`~theory.Schedule` (a baseline T_0 plus
+  pulses), whose structure the adiabatic engine (:func:`theory.adiabatic_escape`)
+  reads while every other oracle reads its T(t);
 * the friction gamma > 0 and the mass m: ``mass=None`` is the overdamped
   dynamics dx = -grad U / gamma dt + sqrt(2 T / gamma) dW, a number m the
   underdamped dx = v dt, m dv = -grad U dt - gamma v dt + sqrt(2 gamma T) dW.
@@ -24,7 +26,8 @@ parameter (``temperature``, ``start``, ...), never a command-line flag, and
 carries it as ``InvalidParameter.parameter`` so that a command line can say
 which of its flags was wrong.  A problem describes itself as JSON
 (:meth:`EscapeProblem.describe`), which is what a checkpoint's fingerprint and a
-report record.
+report record; a schedule is described by its T(t), which is all an ensemble
+or the Fokker-Planck solver computes from.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ import sympy
 from ._absorbing import AbsorbingSet, Condition, HalfSpace, Interval, half_line
 from ._errors import InvalidParameter
 from ._potential import Potential
+from ._schedules import Constant, Schedule
 from ._symbols import t as time_symbol
 
 __all__ = ["EscapeProblem"]
@@ -56,13 +60,24 @@ def _positive(name: str, value: Any) -> float:
     return value
 
 
-def _temperature(value: Any) -> float | sympy.Expr:
-    """A positive float, or a schedule T(t) in ``theory.symbols.t`` with T(0) > 0."""
+def _temperature(value: Any) -> tuple[float | sympy.Expr, Schedule | None]:
+    """The temperature the oracles read and its :class:`~theory.Schedule`, if it has one.
+
+    A positive number is a float (its schedule the :class:`~theory.Constant`);
+    a SymPy expression in ``theory.symbols.t`` with T(0) > 0 is T(t) (no
+    schedule: it has no baseline); a Schedule is its T(t) (a float for a
+    Constant) and the schedule itself.
+    """
+    if isinstance(value, Schedule):
+        temperature, _ = _temperature(value.temperature)
+        return temperature, value
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return _positive("temperature", value)
+        temperature = _positive("temperature", value)
+        return temperature, Constant(temperature)
     if not isinstance(value, sympy.Expr):
         raise InvalidParameter(
-            f"temperature must be a positive number or a SymPy expression in t, got {value!r}.", parameter="temperature"
+            f"temperature must be a positive number, a SymPy expression in t or a theory.Schedule, got {value!r}.",
+            parameter="temperature",
         )
     extra = value.free_symbols - {time_symbol}
     if extra:
@@ -71,12 +86,12 @@ def _temperature(value: Any) -> float | sympy.Expr:
             "(theory.symbols.t) may remain.", parameter="temperature",
         )
     if not value.free_symbols:
-        return _positive("temperature", value)
+        return _positive("temperature", value), Constant(value)
     initial = value.subs(time_symbol, 0)
     if not (initial.is_number and initial.is_real and float(initial) > 0):
         raise InvalidParameter(f"temperature schedule must be positive at t = 0, got T(0) = {initial}.",
                                parameter="temperature")
-    return value
+    return value, None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +100,11 @@ class EscapeProblem:
 
     ``start`` may be a number in one dimension; ``absorbing`` may be a number b
     in one dimension, meaning the half-line beyond b seen from the start.
+    ``temperature`` may be a :class:`~theory.Schedule`: the field then holds its
+    T(t) (a float for a :class:`~theory.Constant`), which is what the kernels,
+    the Fokker-Planck solver and the quadrature read, and
+    :attr:`temperature_schedule` holds the schedule itself.  To change the
+    temperature use :meth:`with_temperature`.
     """
 
     potential: Potential
@@ -93,6 +113,10 @@ class EscapeProblem:
     temperature: float | sympy.Expr
     friction: float = 1.0
     mass: float | None = None
+    #: The temperature as a :class:`~theory.Schedule` (baseline T_0 and pulses): the schedule given, the
+    #: :class:`~theory.Constant` of a constant temperature, None for a T(t) given as an expression (it has
+    #: no baseline).  Set from ``temperature`` at construction.
+    temperature_schedule: Schedule | None = dataclasses.field(init=False, repr=False)
 
     def __post_init__(self):
         potential = self.potential
@@ -146,11 +170,11 @@ class EscapeProblem:
                 f"absorbing set {absorbing} already contains the start {start}: the first passage would be at t = 0.",
                 parameter="absorbing",
             )
-        temperature = _temperature(self.temperature)
+        temperature, schedule = _temperature(self.temperature)
         friction = _positive("friction", self.friction)
         mass = None if self.mass is None else _positive("mass", self.mass)
         for name, value in (("start", start), ("absorbing", absorbing), ("temperature", temperature),
-                            ("friction", friction), ("mass", mass)):
+                            ("temperature_schedule", schedule), ("friction", friction), ("mass", mass)):
             object.__setattr__(self, name, value)
 
     # -- what the oracles read ---------------------------------------------------------
@@ -180,7 +204,7 @@ class EscapeProblem:
 
     @property
     def schedule(self) -> sympy.Expr | None:
-        """T(t) for a schedule, None for a constant temperature."""
+        """T(t) for a time-dependent temperature (the expression kernels compile), None for a constant one."""
         return None if isinstance(self.temperature, float) else self.temperature
 
     @property
@@ -202,7 +226,7 @@ class EscapeProblem:
         return isinstance(self.absorbing, Interval)
 
     def with_temperature(self, temperature) -> EscapeProblem:
-        """The same problem at another temperature (or schedule)."""
+        """The same problem at another temperature (a number, a T(t) or a :class:`~theory.Schedule`)."""
         return dataclasses.replace(self, temperature=temperature)
 
     def describe(self) -> dict:

@@ -45,7 +45,7 @@ from mpmath.calculus.quadrature import GaussLegendre
 
 from ._derivation import Derivation, Intermediate, ValidityRegime
 from ._errors import InvalidParameter
-from ._kramers import KRAMERS_PREFACTOR, _gaussian_moment
+from ._kramers import KRAMERS_PREFACTOR, _gaussian_moment, kramers_escape, kramers_rate
 from ._kramers import _MEANINGS as _KRAMERS_MEANINGS
 from ._typeset import Prose, written_product, written_ratio, written_root, written_sum
 from ._parse import as_expression, parse_expression
@@ -61,7 +61,7 @@ __all__ = [
     "gaussian_spike_laplace", "gaussian_spike_laplace_corrected",
     "exponential_spike_laplace", "exponential_spike_laplace_corrected", "spike_laplace_series",
     "convexity_threshold", "pulse_gain", "pulse_tangent_condition", "best_pulse_height", "PulseDesign", "design_pulse",
-    "AdiabaticEscape", "adiabatic_escape", "ADIABATIC_RATIO", "schedule_symbols",
+    "AdiabaticEscape", "adiabatic_escape", "optimal_pulse", "ADIABATIC_RATIO", "schedule_symbols",
 ]
 
 # ------------------------------------------------------------------ symbols
@@ -189,6 +189,10 @@ class Schedule(abc.ABC):
     @functools.cached_property
     def _mpmath_temperature(self):
         return sympy.lambdify(t, self.temperature, modules="mpmath")
+
+    def __getstate__(self) -> dict:
+        """The fields only: the cached lambdified T(t) does not pickle and is rebuilt on first use."""
+        return {name: value for name, value in self.__dict__.items() if name != "_mpmath_temperature"}
 
     def temperature_at(self, time: Any) -> mpmath.mpf:
         """T at a time, as a real mpmath number; a pole or a complex value is refused."""
@@ -1048,36 +1052,118 @@ class AdiabaticEscape:
         return self.schedule.extremum(self.horizon, lowest=False)
 
 
-def adiabatic_escape(potential, start, target, schedule: Schedule, horizon: Any, *,
-                     friction: Any = 1, digits: int = 15) -> tuple[AdiabaticEscape, dict[str, Any]]:
-    """Escape on ``potential`` from ``start`` towards ``target`` under ``schedule``, with the validity numbers.
+def _kramers_numbers(problem, what: str) -> tuple[sympy.Float, sympy.Float, float]:
+    """(nu, dU, gamma/U''(a)): Kramers' rate k(T) = nu exp(-dU/T) of a problem, and the well's relaxation time.
 
-    Returns the numerical engine and a dict with ``relaxation_time`` (gamma/U''(a)),
-    ``time_scale``, ``adiabatic_number`` (time scale / relaxation time; trusted above
-    :data:`ADIABATIC_RATIO`), ``peak_temperature`` and ``arrhenius_number`` (dU / T_peak;
-    trusted where T_peak/dU is below the Kramers rate's own validity threshold).
+    The problem is a :class:`~theory.EscapeProblem`, one-dimensional and overdamped,
+    from ``problem.start`` in its well towards the half-line beyond ``problem.target``
+    (``what``, the calculation, names itself in the refusals).  The friction, held by
+    the problem as a double, enters exactly as its shortest decimal
+    (:func:`~theory._potential.parse_number`), the decimal a user typed.
     """
-    from ._kramers import kramers_escape, kramers_rate
+    from ._problem import EscapeProblem  # it holds a Schedule: imported here, not at the top
 
-    theory = kramers_escape(potential, start, target)
-    values = {gamma: as_expression(friction, what="friction"), **potential.values}
-    prefactor = sympy.N(theory.prefactor.subs(values), 40)
-    barrier = sympy.N(theory.barrier.subs(values), 40)
+    if not isinstance(problem, EscapeProblem):
+        raise InvalidParameter(f"problem must be a theory.EscapeProblem, got {type(problem).__name__}.",
+                               parameter="problem")
+    if not problem.overdamped:
+        raise InvalidParameter(f"mass: {what} uses the overdamped Kramers rate; give mass None.", parameter="mass")
+    friction = parse_number(problem.friction, what="friction")
+    theory = kramers_escape(problem.potential, problem.start[0], problem.target)
+    values = {gamma: friction, **problem.potential.values}
     curvature = sympy.N(theory.curvature_minimum.subs(values), 40)
-    engine = AdiabaticEscape(schedule, prefactor, barrier, horizon, digits)
-    relaxation = float(as_expression(friction, what="friction") / curvature)
-    scale = schedule.time_scale(horizon)
-    peak_time, peak = engine.peak_temperature()
+    return (sympy.N(theory.prefactor.subs(values), 40), sympy.N(theory.barrier.subs(values), 40),
+            float(friction / curvature))
+
+
+def _validity_numbers(time_scale: float, relaxation: float, peak: float, barrier: Any) -> dict[str, Any]:
+    """The two conditions of the adiabatic picture, each with the number that decides it.
+
+    ``adiabatic_number`` = time scale / relaxation time (trusted from :data:`ADIABATIC_RATIO`);
+    ``arrhenius_number`` = dU / T_peak (trusted from ``arrhenius_threshold``, the inverse of the
+    Kramers rate's own validity threshold on T/dU).
+    """
     threshold = kramers_rate().validity.threshold
-    flags = {
-        "relaxation_time": relaxation,
-        "time_scale": scale,
-        "adiabatic_number": scale / relaxation,
-        "adiabatic_ok": bool(scale / relaxation >= ADIABATIC_RATIO),
-        "peak_temperature": peak,
-        "peak_time": peak_time,
+    return {
+        "adiabatic_number": time_scale / relaxation,
+        "adiabatic_ok": bool(time_scale / relaxation >= ADIABATIC_RATIO),
         "arrhenius_number": float(barrier) / peak,
         "arrhenius_ok": bool(peak / float(barrier) <= threshold),
         "arrhenius_threshold": 1 / threshold,
     }
-    return engine, flags
+
+
+def adiabatic_escape(problem, horizon: Any, *, digits: int = 15) -> tuple[AdiabaticEscape, dict[str, Any]]:
+    """Escape of an :class:`~theory.EscapeProblem` under its temperature schedule on [0, horizon], and validity numbers.
+
+    The problem is one-dimensional and overdamped, from ``problem.start`` in its
+    well towards the half-line beyond ``problem.target``; its
+    ``temperature_schedule`` (a :class:`Schedule`, a :class:`Constant` for a
+    constant temperature) gives T(t) on the window and the baseline T_0 after it.
+    A T(t) given as a bare expression has no baseline and is refused: give an
+    :class:`ExpressionPulse` (T_0 plus the excess).  The rate is Kramers' with
+    the problem's friction (:func:`_kramers_numbers`).
+
+    Returns the numerical engine and a dict with ``relaxation_time`` (gamma/U''(a)),
+    ``time_scale``, ``peak_temperature``, ``peak_time`` and the validity numbers
+    (:func:`_validity_numbers`: ``adiabatic_number`` = time scale / relaxation time,
+    ``arrhenius_number`` = dU / T_peak, each with its verdict).
+    """
+    prefactor, barrier, relaxation = _kramers_numbers(problem, "the adiabatic escape")
+    schedule = problem.temperature_schedule
+    if schedule is None:
+        raise InvalidParameter(
+            f"temperature: the adiabatic escape needs a baseline T_0, the temperature after the horizon; "
+            f"T(t) = {problem.temperature} has none: give a theory.Schedule such as ExpressionPulse(T_0, T(t) - T_0).",
+            parameter="temperature")
+    engine = AdiabaticEscape(schedule, prefactor, barrier, horizon, digits)
+    scale = schedule.time_scale(horizon)
+    peak_time, peak = engine.peak_temperature()
+    flags = {"relaxation_time": relaxation, "time_scale": scale, "peak_temperature": peak, "peak_time": peak_time}
+    return engine, {**flags, **_validity_numbers(scale, relaxation, peak, barrier)}
+
+
+def optimal_pulse(problem, budget: Any, horizon: Any, *, digits: int = 20) -> tuple[PulseDesign, dict[str, Any]]:
+    """The best rectangular pulse of thermal budget ``budget`` in [0, horizon] over a problem's constant T_0.
+
+    :func:`design_pulse` with Kramers' rate of the problem (:func:`_kramers_numbers`)
+    and its baseline exactly as given (``problem.temperature_schedule``, a
+    :class:`Constant`; a schedule is refused: the design starts from a constant
+    temperature).  Returns the design and a dict of floats: ``barrier``,
+    ``prefactor``, ``relaxation_time``, ``baseline_hazard`` = k(T_0) horizon,
+    ``peak_temperature`` (T_0 plus the best height, or the spread height when
+    spreading is best), the validity numbers of that pulse
+    (:func:`_validity_numbers`, its duration, or the window, against the relaxation
+    time), and ``regime_height``, ``regime_gain``: the tangent point lies above
+    dU/2, beyond Kramers' regime, and below h* the gain grows with h, so the best
+    pulse that stays in the regime is as high as the regime allows,
+    h = min(h*, c dU - T_0) with c the Kramers rate's threshold on T/dU (None when
+    not positive), and gains G(h) = (B/h)(k(T_0 + h) - k(T_0)).
+    """
+    prefactor, barrier, relaxation = _kramers_numbers(problem, "the pulse design")
+    schedule = problem.temperature_schedule
+    if not isinstance(schedule, Constant):
+        raise InvalidParameter(f"temperature: the pulse design starts from a constant temperature T_0, got T(t) = "
+                               f"{problem.temperature}.", parameter="temperature")
+    design = design_pulse(barrier, schedule.baseline, budget, horizon, prefactor=prefactor, digits=digits)
+    baseline, barrier_value, prefactor_value = problem.constant_temperature, float(barrier), float(prefactor)
+    budget, horizon = float(as_expression(budget, what="budget")), float(as_expression(horizon, what="horizon"))
+    height = None if design.height is None else float(design.height)
+    peak = baseline + (height if height is not None else float(design.spread_height))
+    width = float(design.duration) if design.duration is not None else horizon
+    regime_height = min(height if height is not None else 0.0,
+                        kramers_rate().validity.threshold * barrier_value - baseline)
+    regime_height = regime_height if regime_height > 0 else None
+    regime_gain = (budget / regime_height * prefactor_value * (
+        math.exp(-barrier_value / (baseline + regime_height)) - math.exp(-barrier_value / baseline))
+        if regime_height else None)
+    return design, {
+        "barrier": barrier_value,
+        "prefactor": prefactor_value,
+        "relaxation_time": relaxation,
+        "baseline_hazard": prefactor_value * math.exp(-barrier_value / baseline) * horizon,
+        "peak_temperature": peak,
+        "regime_height": regime_height,
+        "regime_gain": regime_gain,
+        **_validity_numbers(width, relaxation, peak, barrier),
+    }

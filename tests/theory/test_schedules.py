@@ -21,8 +21,9 @@ import sympy
 
 import theory
 from theory import (
-    AdiabaticEscape, Constant, ExponentialSpike, ExpressionPulse, GaussianSpike, InvalidParameter, Plateau,
-    Potential, ScheduleSum, adiabatic_escape, best_pulse_height, derivation, design_pulse, parse_schedule, symbols,
+    AdiabaticEscape, Constant, EscapeProblem, ExponentialSpike, ExpressionPulse, GaussianSpike, InvalidParameter,
+    Interval, Plateau, Potential, ScheduleSum, adiabatic_escape, best_pulse_height, derivation, design_pulse,
+    optimal_pulse, parse_schedule, symbols,
 )
 
 t = symbols.t
@@ -244,17 +245,22 @@ def test_laplace_error_is_within_the_declared_next_term(shape):
     assert error > declared / 10  # the declared order is the real one, not a loose bound
 
 
+QUARTIC = Potential.from_string("(x**2-1)**2")
+
+
+def quartic_escape(spec, horizon, **options):
+    """adiabatic_escape of (x^2-1)^2 from -1 over the barrier at 0 towards 1, at T0 = 0.1 plus ``spec``."""
+    return adiabatic_escape(EscapeProblem(QUARTIC, -1, 1, parse_schedule(spec, "0.1"), **options), horizon)
+
+
 def test_engine_laplace_hazard_only_for_spikes_inside_the_window():
-    potential = Potential.from_string("(x**2-1)**2")
-    inside, _ = adiabatic_escape(potential, -1, 1, parse_schedule("spike:A=0.2,t0=20,sigma=2", "0.1"), 40)
+    inside, _ = quartic_escape("spike:A=0.2,t0=20,sigma=2", 40)
     total, error = inside.laplace_hazard()
     assert abs(total - inside.hazard()) <= 2 * error
-    cut, _ = adiabatic_escape(potential, -1, 1, parse_schedule("spike:A=0.2,t0=5,sigma=2", "0.1"), 40)
+    cut, _ = quartic_escape("spike:A=0.2,t0=5,sigma=2", 40)
     assert cut.laplace_hazard() is None
-    overlapping = parse_schedule("spike:A=0.2,t0=20,sigma=2+spike:A=0.1,t0=24,sigma=2", "0.1")
-    assert adiabatic_escape(potential, -1, 1, overlapping, 60)[0].laplace_hazard() is None
-    plateau = parse_schedule("plateau:h=0.1,start=1,duration=3", "0.1")
-    assert adiabatic_escape(potential, -1, 1, plateau, 40)[0].laplace_hazard() is None
+    assert quartic_escape("spike:A=0.2,t0=20,sigma=2+spike:A=0.1,t0=24,sigma=2", 60)[0].laplace_hazard() is None
+    assert quartic_escape("plateau:h=0.1,start=1,duration=3", 40)[0].laplace_hazard() is None
 
 
 # ------------------------------------------------------------------ design
@@ -301,14 +307,90 @@ def test_design_against_spreading_over_the_window():
 
 
 def test_validity_flags_carry_their_numbers():
-    potential = Potential.from_string("(x**2-1)**2")  # U''(-1) = 8: relaxation 1/8
-    _, slow = adiabatic_escape(potential, -1, 1, parse_schedule("spike:A=0.1,t0=20,sigma=2", "0.1"), 40)
+    _, slow = quartic_escape("spike:A=0.1,t0=20,sigma=2", 40)  # U''(-1) = 8: relaxation 1/8
     assert slow["relaxation_time"] == pytest.approx(0.125)
     assert slow["adiabatic_number"] == pytest.approx(16) and slow["adiabatic_ok"]
     assert slow["arrhenius_number"] == pytest.approx(5) and slow["arrhenius_ok"]
-    _, fast = adiabatic_escape(potential, -1, 1, parse_schedule("spike:A=0.2,t0=20,sigma=0.5", "0.1"), 40)
+    _, fast = quartic_escape("spike:A=0.2,t0=20,sigma=0.5", 40)
     assert fast["adiabatic_number"] == pytest.approx(4) and not fast["adiabatic_ok"]
     assert fast["arrhenius_number"] == pytest.approx(1 / 0.3) and not fast["arrhenius_ok"]
+
+
+def test_adiabatic_escape_reads_everything_from_the_problem():
+    """U = a (x^2-1)^2 with a = 3/2, gamma = 1/2, a plateau over T0 = 1/5: the closed forms by hand.
+
+    dU = a, U''(-1) = 8a = 12, U''(0) = -4a = -6: nu = sqrt(72)/(2 pi gamma) = 6 sqrt(2)/pi,
+    relaxation gamma/U''(-1) = 1/24; H = nu (t_d e^{-dU/(T0+h)} + (t_e - t_d) e^{-dU/T0}).
+    """
+    potential = Potential.from_string("a*(x**2-1)**2", parameters={"a": "3/2"})
+    plateau = Plateau("1/5", "1/10", 2, 6)
+    problem = EscapeProblem(potential, -1, 1, plateau, friction=0.5)
+    with mpmath.workdps(30):
+        engine, flags = adiabatic_escape(problem, 20, digits=20)
+        nu, barrier = 6 * mpmath.sqrt(2) / mpmath.pi, mpmath.mpf(3) / 2
+        hazard = nu * (6 * mpmath.exp(-barrier / mpmath.mpf("0.3")) + 14 * mpmath.exp(-barrier / mpmath.mpf("0.2")))
+        assert engine.schedule is plateau
+        assert abs(engine.prefactor / nu - 1) < 1e-25 and abs(engine.barrier - barrier) < 1e-25
+        assert abs(engine.hazard() / hazard - 1) < 1e-18
+        # the old call shape (schedule, prefactor and barrier by hand) gives the same numbers
+        by_hand = AdiabaticEscape(plateau, nu, barrier, 20, digits=20)
+        assert abs(engine.mean_transition_time()[0] / by_hand.mean_transition_time()[0] - 1) < 1e-18
+    assert flags["relaxation_time"] == pytest.approx(1 / 24, rel=1e-15)
+    assert flags["time_scale"] == 6 and flags["peak_temperature"] == pytest.approx(0.3)
+
+
+def test_a_constant_temperature_problem_escapes_at_the_constant_rate():
+    """T = 0.1 on the quartic: H = k t_e and the mean transition time 1/k exactly (the tail included)."""
+    engine, flags = adiabatic_escape(EscapeProblem(QUARTIC, -1, 1, 0.1), 40)
+    rate = math.sqrt(32) / (2 * math.pi) * math.exp(-10)
+    assert float(engine.hazard()) == pytest.approx(40 * rate, rel=1e-14)
+    assert float(engine.mean_transition_time()[0]) == pytest.approx(1 / rate, rel=1e-14)
+    assert engine.schedule == Constant("0.1") and flags["time_scale"] == math.inf
+
+
+@pytest.mark.parametrize("problem, parameter, message", [
+    (EscapeProblem(QUARTIC, -1, 1, sympy.Rational(1, 10) + t / 100), "temperature", "needs a baseline T_0"),
+    (EscapeProblem(QUARTIC, -1, 1, 0.1, mass=1.0), "mass", "overdamped Kramers rate"),
+    (EscapeProblem(QUARTIC, 0, Interval(-1.5, 1.5), 0.1), "absorbing", "needs a half-line"),
+    (QUARTIC, "problem", "must be a theory.EscapeProblem"),
+])
+def test_adiabatic_escape_refuses_what_it_does_not_solve(problem, parameter, message):
+    with pytest.raises(InvalidParameter, match=message) as error:
+        adiabatic_escape(problem, 40)
+    assert error.value.parameter == parameter
+
+
+def test_optimal_pulse_reads_friction_and_the_exact_baseline_from_the_problem():
+    """T0 = 1/7, gamma = 0.3 on the quartic: nu = sqrt(32)/(0.6 pi), relaxation 0.3/8; the regime's edge
+    T0 + h = dU/4 lies below h*, so the regime height is 1/4 - 1/7, and its gain G(h) is by hand."""
+    design, numbers = optimal_pulse(EscapeProblem(QUARTIC, -1, 1, Constant("1/7"), friction=0.3), 2, 100)
+    nu = math.sqrt(32) / (0.6 * math.pi)
+    assert numbers["prefactor"] == pytest.approx(nu, rel=1e-15) and numbers["barrier"] == 1.0
+    assert numbers["relaxation_time"] == pytest.approx(0.0375, rel=1e-15)
+    by_hand = design_pulse(1, sympy.Rational(1, 7), 2, 100, prefactor=sympy.sqrt(32) / (sympy.Rational(6, 10) * sympy.pi))
+    assert abs(design.height / by_hand.height - 1) < 1e-18 and abs(design.gain / by_hand.gain - 1) < 1e-18
+    k = lambda T: nu * math.exp(-1 / T)  # noqa: E731
+    regime = 0.25 - 1 / 7
+    assert numbers["regime_height"] == pytest.approx(regime, rel=1e-14)
+    assert numbers["regime_gain"] == pytest.approx(2 / regime * (k(1 / 7 + regime) - k(1 / 7)), rel=1e-12)
+    assert numbers["baseline_hazard"] == pytest.approx(100 * k(1 / 7), rel=1e-14)
+    assert numbers["peak_temperature"] == pytest.approx(1 / 7 + float(design.height), rel=1e-15)
+    assert numbers["adiabatic_number"] == pytest.approx(2 / float(design.height) / 0.0375, rel=1e-14)
+    assert numbers["arrhenius_ok"] is False
+
+
+def test_optimal_pulse_starts_from_a_constant_temperature():
+    with pytest.raises(InvalidParameter, match="starts from a constant temperature") as error:
+        optimal_pulse(EscapeProblem(QUARTIC, -1, 1, parse_schedule("spike:A=0.1,t0=5,sigma=1", "0.1")), 2, 100)
+    assert error.value.parameter == "temperature"
+    with pytest.raises(InvalidParameter, match="overdamped") as error:
+        optimal_pulse(EscapeProblem(QUARTIC, -1, 1, 0.1, mass=1.0), 2, 100)
+    assert error.value.parameter == "mass"
+
+
+def test_the_old_call_shape_is_gone():
+    with pytest.raises(TypeError):
+        adiabatic_escape(QUARTIC, -1, 1, Constant("0.1"), 40)  # one call shape: the problem
 
 
 def test_every_schedule_derivation_is_catalogued_and_exports_latex():

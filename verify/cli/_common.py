@@ -79,14 +79,16 @@ def point(text: str, dimension: int, what: str) -> tuple[float, ...]:
 
 
 def temperature_of_time(arguments, horizon: float | None):
-    """The temperature of a run: a float, or a SymPy expression T(t) in ``theory.symbols.t``.
+    """The temperature of a run, as :class:`~theory.EscapeProblem` takes it.
 
-    ``--temperature T`` alone is constant; ``--temperature T0 --schedule SPEC`` is
-    T0 plus the schedule's excess (see ``theory.parse_schedule``);
-    ``--temperature-expr EXPR`` is T(t) itself, parsed over ``t`` (never
-    evaluated).  A T(t) that is not positive on [0, horizon] is refused.
+    ``--temperature T`` alone is a ``theory.Constant``; ``--temperature T0
+    --schedule SPEC`` is the ``theory.Schedule`` of T0 plus the schedule's excess
+    (see ``theory.parse_schedule``), T0 parsed exactly from its text;
+    ``--temperature-expr EXPR`` is T(t) itself, a SymPy expression in
+    ``theory.symbols.t`` parsed over ``t`` (never evaluated), without a baseline.
+    A T(t) that is not positive on [0, horizon] is refused.
     """
-    from theory import ExpressionPulse, parse_expression, parse_schedule, symbols
+    from theory import Constant, ExpressionPulse, parse_expression, parse_schedule, symbols
 
     schedule_spec = getattr(arguments, "schedule", None)
     expression_text = getattr(arguments, "temperature_expr", None)
@@ -107,13 +109,13 @@ def temperature_of_time(arguments, horizon: float | None):
             if schedule_spec is not None:
                 raise UsageError("--schedule needs --temperature T0, the baseline it adds to")
             raise UsageError("--temperature or --temperature-expr is required")
-        baseline = positive(arguments.temperature, "--temperature")
+        positive(arguments.temperature, "--temperature")  # T0 <= 0 refused naming the flag
         if schedule_spec is None:
-            return baseline
-        schedule = parse_schedule(schedule_spec, baseline)
+            return Constant(arguments.temperature)
+        schedule = parse_schedule(schedule_spec, arguments.temperature)
     if horizon is not None:
         schedule.check_positive(horizon, what="--schedule" if schedule_spec else "--temperature-expr")
-    return schedule.temperature
+    return schedule if schedule_spec else schedule.temperature
 
 
 def escape_problem(arguments, *, horizon: float | None = None, mass: float | None = None):

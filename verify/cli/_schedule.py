@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import warnings
 
-from ._common import UsageError, emit, landscape_options, number, one_dimensional, positive, potential
+from ._common import UsageError, emit, escape_problem, landscape_options, one_dimensional, positive, potential
 
 __all__ = ["register"]
 
@@ -39,30 +39,29 @@ def _validity_warnings(flags) -> None:
             "is not small against the barrier; Kramers' rate (and so the hazard) is outside its regime")
 
 
+def _problem(arguments, horizon):
+    """The one-dimensional :class:`~theory.EscapeProblem` of the arguments (T(t) checked positive to the horizon)."""
+    one_dimensional(potential(arguments), arguments.command)
+    return escape_problem(arguments, horizon=horizon)
+
+
 def _command_schedule(arguments) -> int:
     import mpmath
 
-    from theory import Constant, adiabatic_escape, parse_schedule
+    from theory import adiabatic_escape
 
-    baseline = positive(arguments.temperature, "--temperature")
     horizon = positive(arguments.horizon, "--horizon")
-    friction = positive(arguments.friction, "--friction")
     if not 1 <= arguments.digits <= 30:
         raise UsageError(f"--digits must be from 1 to 30, got {arguments.digits}")
     if arguments.optimize:
-        return _command_optimize(arguments, baseline, horizon, friction)
+        return _command_optimize(arguments, horizon)
     if arguments.budget is not None:
         raise UsageError("--budget belongs to --optimize; a --schedule has its own budget")
-    landscape = potential(arguments)
-    one_dimensional(landscape, arguments.command)
-    baseline_text = arguments.temperature
-    schedule = (parse_schedule(arguments.schedule, baseline_text) if arguments.schedule
-                else Constant(baseline_text))
-    schedule.check_positive(horizon, what="--schedule")
+    problem = _problem(arguments, horizon)
+    schedule = problem.temperature_schedule
     with mpmath.workdps(arguments.digits + 10):
-        engine, flags = adiabatic_escape(
-            landscape, number(arguments.start, "--from"), number(arguments.target, "--to"), schedule,
-            arguments.horizon, friction=arguments.friction, digits=arguments.digits)
+        # the horizon as typed: the engine parses it exactly (the problem's numbers are doubles)
+        engine, flags = adiabatic_escape(problem, arguments.horizon, digits=arguments.digits)
         hazard = engine.hazard()
         mean, mean_error = engine.mean_transition_time()
         laplace = engine.laplace_hazard()
@@ -86,10 +85,10 @@ def _command_schedule(arguments) -> int:
             "peak_time": flags["peak_time"],
             "barrier": _float(engine.barrier),
             "prefactor": _float(engine.prefactor),
-            "baseline_rate": _float(engine.rate(engine.schedule.baseline)),
-            "temperature": baseline,
+            "baseline_rate": _float(engine.rate(schedule.baseline)),
+            "temperature": float(schedule.baseline),
             "horizon": horizon,
-            "friction": friction,
+            "friction": problem.friction,
             "schedule": str(schedule.temperature),
         }
     _validity_warnings(flags)
@@ -101,67 +100,37 @@ def _command_schedule(arguments) -> int:
     return 0
 
 
-def _command_optimize(arguments, baseline, horizon, friction) -> int:
-    import sympy
-
-    from theory import ADIABATIC_RATIO, design_pulse, kramers_escape, kramers_rate, symbols
-    from theory._potential import parse_number
+def _command_optimize(arguments, horizon) -> int:
+    from theory import optimal_pulse
 
     if arguments.schedule:
         raise UsageError("--optimize designs the pulse itself; leave out --schedule")
     budget = positive(arguments.budget, "--budget")
     if budget is None:
         raise UsageError("--optimize needs --budget B (the thermal budget int (T - T0) dt)")
-    landscape = potential(arguments)
-    one_dimensional(landscape, arguments.command)
-    theory = kramers_escape(landscape, number(arguments.start, "--from"), number(arguments.target, "--to"))
-    values = {symbols.gamma: parse_number(arguments.friction, what="--friction"), **landscape.values}
-    barrier = sympy.N(theory.barrier.subs(values), 40)
-    prefactor = sympy.N(theory.prefactor.subs(values), 40)
-    relaxation = float(sympy.N((parse_number(arguments.friction, what="--friction") / theory.curvature_minimum).subs(values)))
-    design = design_pulse(barrier, arguments.temperature, arguments.budget, arguments.horizon,
-                          prefactor=prefactor, digits=arguments.digits)
-    baseline_hazard = float(prefactor) * math.exp(-float(barrier) / baseline) * horizon
+    problem = _problem(arguments, horizon)
+    # the budget and the horizon as typed: the design parses them exactly
+    design, flags = optimal_pulse(problem, arguments.budget, arguments.horizon, digits=arguments.digits)
     height = _float(design.height)
-    duration = _float(design.duration)
-    peak = baseline + (height if height is not None else float(design.spread_height))
-    threshold = kramers_rate().validity.threshold
-    width = duration if duration is not None else horizon
-    flags = {
-        "adiabatic_number": width / relaxation,
-        "adiabatic_ok": bool(width / relaxation >= ADIABATIC_RATIO),
-        "arrhenius_number": float(barrier) / peak,
-        "arrhenius_ok": bool(peak / float(barrier) <= threshold),
-        "arrhenius_threshold": 1 / threshold,
-    }
-    # the tangent point lies above dU/2, beyond Kramers' regime; below h*, the gain grows with h,
-    # so the best pulse that stays in the regime is as high as the regime allows
-    regime_height = min(height if height is not None else 0.0, threshold * float(barrier) - baseline)
-    regime_height = regime_height if regime_height > 0 else None
-    regime_gain = (budget / regime_height * float(prefactor) * (
-        math.exp(-float(barrier) / (baseline + regime_height)) - math.exp(-float(barrier) / baseline))
-        if regime_height else None)
     payload = {
         "best_height": height,
-        "regime_height": regime_height,
-        "regime_hazard_gain": regime_gain / float(design.spread_gain) if regime_gain else None,
-        "best_duration": duration,
-        "best_peak_temperature": peak if height is not None else None,
+        "regime_height": flags["regime_height"],
+        "regime_hazard_gain": flags["regime_gain"] / float(design.spread_gain) if flags["regime_gain"] else None,
+        "best_duration": _float(design.duration),
+        "best_peak_temperature": flags["peak_temperature"] if height is not None else None,
         "spreading_is_best": height is None,
-        "convexity_threshold": float(barrier) / 2,
+        "convexity_threshold": flags["barrier"] / 2,
         "gain": _float(design.gain),
         "spread_height": _float(design.spread_height),
         "spread_gain": _float(design.spread_gain),
         "hazard_gain": _float(design.gain_ratio),
-        "hazard": baseline_hazard + float(design.gain),
-        "plateau_hazard": baseline_hazard + float(design.spread_gain),
+        "hazard": flags["baseline_hazard"] + float(design.gain),
+        "plateau_hazard": flags["baseline_hazard"] + float(design.spread_gain),
         "budget": budget,
         "horizon": horizon,
-        "temperature": baseline,
-        "barrier": float(barrier),
-        "prefactor": float(prefactor),
-        "relaxation_time": relaxation,
-        **flags,
+        "temperature": problem.constant_temperature,
+        **{key: flags[key] for key in ("barrier", "prefactor", "relaxation_time", "adiabatic_number", "adiabatic_ok",
+                                       "arrhenius_number", "arrhenius_ok", "arrhenius_threshold")},
     }
     _validity_warnings(flags)
     lines = [f"{key:<22} {payload[key]}" for key in (
