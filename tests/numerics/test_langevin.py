@@ -68,8 +68,13 @@ LANE_CASES = {
 }
 
 
-# Heun's lanes come from the same generator as EM's and BAOAB's; its case (a compile of 14 s) runs with --run-slow.
-@pytest.mark.parametrize("case", [pytest.param(case, marks=pytest.mark.slow) if case == "heun-2d" else case
+# Heun's lanes come from the same generator as EM's and BAOAB's, and 2-D BAOAB combines what em-2d (two
+# normals per step) and baoab-1d (underdamped, odd parity) test; these two cases (compiles of 14-15 s
+# each) run with --run-slow.
+SLOW_LANE_CASES = {"heun-2d", "baoab-2d"}
+
+
+@pytest.mark.parametrize("case", [pytest.param(case, marks=pytest.mark.slow) if case in SLOW_LANE_CASES else case
                                   for case in sorted(LANE_CASES)])
 def test_lanes_equal_the_scalar_kernel_for_every_integrator_and_dimension(case):
     """Any half-space at constant T runs in lanes: absorbed, bridge-killed and censored (odd cap) alike."""
