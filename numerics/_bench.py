@@ -85,7 +85,7 @@ def benchmark(
     baseline_trajectories: int = 2000,
     seed: int = 1,
     threads: tuple[int, ...] | None = None,
-    repeats: int = 3,
+    repeats: int = 5,
 ) -> dict:
     """Steps per second of the kernel for each thread count and of the NumPy baseline.
 

@@ -148,6 +148,7 @@ CASES = [
     (("bench", "--trajectories", "100000000000000"), "memory"),
     (("bench", "--threads", "a,b"), "--threads"),
     (("bench", "--threads", "0"), "--threads"),
+    (("bench", "--repeats", "0"), "--repeats"),
     # --- path
     (("path", "--var", "x,y", "--potential", PWN, "--from", "-1,0", "--to", "1,0"), "--potential"),
     (("path", "--var", "x,y", "--potential", "(x**2-1)**2 + y**2", "--from", "-1", "--to", "1,0"), "--from"),

@@ -1,12 +1,15 @@
 """``kramers bench``: kernel throughput against a NumPy baseline measured in the same run.
 
-    kramers bench [--trajectories N] [--baseline-trajectories N] [--threads 1,2] [--no-start-up] [--json]
+    kramers bench [--trajectories N] [--baseline-trajectories N] [--threads 1,2] [--repeats R] [--no-start-up] [--json]
 
 JSON keys: ``steps_per_second_per_core`` (one thread, wall clock), ``steps_per_cpu_second_per_core``, ``threads`` (the largest
 thread count run), ``steps_per_second`` (at that count),
 ``steps_per_second_by_threads``, ``parallel_efficiency``,
-``numpy_baseline_steps_per_second``, ``ratio_vs_numpy``, the load average
-before and after, and ``warm_start_seconds``: the wall time of a fresh
+``numpy_baseline_steps_per_second``, ``ratio_vs_numpy``,
+``normals_baseline_per_second`` (NumPy's ``standard_normal`` on one core),
+``philox_normals_per_second``, ``ratio_vs_normals`` (1-D Euler-Maruyama with the
+bridge against those normals), ``kernels`` (steps per second and ratio to the
+normals of each benchmarked case), the load average before and after, and ``warm_start_seconds``: the wall time of a fresh
 ``kramers simulate`` process whose kernels are already in the cache (and
 ``warm_start_cpu_seconds``, its CPU time, which a shared machine's load does not inflate).
 """
@@ -20,6 +23,10 @@ import sys
 import time
 
 from ._common import UsageError, emit
+
+#: Runs of each measurement (kernels, NumPy normals, NumPy loop halves); the best run is the one
+#: least disturbed by other processes, on a shared machine as often as not a late one.
+REPEATS = 5
 
 __all__ = ["register"]
 
@@ -48,6 +55,8 @@ def _command_bench(arguments) -> int:
 
     if arguments.trajectories < 1 or arguments.baseline_trajectories < 1:
         raise UsageError("--trajectories and --baseline-trajectories must be at least 1")
+    if arguments.repeats < 1:
+        raise UsageError(f"--repeats must be at least 1, got {arguments.repeats}")
     threads = None
     if arguments.threads:
         try:
@@ -56,7 +65,8 @@ def _command_bench(arguments) -> int:
             raise UsageError(f"--threads: expected a comma list of integers, got {arguments.threads!r}") from None
         if min(threads) < 1:
             raise UsageError("--threads: thread counts must be at least 1")
-    payload = benchmark(arguments.trajectories, arguments.baseline_trajectories, arguments.seed, threads)
+    payload = benchmark(arguments.trajectories, arguments.baseline_trajectories, arguments.seed, threads,
+                        repeats=arguments.repeats)
     wall, cpu = (None, None) if arguments.no_start_up else warm_start_seconds()
     payload["warm_start_seconds"] = wall
     payload["warm_start_cpu_seconds"] = cpu
@@ -71,6 +81,8 @@ def register(commands) -> None:
     bench.add_argument("--baseline-trajectories", type=int, default=2000, metavar="N")
     bench.add_argument("--seed", type=int, default=1, metavar="S")
     bench.add_argument("--threads", metavar="K,K", help="thread counts to run (default: 1 and all)")
+    bench.add_argument("--repeats", type=int, default=REPEATS, metavar="R",
+                       help=f"runs of each measurement, the best kept (default {REPEATS})")
     bench.add_argument("--no-start-up", action="store_true", help="skip the warm-start measurement")
     bench.add_argument("--json", action="store_true", help="machine-readable output")
     bench.set_defaults(run=_command_bench)
