@@ -290,7 +290,7 @@ def absorbing_set_from_condition(
     variables: Sequence[sympy.Symbol],
     values: Mapping[sympy.Symbol, sympy.Expr] | None = None,
     *,
-    what: str = "--absorb",
+    what: str = "absorbing",
 ) -> AbsorbingSet:
     """The absorbing set of a condition string (or Boolean) over ``variables``.
 

@@ -467,7 +467,7 @@ SCHEDULE_KINDS: Mapping[str, tuple[type, Mapping[str, tuple[str, Any]]]] = {
 _TERM_SEPARATOR = re.compile(r"\+\s*(?=(?:" + "|".join(SCHEDULE_KINDS) + r")\s*:)")
 
 
-def parse_schedule(spec: str, baseline: Any, *, what: str = "--schedule") -> Schedule:
+def parse_schedule(spec: str, baseline: Any, *, what: str = "schedule") -> Schedule:
     """A schedule from a spec string such as ``plateau:h=0.2,start=0,duration=50+spike:A=0.5,t0=10,sigma=1``.
 
     Terms are ``KIND:FIELD=VALUE,...`` (``expr:EXPRESSION`` for a user

@@ -18,7 +18,7 @@ PARAMETER_FLAGS = {
     "temperature": "--temperature", "friction": "--friction", "mass": "--mass", "dt": "--dt", "seed": "--seed",
     "trajectories": "--trajectories", "threads": "--threads", "max_time": "--max-time", "bridge": "--bridge",
     "integrator": "--integrator", "horizon": "--horizon", "reflect": "--reflect", "chunk_size": "--chunk-size",
-    "workers": "--workers", "scheduler": "--scheduler", "trajectory": "--replay",
+    "workers": "--workers", "scheduler": "--scheduler", "trajectory": "--replay", "schedule": "--schedule",
 }
 
 
@@ -112,7 +112,7 @@ def temperature_of_time(arguments, horizon: float | None):
         positive(arguments.temperature, "--temperature")  # T0 <= 0 refused naming the flag
         if schedule_spec is None:
             return Constant(arguments.temperature)
-        schedule = parse_schedule(schedule_spec, arguments.temperature)
+        schedule = parse_schedule(schedule_spec, arguments.temperature, what="--schedule")
     if horizon is not None:
         schedule.check_positive(horizon, what="--schedule" if schedule_spec else "--temperature-expr")
     return schedule if schedule_spec else schedule.temperature
