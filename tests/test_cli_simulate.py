@@ -66,11 +66,17 @@ def test_bad_input_is_one_line_with_status_2(arguments, fragment, tmp_path):
 
 def test_bench_reports_the_contract_keys_without_timing_anything_in_the_test():
     out = kramers("bench", "--trajectories", "20", "--baseline-trajectories", "20", "--threads", "1",
-                  "--no-start-up", "--json")
-    for key in ("steps_per_second_per_core", "threads", "numpy_baseline_steps_per_second", "ratio_vs_numpy"):
+                  "--repeats", "1", "--no-start-up", "--json")
+    for key in ("steps_per_second_per_core", "threads", "numpy_baseline_steps_per_second", "ratio_vs_numpy",
+                "normals_baseline_per_second", "philox_normals_per_second", "ratio_vs_normals", "kernels"):
         assert key in out
     assert out["threads"] == 1
     assert out["ratio_vs_numpy"] == out["steps_per_second_per_core"] / out["numpy_baseline_steps_per_second"]
+    assert set(out["kernels"]) == {"em_1d_bridge", "em_2d_half_plane", "baoab_1d"}
+    normals = out["normals_baseline_per_second"]
+    for case in out["kernels"].values():
+        assert case["ratio_vs_normals"] == case["steps_per_second"] / normals
+    assert out["ratio_vs_normals"] == out["kernels"]["em_1d_bridge"]["ratio_vs_normals"]
 
 
 def test_plain_runs_are_chunked_for_progress_and_equal_one_chunk_bit_for_bit():
