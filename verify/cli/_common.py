@@ -33,7 +33,7 @@ def flags_in(message: str, parameter: str | None = None) -> str:
 
     A message that starts with ``parameter`` starts with its flag instead, any
     other message gets the flag as a prefix ("FLAG: message"); a parameter named
-    inside the message in backquotes (```start```) becomes its flag, or its bare
+    inside the message in backquotes (`` `start` ``) becomes its flag, or its bare
     name where the command line has no flag for it.
     """
     message = _QUOTED_PARAMETER.sub(lambda match: PARAMETER_FLAGS.get(match[1], match[1]), message)
