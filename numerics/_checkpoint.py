@@ -179,12 +179,11 @@ class Checkpoint:
                 f"checkpoint {self.path} belongs to a run with other inputs (differing: {', '.join(differing)}); "
                 "use a new checkpoint path or the original inputs."
             )
-        for key, option in (("trajectories", "--trajectories"), ("chunk_size", "--chunk-size"),
-                            ("first_trajectory", "first_trajectory")):
+        for key in ("trajectories", "chunk_size", "first_trajectory"):
             if found.get(key) != expected[key]:
                 raise CheckpointError(
                     f"checkpoint {self.path} was written with {key} = {found.get(key)}, this run has "
-                    f"{expected[key]}; rerun with {option} {found.get(key)} or use a new checkpoint path."
+                    f"{expected[key]}; rerun with `{key}` {found.get(key)} or use a new checkpoint path."
                 )
 
     # -- chunks ---------------------------------------------------------------------------

@@ -235,7 +235,8 @@ def _descend(potential: Potential, landscape: _Landscape, seed: Any, what: str, 
     result = minimize(lambda x: landscape.energy(x)[0], x0, jac=lambda x: landscape.gradient(x)[0], method="BFGS",
                       options={"gtol": 1e-10, "maxiter": 10000})
     if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun):
-        raise NoBarrierError(f"{what}: descent from {tuple(x0)} found no minimum (U looks unbounded below)")
+        raise NoBarrierError(f"{what}: descent from {tuple(x0)} found no minimum (U looks unbounded below)",
+                             parameter=what)
     return critical_point(potential, _seed(result.x), what=what, index=0, exact=exact)
 
 
@@ -395,14 +396,15 @@ def transition_path(
     target = tuple(target) if isinstance(target, (tuple, list)) else (target,)
     for value, what in ((start, "start"), (target, "target")):
         if len(value) != dimension:
-            raise InvalidParameter(f"{what}: expected {dimension} coordinates, got {len(value)}")
+            raise InvalidParameter(f"{what}: expected {dimension} coordinates, got {len(value)}", parameter=what)
     landscape = _landscape(potential)
-    a = _descend(potential, landscape, start, "--from", exact)
-    b = _descend(potential, landscape, target, "--to", exact)
+    a = _descend(potential, landscape, start, "start", exact)
+    b = _descend(potential, landscape, target, "target", exact)
     a_point, b_point = _floats(potential, a), _floats(potential, b)
     if np.allclose(a_point, b_point, rtol=0, atol=1e-9 * (1 + np.linalg.norm(a_point))):
         raise NoBarrierError(
-            f"--to: the target lies in the basin of the start's minimum {tuple(np.round(a_point, 6))}; no barrier"
+            f"target: the target lies in the basin of the start's minimum {tuple(np.round(a_point, 6))}; no barrier",
+            parameter="target",
         )
     options = dict(images=images, tolerance=tolerance, maximum_iterations=maximum_iterations)
     candidates = [string_method(potential, a_point, b_point, **options)]

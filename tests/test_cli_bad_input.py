@@ -227,3 +227,53 @@ def _start_up(cache={}):
                        check=True)
         cache["seconds"] = time.perf_counter() - began
     return cache["seconds"]
+
+
+#: Errors raised by theory and numerics name library parameters; ``kramers`` prints its flags in their place
+#: (verify.cli._common.flags_in: the leading parameter and every `name` in backquotes).  Whole lines, exactly.
+E1 = ("--lam", "0.1", "--fisher", "1", "--anchor", "-1")
+LIBRARY_ERRORS = [
+    (("rate", "--potential", Q, "--from", "0", "--to", "1"),
+     "--from: the start point 0 is a maximum of U, not in a basin"),
+    (("rate", "--potential", "x**2", "--from", "1", "--to", "3"),
+     "--to: no barrier between the start basin's minimum a = 0 and the target 3: U has no maximum on that segment"),
+    (("path", "--var", "x,y", "--potential", "(x**2-1)**2 + y**2", "--from", "0,0", "--to", "1,0"),
+     "--from: the stationary point at (0, 0) reached from the seed is a saddle of index 1 (Hessian eigenvalues -4, 2); "
+     "a minimum is needed"),
+    (("rate", "--potential", "a*x", "--from", "-1", "--to", "1"),
+     "--potential: unknown name 'a' (a parameter must be declared, e.g. --param a=VALUE); allowed are numbers, the "
+     "names [x], pi, E, + - * / ** and the functions abs, acos, acosh, asin, asinh, atan, atanh, cos, cosh, erf, "
+     "exp, log, sech, sin, sinh, sqrt, tan, tanh"),
+    (("ewc", *L, "--lam", "0.1", "--tasks-file", "EMPTY"), "--tasks-file: the list of tasks is empty"),
+    (("ewc", *L, "--lam", "0.1", "--anchor", "-1"), "--anchor and --fisher: both are needed (or a --tasks-file)"),
+    (("ewc", *L, *E1), "--tasks (N): the number of consolidated tasks is needed"),
+    (("ewc", *L, "--tasks", "2", "--lam", "-1", "--fisher", "1", "--anchor", "-1"),
+     "--lam (EWC strength lambda) must be non-negative, got -1"),
+    (("ewc", *L, "--tasks", "2", "--lam", "0.1", "--fisher", "-1", "--anchor", "-1"),
+     "task 1 (--anchor, --fisher): Fisher matrix [[-1]] is not positive semi-definite (principal minor on rows [0] "
+     "is -1); a Fisher information has no negative eigenvalue"),
+    (("ewc", "--potential", "(x**2-1)**2+N*x", "--param", "N=1", "--from", "-1", "--to", "1", "--tasks", "2", *E1),
+     "--param: names ['N'] are reserved by EWC (N tasks, lambda strength, F Fisher)"),
+    (("ewc", "--potential", "x**2", "--from", "-1", "--to", "1", "--tasks", "2", *E1),
+     "--potential: there is no barrier between the old-task basin and the target even at N = 0"),
+]
+
+
+@pytest.mark.parametrize("arguments, line", LIBRARY_ERRORS, ids=[f"{i}-{a[0]}" for i, (a, _) in enumerate(LIBRARY_ERRORS)])
+def test_library_errors_reach_the_command_line_with_its_flags(arguments, line, tmp_path, monkeypatch):
+    (tmp_path / "empty.json").write_text("[]")
+    arguments = [str(tmp_path / "empty.json") if a == "EMPTY" else a for a in arguments]
+    monkeypatch.chdir(tmp_path)
+    stderr = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
+        status = main(arguments)
+    assert status == 2
+    assert stderr.getvalue() == f"kramers {arguments[0]}: error: {line}\n"
+
+
+def test_a_quoted_library_error_reaches_the_command_line_with_its_flags(capsys):
+    """Past N* the reason quotes theory's NoBarrierError of the start basin: both parameters become flags."""
+    assert main(["ewc", *L, "--tasks", "100", "--lam", "1", "--fisher", "1", "--anchor", "-1"]) == 0
+    assert ("barrier             none: --tasks: no barrier between the old-task basin and the target at N = 100: "
+            "past N* = 1 the new-task minimum and the saddle have merged (--to: no barrier between the start basin's "
+            "minimum a = -1 and the target 1: U has no maximum on that segment)") in capsys.readouterr().out

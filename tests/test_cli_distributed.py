@@ -146,6 +146,12 @@ def test_a_checkpoint_from_other_inputs_is_refused_in_one_line(tmp_path, main, m
                                   str(checkpoint))
     assert status == 2 and stdout == ""
     assert stderr.count("\n") == 1 and "other inputs" in stderr and "seed" in stderr
+    # numerics names its parameter (`trajectories`); the command line prints the flag in its place
+    status, stdout, stderr = main(*COMMON, "--trajectories", "50", "--checkpoint", str(checkpoint))
+    assert status == 2 and stderr == (
+        f"kramers simulate: error: checkpoint {checkpoint} was written with trajectories = 100, this run has 50; "
+        "rerun with --trajectories 100 or use a new checkpoint path.\n"
+    )
     pytest.importorskip("distributed")
     from numerics._distributed import DaskBackend
 

@@ -2,6 +2,7 @@
 
 import ast
 import pathlib
+import re
 import sys
 
 import pytest
@@ -41,3 +42,49 @@ def test_imports_point_one_way(package):
             if name not in STANDARD_LIBRARY and name not in allowed and name != package:
                 offending.setdefault(str(path.relative_to(ROOT)), set()).add(name)
     assert not offending, f"{package} imports outside its layer: {offending}"
+
+
+# --- Library errors name parameters; command-line flags belong to verify/cli (which maps them).
+FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+# Flags of other programs that a library message may quote: the Dask worker command line.
+FOREIGN_FLAGS = {"numerics/_distributed.py": {"--nthreads"}}
+
+
+def flags_in_strings(source: str) -> list[tuple[int, str]]:
+    """(line, flag) of every command-line flag in a string literal of ``source``, docstrings excepted."""
+    tree = ast.parse(source)
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            found += [(node.lineno, flag) for flag in FLAG.findall(node.value)]
+    return found
+
+
+def test_the_flag_scanner_finds_flags_in_messages_and_labels_only():
+    source = '''
+def f(digits, x):
+    """Docstrings may show the command line: ``kramers mfpt --digits 20``."""
+    # comments too: --digits
+    if digits < 1:
+        raise ValueError(f"--digits must be positive, got {digits}")
+    return g(x, what="--from"), "a-b --c-d", "x--y", "-- not a flag"
+'''
+    assert sorted(flag for _, flag in flags_in_strings(source)) == ["--c-d", "--digits", "--from"]
+
+
+@pytest.mark.parametrize("package", ["theory", "numerics"])
+def test_library_strings_name_no_command_line_flags(package):
+    offending = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        flags = [(line, flag) for line, flag in flags_in_strings(path.read_text())
+                 if flag not in FOREIGN_FLAGS.get(name, set())]
+        if flags:
+            offending[name] = flags
+    assert not offending, f"{package} names command-line flags (name the parameter; verify/cli maps it): {offending}"

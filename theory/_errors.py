@@ -4,6 +4,11 @@ One small hierarchy, shared by all three packages (``theory`` is the bottom laye
 so it lives here).  Every message is one sentence that names the offending
 parameter and says what is allowed; the command-line interface prints it on one
 line and exits with status 2.
+
+Messages name the parameters of the library's functions, never a command line's
+flags.  A message starts with the parameter at fault (``InvalidParameter.parameter``);
+another parameter named inside it is written in backquotes (`` `start` ``), so
+that a command line can put its own flag in both places.
 """
 
 from __future__ import annotations
@@ -37,6 +42,14 @@ class InvalidParameter(ValueError, KramersError):
     def __init__(self, message: str = "", *, parameter: str | None = None):
         super().__init__(message)
         self.parameter = parameter
+
+
+def quoted_message(error: Exception) -> str:
+    """The message of ``error`` for quoting inside another: its leading parameter in backquotes."""
+    message, parameter = str(error), getattr(error, "parameter", None)
+    if parameter and message.startswith(parameter):
+        return f"`{parameter}`{message[len(parameter):]}"
+    return message
 
 
 class ForbiddenExpression(InvalidParameter):

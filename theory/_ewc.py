@@ -78,7 +78,7 @@ import mpmath
 import sympy
 
 from ._derivation import Derivation, Intermediate, ValidityRegime
-from ._errors import InvalidParameter, KramersError, NoBarrierError
+from ._errors import InvalidParameter, KramersError, NoBarrierError, quoted_message
 from ._parse import as_expression
 from ._eyring_kramers import EyringKramersEscape, eyring_kramers_escape
 from ._kramers import KramersEscape, kramers_escape
@@ -392,9 +392,9 @@ class EWCBarrier:
             critical = self.critical_tasks_value
             where = f"N* = {critical:.6g}" if critical is not None else "the penalties"
             raise NoBarrierError(
-                f"--tasks: no barrier between the old-task basin and the target at N = "
+                f"tasks: no barrier between the old-task basin and the target at N = "
                 f"{float(potential.parameters[N]):g}: past {where} the new-task minimum and the saddle have merged "
-                f"({error})"
+                f"({quoted_message(error)})", parameter="tasks"
             ) from None
 
     @functools.cached_property
@@ -550,10 +550,16 @@ def _scalar(value):
     return value[0] if isinstance(value, (tuple, list)) else value
 
 
-def _number(value: Any, what: str, *, allow_zero: bool = True) -> sympy.Expr:
-    number = _exact(value, what)
+def _number(value: Any, parameter: str, meaning: str, *, allow_zero: bool = True) -> sympy.Expr:
+    """``value`` of the parameter ``parameter`` (errors read "parameter (meaning) must be ...")."""
+    what = f"{parameter} ({meaning})"
+    try:
+        number = _exact(value, what)
+    except InvalidParameter as error:
+        raise type(error)(str(error), parameter=parameter) from None
     if number < 0 or (not allow_zero and number == 0):
-        raise InvalidParameter(f"{what} must be {'non-negative' if allow_zero else 'positive'}, got {value}")
+        raise InvalidParameter(f"{what} must be {'non-negative' if allow_zero else 'positive'}, got {value}",
+                               parameter=parameter)
     return number
 
 
@@ -583,33 +589,35 @@ def ewc_barrier(
     """
     clash = sorted(s.name for s in potential.parameters if s.name in EWC_NAMES)
     if clash:
-        raise InvalidParameter(f"--param: names {clash} are reserved by EWC (N tasks, lambda strength, F Fisher)")
-    strength_value = _number(strength, "--lam (EWC strength lambda)")
+        raise InvalidParameter(f"parameters: names {clash} are reserved by EWC (N tasks, lambda strength, F Fisher)",
+                               parameter="parameters")
+    strength_value = _number(strength, "strength", "EWC strength lambda")
     dimension = potential.dimension
     variables = potential.variables
     values: dict[sympy.Symbol, sympy.Expr] = {lam: strength_value}
     if task_list is not None:
         if anchor is not None or fisher_matrix is not None:
-            raise InvalidParameter("--tasks-file: give either a tasks file or --anchor/--fisher, not both")
+            raise InvalidParameter("task_list: give either a task list or `anchor`/`fisher_matrix`, not both",
+                                   parameter="task_list")
         if not task_list:
-            raise InvalidParameter("--tasks-file: the list of tasks is empty")
+            raise InvalidParameter("task_list: the list of tasks is empty", parameter="task_list")
         parsed = [ewc_task(a, f, dimension, name=f"task {i + 1}") for i, (a, f) in enumerate(task_list)]
         reduced = reduce_penalties(parsed, lam, variables)
         count = sympy.Integer(len(parsed))
         per_task = sympy.expand(reduced.expression(variables) / count)
-        values[N] = count if tasks is None else _number(tasks, "--tasks (N)")
+        values[N] = count if tasks is None else _number(tasks, "tasks", "N")
     else:
         if anchor is None or fisher_matrix is None:
-            raise InvalidParameter("--anchor and --fisher: both are needed (or a --tasks-file)")
+            raise InvalidParameter("anchor and `fisher_matrix`: both are needed (or a `task_list`)", parameter="anchor")
         if tasks is None:
-            raise InvalidParameter("--tasks (N): the number of consolidated tasks is needed")
-        values[N] = _number(tasks, "--tasks (N)")
+            raise InvalidParameter("tasks (N): the number of consolidated tasks is needed", parameter="tasks")
+        values[N] = _number(tasks, "tasks", "N")
         if dimension == 1 and not (isinstance(fisher_matrix, (list, tuple)) and len(fisher_matrix) > 1):
-            task = ewc_task(anchor, fisher_matrix, 1, name="task 1 (--anchor, --fisher)")
+            task = ewc_task(anchor, fisher_matrix, 1, name="task 1 (`anchor`, `fisher_matrix`)")
             values[fisher] = task.fisher[0, 0]
             reduced = reduce_penalties([EWCTask(task.anchor, sympy.Matrix([[fisher]]))], lam, variables)
         else:
-            task = ewc_task(anchor, fisher_matrix, dimension, name="task 1 (--anchor, --fisher)")
+            task = ewc_task(anchor, fisher_matrix, dimension, name="task 1 (`anchor`, `fisher_matrix`)")
             reduced = reduce_penalties([task], lam, variables)
         per_task = sympy.expand(reduced.expression(variables))
     return EWCBarrier(potential, per_task, values, start, target, saddle)
@@ -629,7 +637,8 @@ def _critical_numeric(ewc: EWCBarrier) -> float | None:
         return _refine_saddle_node(ewc, low, high, saddle)
     bistable = _bistable_1d(ewc)
     if not bistable(0.0):
-        raise NoBarrierError("--potential: there is no barrier between the old-task basin and the target even at N = 0")
+        raise NoBarrierError("potential: there is no barrier between the old-task basin and the target even at N = 0",
+                             parameter="potential")
     low, high = 0.0, 1.0
     while bistable(high):
         low, high = high, 2 * high
@@ -741,12 +750,12 @@ def _follow_saddle(ewc: EWCBarrier, until: float | None):
     dimension = len(variables)
     with mpmath.workdps(30):
         saddle = _stationary_near(functions, _saddle_seed(ewc, 0.0), 0, 1)
-        target = [mpmath.mpf(sympy.N(parse_number(c, what="--to"), 40)) for c in ewc.target]
+        target = [mpmath.mpf(sympy.N(parse_number(c, what="target"), 40)) for c in ewc.target]
         minimum = _stationary_near(functions, target, 0, 0)
         if saddle is None or minimum is None:
             raise NoBarrierError(
-                "--potential: at N = 0 Newton's method finds no index-1 saddle from the seed, or no minimum "
-                "near the target: no barrier to follow"
+                "potential: at N = 0 Newton's method finds no index-1 saddle from the seed, or no minimum "
+                "near the target: no barrier to follow", parameter="potential"
             )
         initial_separation = mpmath.norm(saddle - minimum)
         n = mpmath.mpf(0)

@@ -196,7 +196,7 @@ def _newton(potential: Potential, seed: tuple[mpmath.mpf, ...], what: str) -> mp
         except ZeroDivisionError:
             raise DegenerateStationaryPoint(
                 f"{what}: the Hessian is singular at {_point_text(x)} during Newton's iteration; "
-                "choose a seed nearer a non-degenerate stationary point"
+                "choose a seed nearer a non-degenerate stationary point", parameter=what
             ) from None
         factor = mpmath.mpf(1)
         for _ in range(60):
@@ -216,7 +216,7 @@ def _newton(potential: Potential, seed: tuple[mpmath.mpf, ...], what: str) -> mp
 def _no_convergence(x, what):
     raise InvalidParameter(
         f"{what}: Newton's method on grad U did not converge from the seed (last point {_point_text(x)}); "
-        "give a seed nearer the stationary point"
+        "give a seed nearer the stationary point", parameter=what
     )
 
 
@@ -290,7 +290,7 @@ def _classify(potential: Potential, x: mpmath.matrix, solutions, what: str) -> C
     if abs(smallest) <= DEGENERATE_EIGENVALUE * scale:
         raise DegenerateStationaryPoint(
             f"{what}: the Hessian at the stationary point {_point_text(x)} is singular (eigenvalue "
-            f"{smallest:.3g}): a degenerate point, where the Eyring-Kramers formula does not apply"
+            f"{smallest:.3g}): a degenerate point, where the Eyring-Kramers formula does not apply", parameter=what
         )
     return CriticalPoint(location, value, hessian, tuple(eigenvalues), exact_location is not None, potential.values)
 
@@ -298,7 +298,7 @@ def _classify(potential: Potential, x: mpmath.matrix, solutions, what: str) -> C
 def _seed(value: Any, dimension: int, what: str) -> tuple[mpmath.mpf, ...]:
     values = tuple(value) if isinstance(value, (tuple, list)) else (value,)
     if len(values) != dimension:
-        raise InvalidParameter(f"{what}: expected {dimension} coordinates, got {len(values)}")
+        raise InvalidParameter(f"{what}: expected {dimension} coordinates, got {len(values)}", parameter=what)
     with mpmath.workdps(ROOT_DIGITS + 10):
         return tuple(v if isinstance(v, mpmath.mpf) else _mp(parse_number(v, what=what)) for v in values)
 
@@ -307,6 +307,8 @@ def critical_point(
     potential: Potential, seed: Any, *, what: str = "seed", index: int | None = None, exact: bool = True
 ) -> CriticalPoint:
     """The stationary point Newton's method reaches from ``seed``, classified; ``index`` is required if given.
+
+    ``what`` names the seed in errors (the parameter of the caller it came from).
 
     ``exact=False`` skips the search for a closed form (faster, for continuation).
     """
@@ -318,7 +320,7 @@ def critical_point(
         raise InvalidParameter(
             f"{what}: the stationary point at {_point_text(x)} reached from the seed is {kind} "
             f"(Hessian eigenvalues {', '.join(f'{e:.4g}' for e in point.eigenvalues)}); "
-            f"{'a minimum' if index == 0 else f'an index-{index} saddle'} is needed"
+            f"{'a minimum' if index == 0 else f'an index-{index} saddle'} is needed", parameter=what
         )
     return point
 
@@ -410,7 +412,7 @@ def eyring_kramers_escape(
             "saddle: in d >= 2 the saddle search needs a seed in Newton's basin of the saddle; "
             "numerics.transition_path finds one on the minimum-energy path"
         )
-    minimum = critical_point(potential, start, what="--from", index=0, exact=exact)
+    minimum = critical_point(potential, start, what="start", index=0, exact=exact)
     return escape_over(potential, minimum, critical_point(potential, saddle, what="saddle", index=1, exact=exact))
 
 

@@ -89,7 +89,7 @@ class MeanFirstPassageTime:
 def _positive(value: Any, what: str) -> mpmath.mpf:
     number = mpmath.mpf(sympy.N(as_expression(value, what=what), 30)) if not isinstance(value, mpmath.mpf) else value
     if not number > 0 or not mpmath.isfinite(number):
-        raise InvalidParameter(f"{what} must be a positive finite number, got {value}")
+        raise InvalidParameter(f"{what} must be a positive finite number, got {value}", parameter=what)
     return number
 
 
@@ -109,19 +109,19 @@ def mean_first_passage_time(
     infinity, which requires U to confine on that side).
     """
     if not isinstance(digits, int) or not 1 <= digits <= 100:
-        raise InvalidParameter(f"--digits must be an integer from 1 to 100, got {digits!r}")
+        raise InvalidParameter(f"digits must be an integer from 1 to 100, got {digits!r}", parameter="digits")
     with mpmath.workdps(digits + GUARD_DIGITS):
-        temperature = _positive(temperature, "--temperature")
-        friction = _positive(friction, "--friction")
+        temperature = _positive(temperature, "temperature")
+        friction = _positive(friction, "friction")
         x_start = mpmath.mpf(sympy.N(as_expression(start, what="start"), digits + GUARD_DIGITS))
         x_target = mpmath.mpf(sympy.N(as_expression(target, what="target"), digits + GUARD_DIGITS))
         if x_start == x_target:
-            raise InvalidParameter("--to must differ from --from: the start is already absorbed")
+            raise InvalidParameter("target must differ from `start`: the start is already absorbed", parameter="target")
         mirror = x_target < x_start
         if reflect is not None:
             x_reflect = mpmath.mpf(sympy.N(as_expression(reflect, what="reflect"), digits + GUARD_DIGITS))
             if (x_reflect >= x_start) != mirror or x_reflect == x_start:
-                raise InvalidParameter("--reflect must lie on the far side of --from from --to")
+                raise InvalidParameter("reflect must lie on the far side of `start` from `target`", parameter="reflect")
         else:
             x_reflect = mpmath.inf if mirror else -mpmath.inf
         value, error = _double_integral(
@@ -145,8 +145,8 @@ def _double_integral(potential, x_start, x_target, x_reflect, temperature, frict
         far = lo - 1 - abs(ub - u0)
         if (U(s * far) - reference) / temperature < CONFINEMENT:
             raise InvalidParameter(
-                "--reflect: U does not confine on the far side of --from (U rises less than "
-                f"{CONFINEMENT} T there); give a finite reflecting end"
+                "reflect: U does not confine on the far side of `start` (U rises less than "
+                f"{CONFINEMENT} T there); give a finite reflecting end", parameter="reflect"
             )
     barrier_top = max([U(s * p) for p in breakpoints] + [U(x_start), U(x_target)])
 

@@ -116,7 +116,7 @@ def parse_expression(
 
     ``symbols`` maps the names the string may use to SymPy symbols (or is an
     iterable of symbols, keyed by their names).  ``what`` names the input in
-    error messages (e.g. ``"--potential"``).
+    error messages (e.g. ``"potential"``).
     """
     symbols, tree = _syntax_tree(text, symbols, what=what, kind="expression")
     builder = _Builder(symbols, what)
@@ -258,7 +258,7 @@ class _Builder:
             return ALLOWED_CONSTANTS[identifier]
         if identifier in ALLOWED_FUNCTIONS:
             raise self.refuse(f"function '{identifier}' used without arguments")
-        raise self.refuse(f"unknown name '{identifier}' (a parameter must be declared, e.g. --param {identifier}=VALUE)")
+        raise self.refuse(f"unknown name '{identifier}' (a parameter must be declared, e.g. `parameters` {identifier}=VALUE)")
 
     def call(self, node: ast.Call, depth: int) -> sympy.Expr:
         if not isinstance(node.func, ast.Name):

@@ -166,7 +166,8 @@ class Potential:
         """The expression with every parameter replaced by its value."""
         if self.symbolic_parameters:
             names = ", ".join(s.name for s in self.symbolic_parameters)
-            raise InvalidParameter(f"parameters: no value given for {names} (use --param NAME=VALUE)")
+            raise InvalidParameter(f"parameters: no value given for {names}; give each parameter a value",
+                                   parameter="parameters")
         return self.expression.subs(self.values)
 
     @functools.lru_cache(maxsize=None)

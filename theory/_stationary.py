@@ -215,14 +215,15 @@ def basin_minimum(potential: Potential, start: Any, *, reach: float = 1e3) -> St
     ``1 + |start|``) until U' changes sign or the distance ``reach`` is passed
     (then U is taken to be unbounded below, an error).
     """
-    x = _as_mpf(start, "--from")
+    x = _as_mpf(start, "start")
     first = potential.mpmath_function(1)
     slope = first(x)
     scale = _curvature_scale(potential, x)
     if slope == 0:
         point = _classify(potential, x, scale)
         if point.kind != "minimum":
-            raise InvalidParameter(f"--from: the start point {float(x):g} is a maximum of U, not in a basin")
+            raise InvalidParameter(f"start: the start point {float(x):g} is a maximum of U, not in a basin",
+                                   parameter="start")
         return point
     direction = -1 if slope > 0 else 1
     step = mpmath.mpf("1e-4") * (1 + abs(x))
@@ -236,18 +237,19 @@ def basin_minimum(potential: Potential, start: Any, *, reach: float = 1e3) -> St
         x = y
         step *= mpmath.mpf("1.02")
     raise NoBarrierError(
-        f"--from: walking downhill from {float(start):g} found no minimum within {float(limit):g}: "
-        "the potential looks unbounded below"
+        f"start: walking downhill from {float(start):g} found no minimum within {float(limit):g}: "
+        "the potential looks unbounded below", parameter="start"
     )
 
 
 def escape_points(potential: Potential, start: Any, target: Any) -> EscapePoints:
     """The start-basin minimum and the saddle (highest maximum) between it and ``target``."""
     minimum = basin_minimum(potential, start)
-    target_value = _as_mpf(target, "--to")
+    target_value = _as_mpf(target, "target")
     a = mpmath.mpf(sympy.N(minimum.location.subs(potential.values), ROOT_DIGITS))
     if target_value == a:
-        raise NoBarrierError(f"--to: the target {float(target_value):g} is the start basin's minimum itself")
+        raise NoBarrierError(f"target: the target {float(target_value):g} is the start basin's minimum itself",
+                             parameter="target")
     lo, hi = (a, target_value) if a < target_value else (target_value, a)
     interior = [
         p for p in stationary_points(potential, lo, hi)
@@ -255,8 +257,8 @@ def escape_points(potential: Potential, start: Any, target: Any) -> EscapePoints
     ]
     if not interior:
         raise NoBarrierError(
-            f"--to: no barrier between the start basin's minimum a = {float(a):.6g} and the target "
-            f"{float(target_value):.6g}: U has no maximum on that segment"
+            f"target: no barrier between the start basin's minimum a = {float(a):.6g} and the target "
+            f"{float(target_value):.6g}: U has no maximum on that segment", parameter="target"
         )
     saddle = max(interior, key=lambda p: float(p.value.subs(potential.values)))
     return EscapePoints(minimum, saddle)

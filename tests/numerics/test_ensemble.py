@@ -227,9 +227,9 @@ def test_a_checkpoint_of_other_inputs_is_refused(chunks, tmp_path):
     heun = LangevinChunks.from_problem(PROBLEM, **OPTIONS, integrator="heun")
     with pytest.raises(CheckpointError, match="options.integrator"):
         run_ensemble(heun, 40, chunk_size=20, checkpoint=path)
-    with pytest.raises(CheckpointError, match="chunk-size 20"):
+    with pytest.raises(CheckpointError, match="rerun with `chunk_size` 20"):
         run_ensemble(chunks, 40, chunk_size=10, checkpoint=path)
-    with pytest.raises(CheckpointError, match="trajectories 40"):
+    with pytest.raises(CheckpointError, match="rerun with `trajectories` 40"):
         run_ensemble(chunks, 60, chunk_size=20, checkpoint=path)
     # threads change the speed, not the numbers: accepted
     threaded = LangevinChunks.from_problem(PROBLEM, threads=1, **OPTIONS)

@@ -110,10 +110,12 @@ def test_too_few_images_are_refused(images):
 
 
 def test_target_in_the_start_basin_is_no_barrier():
-    with pytest.raises(NoBarrierError, match="basin of the start"):
+    with pytest.raises(NoBarrierError, match="^target: the target lies in the basin of the start") as error:
         transition_path(Potential.from_string("(x**2-1)**2 + y**2", "x,y"), (-1, 0), (-0.9, 0.1))
+    assert error.value.parameter == "target"
 
 
 def test_wrong_dimension_names_the_parameter():
-    with pytest.raises(InvalidParameter, match="target: expected 2 coordinates"):
+    with pytest.raises(InvalidParameter, match="^target: expected 2 coordinates") as error:
         transition_path(Potential.from_string(BANANA, "x,y"), (-1, 0), (1,))
+    assert error.value.parameter == "target"

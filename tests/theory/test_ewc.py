@@ -69,6 +69,8 @@ def test_past_the_critical_count_there_is_no_barrier():
         ewc.barrier
     numbers = ewc.numbers(0.25)
     assert numbers["barrier"] is None and numbers["rate"] is None and "merged" in numbers["reason"]
+    # the reason names the parameter N = tasks and quotes the start-basin error with its parameter in backquotes
+    assert numbers["reason"].startswith("tasks: no barrier") and "(`target`: no barrier" in numbers["reason"]
     assert numbers["critical_tasks"] == pytest.approx(10)
 
 
@@ -108,15 +110,35 @@ def test_tasks_list_gives_n_copies_of_the_average_task():
         float(canonical_ewc().barrier.subs({N: 2, lam: sympy.Rational(1, 10), fisher: 2})), rel=1e-14)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(tasks=2, strength="-0.1", fisher_matrix=1, anchor=-1), "lambda.*non-negative"),
-    (dict(tasks=-1, strength="0.1", fisher_matrix=1, anchor=-1), "N.*non-negative"),
-    (dict(tasks=2, strength="0.1", fisher_matrix=-1, anchor=-1), "task 1.*Fisher matrix.*not positive semi-definite"),
-    (dict(strength="0.1", task_list=[(-1, 1), (-1, -2)]), "task 2.*not positive semi-definite"),
+@pytest.mark.parametrize("kwargs, message, parameter", [
+    (dict(tasks=2, strength="-0.1", fisher_matrix=1, anchor=-1), "^strength .*lambda.* must be non-negative",
+     "strength"),
+    (dict(tasks=2, strength="x", fisher_matrix=1, anchor=-1), "^strength .*unknown name 'x'", "strength"),
+    (dict(tasks=-1, strength="0.1", fisher_matrix=1, anchor=-1), "^tasks \\(N\\) must be non-negative", "tasks"),
+    (dict(strength="0.1", fisher_matrix=1, anchor=-1), "^tasks \\(N\\): the number of consolidated tasks", "tasks"),
+    (dict(tasks=2, strength="0.1", anchor=-1), "^anchor and `fisher_matrix`: both are needed", "anchor"),
+    (dict(strength="0.1", task_list=[]), "^task_list: the list of tasks is empty", "task_list"),
+    (dict(strength="0.1", task_list=[(-1, 1)], anchor=-1), "^task_list: give either", "task_list"),
+    (dict(tasks=2, strength="0.1", fisher_matrix=-1, anchor=-1),
+     "^task 1 \\(`anchor`, `fisher_matrix`\\): Fisher matrix.*not positive semi-definite", None),
+    (dict(strength="0.1", task_list=[(-1, 1), (-1, -2)]), "^task 2.*not positive semi-definite", None),
 ])
-def test_bad_inputs_are_refused(kwargs, message):
-    with pytest.raises(InvalidParameter, match=message):
+def test_bad_inputs_are_refused(kwargs, message, parameter):
+    """Errors name ewc_barrier's parameters (other parameters in backquotes), never command-line flags."""
+    with pytest.raises(InvalidParameter, match=message) as error:
         ewc_barrier(QUARTIC, -1, 1, **kwargs)
+    assert error.value.parameter == parameter
+
+
+def test_reserved_names_and_a_landscape_without_barrier_name_the_parameter():
+    with pytest.raises(InvalidParameter, match="^parameters: names \\['N'\\] are reserved") as error:
+        ewc_barrier(Potential.from_string("(x**2-1)**2 + N*x", parameters={"N": 1}), -1, 1, tasks=1, strength="0.1",
+                    fisher_matrix=1, anchor=-1)
+    assert error.value.parameter == "parameters"
+    ewc = ewc_barrier(Potential.from_string("x**2"), -1, 1, tasks=1, strength="0.1", fisher_matrix=1, anchor=-1)
+    with pytest.raises(NoBarrierError, match="^potential: there is no barrier .* even at N = 0") as error:
+        ewc.critical_tasks_value
+    assert error.value.parameter == "potential"
 
 
 def test_indefinite_and_asymmetric_fisher_matrices_are_refused():

@@ -93,8 +93,9 @@ def test_saddle_of_wrong_index_is_refused_with_its_index():
 
 def test_start_at_a_saddle_is_refused():
     potential = Potential.from_string("(x**2-1)**2 + y**2", "x,y")
-    with pytest.raises(InvalidParameter, match="saddle of index 1.*a minimum is needed"):
+    with pytest.raises(InvalidParameter, match="^start: .*saddle of index 1.*a minimum is needed") as error:
         eyring_kramers_escape(potential, (0, 0), (1, 0), saddle=(0, 0))
+    assert error.value.parameter == "start"
 
 
 def test_singular_hessian_is_refused():

@@ -52,14 +52,18 @@ def test_linear_drift_towards_the_target():
 
 
 def test_bad_inputs_name_the_parameter():
-    with pytest.raises(InvalidParameter, match="--temperature"):
-        mean_first_passage_time(QUARTIC, -1, 1, 0)
-    with pytest.raises(InvalidParameter, match="--digits"):
-        mean_first_passage_time(QUARTIC, -1, 1, 0.5, digits=0)
-    with pytest.raises(InvalidParameter, match="--to"):
-        mean_first_passage_time(QUARTIC, -1, -1, 0.5)
-    with pytest.raises(InvalidParameter, match="--reflect"):
-        mean_first_passage_time(QUARTIC, -1, 1, 0.5, reflect=2)
+    """Library errors name the function's parameters (the command line maps them to flags)."""
+    cases = [
+        (dict(temperature=0), "temperature", "^temperature must be a positive finite number"),
+        (dict(digits=0), "digits", "^digits must be an integer from 1 to 100"),
+        (dict(target=-1), "target", "^target must differ from `start`"),
+        (dict(reflect=2), "reflect", "^reflect must lie on the far side of `start` from `target`"),
+    ]
+    for change, parameter, message in cases:
+        arguments = {"start": -1, "target": 1, "temperature": 0.5, **change}
+        with pytest.raises(InvalidParameter, match=message) as error:
+            mean_first_passage_time(QUARTIC, **arguments)
+        assert error.value.parameter == parameter
 
 
 def test_general_formula_is_a_symbolic_double_integral():

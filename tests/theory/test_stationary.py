@@ -64,17 +64,21 @@ def test_degenerate_extremum_is_an_error():
 
 def test_no_barrier_is_an_error():
     potential = Potential.from_string("(x**2-1)**2")
-    with pytest.raises(NoBarrierError, match="no barrier"):
+    with pytest.raises(NoBarrierError, match="^target: no barrier") as error:
         escape_points(potential, -1, -0.5)
-    with pytest.raises(NoBarrierError, match="no barrier"):
+    assert error.value.parameter == "target"
+    with pytest.raises(NoBarrierError, match="^target: no barrier") as error:
         escape_points(Potential.from_string("x**2"), 1, -3)
+    assert error.value.parameter == "target"
 
 
 def test_unbounded_below_is_an_error():
-    with pytest.raises(NoBarrierError, match="unbounded below"):
+    with pytest.raises(NoBarrierError, match="^start: walking downhill.*unbounded below") as error:
         basin_minimum(Potential.from_string("-x**3"), 1)
+    assert error.value.parameter == "start"
 
 
 def test_start_on_a_maximum_is_an_error():
-    with pytest.raises(InvalidParameter, match="maximum"):
+    with pytest.raises(InvalidParameter, match="^start: the start point 0 is a maximum") as error:
         basin_minimum(Potential.from_string("(x**2-1)**2"), 0)
+    assert error.value.parameter == "start"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Sequence
 
 __all__ = [
     "Parser", "UsageError", "parameters", "potential", "point", "one_dimensional", "number", "positive", "emit",
     "output_path", "write_atomically", "landscape_options", "temperature_of_time", "escape_problem", "PARAMETER_FLAGS",
-    "message_with_flags", "report_destination",
+    "message_with_flags", "flags_in", "report_destination",
 ]
 
 #: The command-line flag of each library parameter (InvalidParameter.parameter), for error messages.
@@ -19,19 +20,34 @@ PARAMETER_FLAGS = {
     "trajectories": "--trajectories", "threads": "--threads", "max_time": "--max-time", "bridge": "--bridge",
     "integrator": "--integrator", "horizon": "--horizon", "reflect": "--reflect", "chunk_size": "--chunk-size",
     "workers": "--workers", "scheduler": "--scheduler", "trajectory": "--replay", "schedule": "--schedule",
+    "digits": "--digits", "parameters": "--param", "tasks": "--tasks", "strength": "--lam", "anchor": "--anchor",
+    "fisher_matrix": "--fisher", "task_list": "--tasks-file",
 }
 
+#: A parameter named inside a library message: its name in backquotes (theory's errors module).
+_QUOTED_PARAMETER = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)`")
 
-def message_with_flags(error: Exception) -> str:
-    """The message of a library error with its parameter named by the command line's flag."""
-    message = str(error)
-    parameter = getattr(error, "parameter", None)
+
+def flags_in(message: str, parameter: str | None = None) -> str:
+    """A library message as the command line prints it: parameters named by their flags.
+
+    A message that starts with ``parameter`` starts with its flag instead, any
+    other message gets the flag as a prefix ("FLAG: message"); a parameter named
+    inside the message in backquotes (`` `start` ``) becomes its flag, or its bare
+    name where the command line has no flag for it.
+    """
+    message = _QUOTED_PARAMETER.sub(lambda match: PARAMETER_FLAGS.get(match[1], match[1]), message)
     flag = PARAMETER_FLAGS.get(parameter)
     if flag is None:
         return message
     if message.startswith(parameter):
         return flag + message[len(parameter):]
     return f"{flag}: {message}"
+
+
+def message_with_flags(error: Exception) -> str:
+    """The message of a library error with its parameters named by the command line's flags (:func:`flags_in`)."""
+    return flags_in(str(error), getattr(error, "parameter", None))
 
 
 class Parser(argparse.ArgumentParser):

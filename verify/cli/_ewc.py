@@ -16,7 +16,7 @@ import json
 import warnings
 
 from ._common import (
-    UsageError, accept_negative_points, emit, landscape_options, number, point, positive, potential,
+    UsageError, accept_negative_points, emit, flags_in, landscape_options, number, point, positive, potential,
 )
 
 __all__ = ["register"]
@@ -105,6 +105,8 @@ def _command_ewc(arguments) -> int:
         saddle=(lambda landscape_n: _path_saddle(landscape_n, start, target)) if dimension > 1 else None,
     )
     numbers = ewc.numbers(temperature, friction)
+    if numbers["reason"] is not None:  # theory's NoBarrierError at N = tasks, in the library's parameter names
+        numbers["reason"] = flags_in(numbers["reason"], "tasks")
     if numbers["barrier"] is not None and temperature is not None:
         ratio = temperature / numbers["barrier"]
         if ratio > ewc.rate.validity.threshold:
