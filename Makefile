@@ -26,8 +26,12 @@ $(TEST_STAMP): $(STAMP)
 run: $(STAMP)
 	$(BIN)/kramers verify --quick
 
+# One test process per core (pytest-xdist), each test file whole in one process, so that a
+# file's fixtures and kernels are built once: make test TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
+
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/kramers bench
