@@ -175,25 +175,90 @@ def run_checks(
     mode: str = QUICK,
     progress: Callable[[str], None] | None = None,
     on_result: Callable[[CheckResult], None] | None = None,
+    *,
+    jobs: int = 1,
 ):
     """Run the named checks (all when ``names`` is empty) and return their results.
 
     A check that raises is recorded as ``errored`` (its one-line message in
     :attr:`CheckResult.error`) and the others still run.  ``on_result`` is
     called with each result as soon as it exists (the report writes it to disk).
+
+    ``jobs`` > 1 runs the checks in that many worker processes at once (a check
+    compiles its kernels on one core; the checks are independent and seeded, so
+    their numbers do not depend on ``jobs``).  Results come back, and
+    ``on_result`` sees them, in the order of ``names`` whatever the order in
+    which they finish; ``progress`` reports each as it finishes.
     """
     names = check_names(names)
     if mode not in (QUICK, FULL):
         raise InvalidParameter(f"mode must be {QUICK!r} or {FULL!r}, got {mode!r}")
-    results = []
-    for index, name in enumerate(names, start=1):
-        if progress:
-            progress(f"[{index}/{len(names)}] {name} ...")
-        result = CHECKS[name].run_recording_errors(mode)
-        results.append(result)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise InvalidParameter(f"jobs must be a positive integer, got {jobs!r}", parameter="jobs")
+
+    def report(index: int, result: CheckResult) -> None:
         if progress:
             verdict = {"passed": "pass", "failed": "FAIL", "errored": f"ERROR ({result.error})"}[result.status]
-            progress(f"[{index}/{len(names)}] {name}: {verdict} ({result.seconds:.1f} s)")
-        if on_result:
-            on_result(result)
+            progress(f"[{index}/{len(names)}] {result.name}: {verdict} ({result.seconds:.1f} s)")
+
+    results: list[CheckResult] = []
+    if jobs == 1 or len(names) < 2:
+        for index, name in enumerate(names, start=1):
+            if progress:
+                progress(f"[{index}/{len(names)}] {name} ...")
+            result = CHECKS[name].run_recording_errors(mode)
+            results.append(result)
+            report(index, result)
+            if on_result:
+                on_result(result)
+        return results
+    finished: dict[str, CheckResult] = {}
+    for index, result in _run_in_processes(names, mode, min(jobs, len(names)), progress):
+        report(index, result)
+        finished[result.name] = result
+        while len(results) < len(names) and names[len(results)] in finished:  # release in the order of names
+            results.append(finished[names[len(results)]])
+            if on_result:
+                on_result(results[-1])
     return results
+
+
+def _run_in_processes(names: list[str], mode: str, jobs: int, progress):
+    """Yield (count finished, result) as the checks finish in ``jobs`` spawned processes.
+
+    Each process gets an equal share of the cores for its Numba threads.  A
+    process that dies (killed, out of memory) makes its checks ``errored``.
+    """
+    import concurrent.futures
+    import multiprocessing
+    import os
+
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    if progress:
+        progress(f"{len(names)} checks in {jobs} processes ...")
+    context = multiprocessing.get_context("spawn")  # no state (threads, locks) inherited from this process
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_threads,
+                                                initargs=(threads,)) as pool:
+        futures = {pool.submit(_run_one, name, mode): name for name in names}
+        for finished, future in enumerate(concurrent.futures.as_completed(futures), start=1):
+            name = futures[future]
+            try:
+                result = future.result()
+            except Exception as error:  # noqa: BLE001 - a lost process loses its check, not the run
+                check = CHECKS[name]
+                result = CheckResult(name, check.derivations, check.description, mode, (), 0.0,
+                                     error=f"the process running it failed: {one_line(error)}")
+            yield finished, result
+
+
+def _worker_threads(threads: int) -> None:
+    """Set a worker's Numba thread count before anything imports Numba."""
+    import os
+
+    os.environ.setdefault("NUMBA_NUM_THREADS", str(threads))
+
+
+def _run_one(name: str, mode: str) -> CheckResult:
+    """Run one check in a worker process (which loads the registry first)."""
+    load_checks()
+    return CHECKS[name].run_recording_errors(mode)

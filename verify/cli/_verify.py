@@ -17,6 +17,9 @@ def _command_verify(arguments) -> int:
     mode = FULL if arguments.full else QUICK
     if arguments.all and arguments.checks:
         raise UsageError("give check names or --all, not both")
+    if arguments.jobs is not None and arguments.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {arguments.jobs}")
+    jobs = arguments.jobs or os.cpu_count() or 1
     names = check_names(arguments.checks)  # refuse an unknown name before anything runs or is written
     progress = None if arguments.json else (lambda line: print(line, file=sys.stderr, flush=True))
     report = None
@@ -26,7 +29,7 @@ def _command_verify(arguments) -> int:
         report_destination(arguments.report)
         report_progress = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
         report = ReportDirectory(arguments.report, mode, names, progress=report_progress)
-    results = run_checks(names, mode, progress=progress, on_result=report.add if report else None)
+    results = run_checks(names, mode, progress=progress, on_result=report.add if report else None, jobs=jobs)
     if report:
         report.finish()
         problems = "; ".join(f"{what}: {message}" for what, message in report.errors.items())
@@ -145,6 +148,9 @@ def register(commands) -> None:
     verify.add_argument("--all", action="store_true", help="every registered check (the default with no names)")
     verify.add_argument("--report", metavar="DIR",
                         help="write report.md, report.tex, results.json and figures (PNG, PDF) into DIR")
+    verify.add_argument("--jobs", type=int, metavar="J",
+                        help="checks run at once, each in its own process (default: one per core); "
+                             "the numbers do not depend on it")
     verify.set_defaults(run=_command_verify)
 
     latex = commands.add_parser("latex", help="LaTeX of derivations")
