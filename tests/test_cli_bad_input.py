@@ -105,6 +105,7 @@ CASES = [
     (("verify", "--all", "ewc_canonical_vs_hand"), "--all"),
     (("verify", "--quick", "--full"), "not allowed"),
     (("verify", "ewc_canonical_vs_hand", "--report", "/nonexistent/dir/report"), "--report"),
+    (("verify", "fpe_vs_exact_mfpt", "--jobs", "0"), "--jobs"),
     (("latex", "no_such_derivation"), "no_such_derivation"),
     (("latex", "--all"), "-o"),
     (("latex", "--all", "-o", "paper.pdf"), ".tex"),

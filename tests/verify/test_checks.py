@@ -54,3 +54,24 @@ def test_asymptotic_check_catches_a_five_percent_barrier_error():
     rate = float(wrong.subs({s.T: temperature, s.gamma: 1}))
     budget = ErrorBudget(asymptotic=2 * 3 / 8 * temperature)
     assert not Comparison("barrier + 5%", 1.0, exact * rate, budget).passed
+
+
+def test_checks_in_two_processes_give_the_serial_numbers_in_the_serial_order():
+    """jobs=2 spawns two processes; the comparisons (seeded) and the order of results do not change."""
+    names = ["fpe_2d_vs_exact_mfpt", "fpe_vs_exact_mfpt", "skills_compositional_order"]
+    seen, lines = [], []
+    parallel = run_checks(names, QUICK, progress=lines.append, on_result=lambda r: seen.append(r.name), jobs=2)
+    serial = run_checks(names, QUICK)
+    assert [r.name for r in parallel] == names and seen == names
+    for one, other in zip(parallel, serial):
+        assert one.status == other.status == "passed"
+        assert [c.as_dict() for c in one.comparisons] == [c.as_dict() for c in other.comparisons]
+    assert lines[0] == "3 checks in 2 processes ..." and len(lines) == 4
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 1.5, True])
+def test_jobs_must_be_a_positive_integer(jobs):
+    from theory import InvalidParameter
+
+    with pytest.raises(InvalidParameter, match="jobs must be a positive integer"):
+        run_checks(["fpe_vs_exact_mfpt"], QUICK, jobs=jobs)
