@@ -115,8 +115,9 @@ class EscapeProblem:
     mass: float | None = None
     #: The temperature as a :class:`~theory.Schedule` (baseline T_0 and pulses): the schedule given, the
     #: :class:`~theory.Constant` of a constant temperature, None for a T(t) given as an expression (it has
-    #: no baseline).  Set from ``temperature`` at construction.
-    temperature_schedule: Schedule | None = dataclasses.field(init=False, repr=False)
+    #: no baseline).  Set from ``temperature`` at construction; a schedule passed here (as
+    #: ``dataclasses.replace`` passes the old one) is kept only while its T(t) is the temperature.
+    temperature_schedule: Schedule | None = dataclasses.field(default=None, repr=False, kw_only=True)
 
     def __post_init__(self):
         potential = self.potential
@@ -171,6 +172,10 @@ class EscapeProblem:
                 parameter="absorbing",
             )
         temperature, schedule = _temperature(self.temperature)
+        carried = self.temperature_schedule
+        if not isinstance(self.temperature, Schedule) and isinstance(carried, Schedule):
+            if _temperature(carried)[0] == temperature:  # e.g. dataclasses.replace(problem, mass=...)
+                schedule = carried
         friction = _positive("friction", self.friction)
         mass = None if self.mass is None else _positive("mass", self.mass)
         for name, value in (("start", start), ("absorbing", absorbing), ("temperature", temperature),
@@ -227,7 +232,7 @@ class EscapeProblem:
 
     def with_temperature(self, temperature) -> EscapeProblem:
         """The same problem at another temperature (a number, a T(t) or a :class:`~theory.Schedule`)."""
-        return dataclasses.replace(self, temperature=temperature)
+        return dataclasses.replace(self, temperature=temperature, temperature_schedule=None)
 
     def describe(self) -> dict:
         """JSON-able description determining the problem: srepr of the expressions, plain numbers."""

@@ -7,6 +7,8 @@ same to the first group (same T(t), same description, so the same kernels and
 fingerprints) and differ only in the structure the second one reads.
 """
 
+import dataclasses
+
 import pytest
 import sympy
 
@@ -78,3 +80,14 @@ def test_a_problem_with_an_evaluated_schedule_pickles():
     copy = pickle.loads(pickle.dumps(original))
     assert copy == original and copy.describe() == original.describe()
     assert copy.temperature_schedule.temperature_at(5) == schedule.temperature_at(5)
+
+
+def test_dataclasses_replace_keeps_the_schedule_while_it_is_the_temperature():
+    plateau = parse_schedule("plateau:h=0.2,start=1,duration=5", "0.1")
+    hot = EscapeProblem(QUARTIC, -1, 1, plateau)
+    heavy = dataclasses.replace(hot, mass=2.0)
+    assert heavy.temperature_schedule is plateau and heavy.mass == 2.0
+    cooled = dataclasses.replace(hot, temperature=0.3)  # the old schedule no longer describes T
+    assert cooled.temperature == 0.3 and cooled.temperature_schedule == Constant(0.3)
+    bare = EscapeProblem(QUARTIC, -1, 1, plateau.temperature, temperature_schedule=Constant("0.2"))
+    assert bare.temperature_schedule is None  # a schedule that is not this T(t) is not taken
