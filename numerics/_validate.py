@@ -21,7 +21,7 @@ import os
 import numpy as np
 
 from theory._errors import InvalidParameter
-from theory._problem import EscapeProblem
+from theory._problem import escape_problem  # re-exported: the oracles' one argument check
 
 __all__ = [
     "EnsembleStatistics", "escape_problem", "positive_real", "finite_real", "integer", "time_cap", "available_memory", "check_memory",
@@ -45,15 +45,6 @@ class EnsembleStatistics:
     def steps_per_second(self) -> float:
         """Particle-steps per wall-clock second (all threads together)."""
         return self.steps / self.wall_seconds if self.wall_seconds > 0 else math.inf
-
-
-def escape_problem(problem) -> EscapeProblem:
-    """``problem`` itself if it is a :class:`theory.EscapeProblem`: the one argument shape of every oracle."""
-    if not isinstance(problem, EscapeProblem):
-        raise InvalidParameter(
-            f"problem must be a theory.EscapeProblem (potential, start, absorbing set, temperature, friction, mass), "
-            f"got {type(problem).__name__}.", parameter="problem")
-    return problem
 
 
 def positive_real(name: str, value) -> float:

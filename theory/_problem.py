@@ -46,7 +46,7 @@ from ._potential import Potential
 from ._schedules import Constant, Schedule
 from ._symbols import t as time_symbol
 
-__all__ = ["EscapeProblem"]
+__all__ = ["EscapeProblem", "escape_problem"]
 
 
 def _positive(name: str, value: Any) -> float:
@@ -252,3 +252,11 @@ class EscapeProblem:
         return (f"U({names}) = {self.potential.numeric} from {self.start} into {self.absorbing}, "
                 f"T = {self.temperature_text}, gamma = {self.friction:g}, {dynamics}")
 
+
+def escape_problem(problem) -> EscapeProblem:
+    """``problem`` itself if it is an :class:`EscapeProblem`: the one argument shape of every oracle."""
+    if not isinstance(problem, EscapeProblem):
+        raise InvalidParameter(
+            f"problem must be a theory.EscapeProblem (potential, start, absorbing set, temperature, friction, mass), "
+            f"got {type(problem).__name__}.", parameter="problem")
+    return problem

@@ -1061,11 +1061,9 @@ def _kramers_numbers(problem, what: str) -> tuple[sympy.Float, sympy.Float, floa
     the problem as a double, enters exactly as its shortest decimal
     (:func:`~theory._potential.parse_number`), the decimal a user typed.
     """
-    from ._problem import EscapeProblem  # it holds a Schedule: imported here, not at the top
+    from ._problem import escape_problem  # the problem holds a Schedule: imported here, not at the top
 
-    if not isinstance(problem, EscapeProblem):
-        raise InvalidParameter(f"problem must be a theory.EscapeProblem, got {type(problem).__name__}.",
-                               parameter="problem")
+    problem = escape_problem(problem)
     if not problem.overdamped:
         raise InvalidParameter(f"mass: {what} uses the overdamped Kramers rate; give mass None.", parameter="mass")
     friction = parse_number(problem.friction, what="friction")
