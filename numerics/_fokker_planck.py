@@ -145,24 +145,16 @@ def _count(name: str, value: Any, minimum: int) -> int:
     return int(value)
 
 
-def temperature_function(temperature: Any) -> tuple[Callable[[float], float], bool]:
-    """T(t) as a float function of time, and whether it is constant.
+def temperature_function(temperature: float | sympy.Expr) -> tuple[Callable[[float], float], bool]:
+    """A problem's temperature as a float function of time, and whether it is constant.
 
-    ``temperature`` is a positive number or a SymPy expression whose only free
-    symbol is :data:`theory.symbols.t`.
+    ``temperature`` is :attr:`theory.EscapeProblem.temperature`: a float, or a T(t)
+    in :data:`theory.symbols.t` that the problem checked to depend on t only and
+    to start positive; a T(t) that reaches zero later is refused where it does.
     """
-    try:
-        expression = as_expression(temperature, {"t": time_symbol}, what="temperature")
-    except (sympy.SympifyError, TypeError):
-        raise InvalidParameter(f"temperature must be a number or a SymPy expression in t, got {temperature!r}") from None
-    extra = expression.free_symbols - {time_symbol}
-    if extra:
-        names = ", ".join(sorted(map(str, extra)))
-        raise InvalidParameter(f"temperature: T(t) may depend on t only, but it contains {names}")
-    if time_symbol not in expression.free_symbols:
-        value = _positive("temperature", expression)
-        return (lambda _time: value), True
-    function = sympy.lambdify(time_symbol, expression, modules="math")
+    if isinstance(temperature, float):
+        return (lambda _time: temperature), True
+    function = sympy.lambdify(time_symbol, temperature, modules="math")
 
     def evaluate(time: float) -> float:
         try:
