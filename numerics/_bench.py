@@ -39,6 +39,11 @@ __all__ = ["numpy_first_passage", "benchmark", "normals_per_second"]
 START, TARGET, TEMPERATURE, DT = -1.0, 1.0, 0.5, 1e-3
 
 
+#: Runs of each measurement (kernels, NumPy normals, NumPy loop halves); the best is kept, the run
+#: least disturbed by other processes, on a shared machine as often as not a late one.
+REPEATS = 5
+
+
 def numpy_first_passage(trajectories: int, seed: int, max_steps: int = 10**7) -> tuple[np.ndarray, int]:
     """Vectorised Euler-Maruyama with the bridge over the live trajectories (the baseline)."""
     rng = np.random.default_rng(seed)
@@ -85,7 +90,7 @@ def benchmark(
     baseline_trajectories: int = 2000,
     seed: int = 1,
     threads: tuple[int, ...] | None = None,
-    repeats: int = 5,
+    repeats: int = REPEATS,
 ) -> dict:
     """Steps per second of the kernel for each thread count and of the NumPy baseline.
 
