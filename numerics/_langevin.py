@@ -134,7 +134,7 @@ class Outcome(enum.IntEnum):
     BAD_TEMPERATURE = 3
 
 
-#: Internal code of the lane specialisation: the two steps were taken, go on.
+#: Internal code of the lane specialisation: the chunk was taken, go on.
 _CONTINUING = 4
 
 #: Fast-math flags of the engine's kernels (see numerics._jit): the safe defaults plus
@@ -390,256 +390,230 @@ _ENSEMBLE_SOURCE = '''def scalar_ensemble_kernel(first_trajectory, start, geomet
 
 # --- the lane specialisation ------------------------------------------------------------------
 #
-# Once the noise is drawn in vectorised blocks, one trajectory is a chain of
-# dependent floating-point operations whose latency bounds a scalar loop.  For
-# a half-space at constant temperature (any dimension, any integrator) the
-# generator also emits a lane kernel: LANES trajectories advanced at once,
-# unrolled into scalar locals, two steps per iteration (2 d normals, read from
-# each lane's block of NORMAL_BLOCK pairs), so that the out-of-order core
-# overlaps their chains.  The steps of all lanes are taken speculatively; a lane whose
-# steps come near the boundary (a bridge exponent below the cut-off), cross it,
-# become non-finite or reach the time cap is flagged, and only that lane is
-# redone from its last state by ``lane_steps``, which runs the scalar kernel's
-# tests step by step.  A finished lane takes the next trajectory of its group.
-# Each trajectory's numbers depend only on its own noise, not on its lane,
-# group or thread, and every path prints its steps with _step_lines (the same
-# expression text, contracted alike into FMAs), so the result equals the scalar
-# kernel's bit for bit (a test compares them for each integrator).
+# One trajectory is a chain of dependent floating-point operations whose
+# latency bounds a scalar loop.  For a half-space at constant temperature (any
+# dimension, any integrator) the generator also emits a lane kernel: LANES
+# trajectories advance together, one per SIMD slot.  Their state lives in
+# arrays indexed by the lane, and a chunk of CHUNK_STEPS steps is taken as a
+# loop over the steps around a loop over the lanes, which LLVM vectorises: a
+# step of all lanes is a few vector instructions, and the lanes' chains are
+# independent.  The noise of the chunk is drawn beforehand for all lanes at
+# once by :func:`numerics._random.fill_lane_normals`, row r of the buffer
+# holding normal r of every lane's window, so the vector step reads one
+# contiguous row.  The chunk is speculative: a lane whose steps came near the
+# boundary (a bridge exponent below the cut-off), crossed it, became
+# non-finite or would pass the time cap is redone from its last committed
+# state by ``lane_chunk``, which runs the scalar kernel's tests step by step on
+# the same noise rows.  A finished lane takes the next trajectory of its group
+# at the next chunk.  Each trajectory's numbers depend only on its own noise,
+# not on its lane, group or thread, and every path prints its steps with
+# _step_lines (the same expression text, in explicit FMAs), so the result
+# equals the scalar kernel's bit for bit (a test compares them for each
+# integrator).
 
-#: Trajectories advanced together.
-LANES = 4
-#: Trajectories per parallel work item: at most LANE_GROUP, fewer (down to
-#: LANE_GROUP_MINIMUM) so that an ensemble makes at least LANE_WORK_ITEMS items for
-#: the threads.  A larger group wastes less at its end, where lanes fall idle one by
-#: one while the last trajectories run (about 6% of the lane steps for exponential
-#: exit times at 64 trajectories per group, 2% at 256).  The grouping changes no number.
-LANE_GROUP = 256
-LANE_GROUP_MINIMUM = 64
+#: Trajectories advanced together, one per SIMD slot (two AVX-512 or four AVX2 vectors of doubles).
+LANES = 16
+#: Normals per lane drawn for one chunk; a chunk is CHUNK_NORMALS // d steps, rounded down to a multiple of 4.
+CHUNK_NORMALS = 256
+#: Trajectories per parallel work item: an ensemble is cut into LANE_WORK_ITEMS items for the
+#: threads, but no item is smaller than LANE_GROUP_MINIMUM.  Items are large because a group
+#: ends with its lanes falling idle one by one while its last trajectories run: for exit times
+#: that are roughly exponential this wastes about LANES (H(LANES - 1) - 1) + 1 = 38 mean exit
+#: times of lane steps per group (H the harmonic number), 4 % of a group of 1024 trajectories.
+#: The grouping changes no number.
+LANE_GROUP_MINIMUM = 1024
 LANE_WORK_ITEMS = 16
 
 
 @dataclasses.dataclass(frozen=True)
 class _LaneLayout:
-    """Where the normals of one lane iteration lie in a trajectory's stream.
+    """Where the normals of one chunk lie in a trajectory's stream, and the chunk's length.
 
     Step n takes normals ``offset + n d + k`` (k < d; ``offset`` = d for BAOAB's
-    initial velocity, else 0).  An iteration takes two steps, ``2 d`` normals,
-    an even number, so every iteration starts at the same parity
-    ``offset % 2``: normal j of the iteration is half ``(parity + j) % 2`` of
-    pair ``first + (parity + j) // 2``, with ``first`` the pair of the
-    iteration's first normal; all but ``first`` is known when the code is
-    generated.
+    initial velocity, else 0).  A chunk starts at a step that is a multiple of
+    ``steps``, itself a multiple of 4, so its first normal ``offset + n d`` is
+    ``shift = offset % 4`` past the start of Philox block ``(offset + n d) // 4``
+    (four normals a block) for every lane alike: the chunk's noise is the
+    ``rows`` normals from that block on, and normal k of step s of the chunk is
+    row ``shift + s d + k``.
     """
 
     dimension: int
     offset: int
-    #: steps per iteration (two: the per-iteration tests are shared by two steps)
-    steps = 2
 
     @property
-    def pairs_per_iteration(self) -> int:
-        return self.steps * self.dimension // 2
+    def steps(self) -> int:
+        return max(4, CHUNK_NORMALS // self.dimension // 4 * 4)
 
     @property
-    def parity(self) -> int:
-        return self.offset % 2
+    def shift(self) -> int:
+        return self.offset % 4
 
     @property
-    def span(self) -> int:
-        """Pairs that one iteration reads (one more than it consumes when the parity is odd)."""
-        return (self.parity + self.steps * self.dimension - 1) // 2 + 1
-
-    def normal(self, j: int) -> tuple[str, int]:
-        """Normal j of the iteration: ("cosine" or "sine", its pair counted from the iteration's first)."""
-        q = self.parity + j
-        return ("sine" if q % 2 else "cosine"), q // 2
+    def rows(self) -> int:
+        return (self.shift + self.steps * self.dimension + 3) // 4 * 4
 
 
-def _lane_sources(dimension: int, integrator: AbstractIntegrator, lanes: int) -> tuple[str, str, str]:
-    """Sources of ``lane_steps``, ``lane_group`` and ``lane_ensemble_kernel`` (half-space, constant T)."""
+def _lane_layout(dimension: int, integrator: AbstractIntegrator) -> _LaneLayout:
+    return _LaneLayout(dimension, dimension if integrator.underdamped else 0)
+
+
+def _lane_sources(dimension: int, integrator: AbstractIntegrator) -> tuple[str, str, str]:
+    """Sources of ``lane_chunk``, ``lane_group`` and ``lane_ensemble_kernel`` (half-space, constant T)."""
     d = dimension
     underdamped = integrator.underdamped
-    layout = _LaneLayout(d, d if underdamped else 0)
-    S = layout.steps
+    layout = _lane_layout(d, integrator)
+    xs, ys, zs = _joined_names("x", d), _joined_names("y", d), _joined_names("z", d)
+    vs, fs = (_joined_names("v", d), _joined_names("f", d)) if underdamped else ((), ())
+    state = xs + list(vs) + list(fs)
+    exit_state = _joined(ys + list(vs) + list(fs))
+    arrays = {"x": "position", "v": "velocity", "f": "force"}
     carried = ("x", "v", "f") if underdamped else ("x",)
 
-    # lane_steps: the S steps of one lane from its committed state, with every test of the scalar kernel.
-    xs = _joined_names("x", d)
-    vs, fs = (_joined_names("v", d), _joined_names("f", d)) if underdamped else ((), ())
-    carried_names = xs + list(vs) + list(fs)
-    ind = "    "
+    def committed(base: str, k: int, lane: str = "lane") -> str:
+        return f"{arrays[base]}_{k}[{lane}]"
+
+    def trial(base: str, k: int, lane: str = "lane") -> str:
+        return f"trial_{arrays[base]}_{k}[{lane}]"
+
+    def noise_row(indent: str, source: str) -> list[str]:
+        return [f"{indent}{zs[k]} = noise[{layout.shift} + s * {d} + {k}, {source}]" for k in range(d)]
+
+    # lane_chunk: the chunk of one lane from its committed state, with every test of the scalar kernel.
+    ind, body = "    ", "        "
+
+    def leave(indent: str, outcome: str) -> list[str]:
+        return [f"{indent}return {outcome}, step + 1, {exit_state}, distance"]
+
     slow = [
-        f"def lane_steps({_joined(carried_names)}, distance, step, pair, normal_key, uniform_key, geometry, dt,",
+        f"def lane_chunk({_joined(state)}, distance, step, noise, lane, uniform_key, geometry, dt,",
         "               inverse_friction, inverse_mass, noise_scale, bridge_coefficient, bridge, max_steps):",
         *_constant_lines(integrator, ind),
+        f"{ind}for s in range(CHUNK_STEPS):",
+        f"{body}if step >= max_steps:",
+        f"{body}    return CENSORED, step, {_joined(state)}, distance",
+        *noise_row(body, "lane"),
+        *_step_lines(integrator, body, xs, ys, zs, vs, fs),
     ]
-    for p in range(layout.span):
-        slow.append(f"{ind}cosine_{p}, sine_{p} = normal_pair(normal_key, pair + {p})")
-    for s in range(S):
-        ys = [f"y{s}_{k}" for k in range(d)]
-        zs = [f"z{s}_{k}" for k in range(d)]
-        slow += [f"{ind}if step >= max_steps:", f"{ind}    return CENSORED, step, {_joined(carried_names)}, distance"]
-        slow += [f"{ind}{zs[k]} = {'%s_%d' % layout.normal(s * d + k)}" for k in range(d)]
-        slow += _step_lines(integrator, ind, xs, ys, zs, vs, fs)
-        exit_state = _joined(ys + list(vs) + list(fs))
+    finite = " and ".join(f"math.isfinite({c})" for c in (*ys, *vs))
+    slow += [f"{body}if not ({finite}):"] + leave(body + "    ", "NOT_FINITE")
+    if underdamped:
+        slow += _distance_lines(body, "distance_next", ys) + [f"{body}if distance_next <= 0.0:"]
+        slow += leave(body + "    ", "ABSORBED")
+    else:
+        slow += _half_space_exit_lines(body, ys, "distance", "distance_next", "step", leave)
+    slow += [f"{body}{xs[k]} = {ys[k]}" for k in range(d)] + [f"{body}distance = distance_next", f"{body}step += 1"]
+    slow += [f"{ind}if step >= max_steps:", f"{ind}    return CENSORED, step, {_joined(state)}, distance"]
+    slow += [f"{ind}return CONTINUING, step, {_joined(state)}, distance"]
 
-        def leave(indent: str, outcome: str, exit_state=exit_state) -> list[str]:
-            return [f"{indent}return {outcome}, step + 1, {exit_state}, distance"]
-
-        finite = " and ".join(f"math.isfinite({c})" for c in (*ys, *vs))
-        slow += [f"{ind}if not ({finite}):"] + leave(ind + "    ", "NOT_FINITE")
-        if underdamped:
-            slow += _distance_lines(ind, "distance_next", ys) + [f"{ind}if distance_next <= 0.0:"]
-            slow += leave(ind + "    ", "ABSORBED")
-        else:
-            slow += _half_space_exit_lines(ind, ys, "distance", "distance_next", "step", leave)
-        slow += [f"{ind}{xs[k]} = {ys[k]}" for k in range(d)] + [f"{ind}distance = distance_next", f"{ind}step += 1"]
-    slow += [f"{ind}if step >= max_steps:", f"{ind}    return CENSORED, step, {_joined(carried_names)}, distance"]
-    slow += [f"{ind}return CONTINUING, step, {_joined(carried_names)}, distance"]
-
-    # lane_group: LANES trajectories in unrolled locals.
-    L = range(lanes)
+    # lane_group: LANES trajectories in arrays indexed by the lane, a chunk at a time.
     out = [
         "def lane_group(begin, end, first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,",
         "               bridge_coefficient, bridge, max_steps, seed, times, outcomes, steps_taken, states):",
-        *_constant_lines(integrator, "    "),
+        *_constant_lines(integrator, ind),
     ]
     if underdamped:
-        out.append("    thermal_velocity = noise_scale / math.sqrt(1.0 - friction_decay * friction_decay)")
-    out += [f"    start_{k} = start[{k}]" for k in range(d)]
-    out += _distance_lines("    ", "start_distance", [f"start_{k}" for k in range(d)])
+        out.append(f"{ind}thermal_velocity = noise_scale / math.sqrt(1.0 - friction_decay * friction_decay)")
+    out += [f"{ind}start_{k} = start[{k}]" for k in range(d)]
+    out += _distance_lines(ind, "start_distance", [f"start_{k}" for k in range(d)])
     out += [
-        # S steps are quiet when all S + 1 distances exceed `floor`: then all lie on the safe side
-        # and every bridge exponent exceeds the cut-off (floor^2 bc = cut-off, enlarged by 1e-12
-        # against rounding), so the scalar steps would neither absorb nor draw a uniform.
-        "    floor = math.sqrt(BRIDGE_EXPONENT_CUTOFF / bridge_coefficient) * (1.0 + 1e-12) if bridge else 0.0",
-        f"    last_step = max_steps - {S}",
-        "    upcoming = begin",
-        "    active = 0",
+        # A chunk is quiet when all its distances exceed `floor`: then all lie on the safe side and
+        # every bridge exponent exceeds the cut-off (floor^2 bc = cut-off, enlarged by 1e-12 against
+        # rounding), so the scalar steps would neither absorb nor draw a uniform.
+        f"{ind}floor = math.sqrt(BRIDGE_EXPONENT_CUTOFF / bridge_coefficient) * (1.0 + 1e-12) if bridge else 0.0",
+        f"{ind}last_step = max_steps - CHUNK_STEPS",
+    ]
+    for base in carried:
+        for k in range(d):
+            out += [f"{ind}{arrays[base]}_{k} = np.zeros(LANES)", f"{ind}trial_{arrays[base]}_{k} = np.zeros(LANES)"]
+    out += [
+        f"{ind}distance = np.empty(LANES)",
+        f"{ind}lowest = np.empty(LANES)",
+        f"{ind}nonfinite = np.empty(LANES)",
+        f"{ind}step = np.zeros(LANES, dtype=np.int64)",
+        f"{ind}owner = np.full(LANES, -1, dtype=np.int64)",
+        *[f"{ind}key_{w} = np.zeros(LANES, dtype=np.uint64)" for w in range(4)],
+        f"{ind}first_block = np.zeros(LANES, dtype=np.uint64)",
+        f"{ind}noise = np.empty((NOISE_ROWS, LANES))",
+        f"{ind}upcoming = begin",
+        f"{ind}active = 0",
     ]
 
-    def start_lane(indent: str, lane: int) -> list[str]:
-        """Put lane ``lane`` back at the start point, step 0 (``take_next`` gives it a trajectory and its noise)."""
-        lines = [f"{indent}x{lane}_{k} = start_{k}" for k in range(d)]
+    def start_lane(indent: str) -> list[str]:
+        """Lane ``lane`` back at the start, step 0; with the next trajectory of the group if one is left."""
+        lines = [f"{indent}{committed('x', k)} = start_{k}" for k in range(d)]
+        lines += [f"{indent}distance[lane] = start_distance", f"{indent}step[lane] = 0", f"{indent}if upcoming < end:"]
         lines += [
-            f"{indent}distance_{lane} = start_distance",
-            f"{indent}step_{lane} = 0",
-            f"{indent}pair_{lane} = {layout.offset // 2}",
-            f"{indent}block_first_{lane} = 0",
-        ]
-        return lines
-
-    def take_next(indent: str, lane: int) -> list[str]:
-        lines = [
-            f"{indent}if upcoming < end:",
-            f"{indent}    owner_{lane} = upcoming",
-            f"{indent}    normal_key_{lane} = normal_stream_key(seed, first_trajectory + upcoming)",
-            f"{indent}    uniform_key_{lane} = uniform_stream_key(seed, first_trajectory + upcoming)",
-            f"{indent}    fill_normal_block(normal_key_{lane}, 0, cosines_{lane}, sines_{lane})",
+            f"{indent}    owner[lane] = upcoming",
+            f"{indent}    key = normal_stream_key(seed, first_trajectory + upcoming)",
+            *[f"{indent}    key_{w}[lane] = key[{w}]" for w in range(4)],
         ]
         if underdamped:  # the initial velocity: normals 0 .. d - 1, as in the scalar kernel
-            lines += [f"{indent}    v{lane}_{k} = thermal_velocity * {'sines' if k % 2 else 'cosines'}_{lane}[{k // 2}]"
-                      for k in range(d)]
+            for k in range(d):
+                lines.append(f"{indent}    cosine, sine = normal_pair(key, {k // 2})")
+                lines.append(f"{indent}    {committed('v', k)} = thermal_velocity * {'sine' if k % 2 else 'cosine'}")
             starts = _joined([f"start_{k}" for k in range(d)])
-            lines += [f"{indent}    f{lane}_{k} = -gradient_{k}({starts})" for k in range(d)]
-        lines += [f"{indent}    upcoming += 1"]
+            lines += [f"{indent}    {committed('f', k)} = -gradient_{k}({starts})" for k in range(d)]
+        lines += [f"{indent}    upcoming += 1", f"{indent}    active += 1", f"{indent}else:",
+                  f"{indent}    owner[lane] = -1"]
         return lines
 
-    for lane in L:
-        out += start_lane("    ", lane)
-        out += [
-            f"    owner_{lane} = -1",
-            # a valid key of the right type (keys are opaque: never built by hand here)
-            f"    normal_key_{lane} = normal_stream_key(seed, first_trajectory)",
-            f"    uniform_key_{lane} = uniform_stream_key(seed, first_trajectory)",
-            f"    cosines_{lane} = np.zeros(NORMAL_BLOCK)",  # an idle lane computes quiet steps from zeros
-            f"    sines_{lane} = np.zeros(NORMAL_BLOCK)",
-        ]
-        if underdamped:
-            out += [f"    v{lane}_{k} = 0.0" for k in range(d)] + [f"    f{lane}_{k} = 0.0" for k in range(d)]
-        out += take_next("    ", lane) + ["        active += 1"]
-    out.append("    while active > 0:")
-    i = "        "
-    for lane in L:
-        lane_xs = [f"x{lane}_{k}" for k in range(d)]
-        out += [
-            f"{i}slot_{lane} = pair_{lane} - block_first_{lane}",
-            f"{i}if slot_{lane} > NORMAL_BLOCK - {layout.span}:",
-            f"{i}    block_first_{lane} = pair_{lane}",
-            f"{i}    slot_{lane} = 0",
-            f"{i}    fill_normal_block(normal_key_{lane}, block_first_{lane}, cosines_{lane}, sines_{lane})",
-        ]
-        previous = lane_xs
-        distances = [f"distance_{lane}"]
-        totals = []
-        if underdamped:
-            out += [f"{i}w{lane}_{k} = v{lane}_{k}" for k in range(d)] + [f"{i}e{lane}_{k} = f{lane}_{k}" for k in range(d)]
-        lane_vs = [f"w{lane}_{k}" for k in range(d)] if underdamped else []
-        lane_fs = [f"e{lane}_{k}" for k in range(d)] if underdamped else []
-        for s in range(S):
-            ys = [f"y{lane}_{s}_{k}" for k in range(d)]
-            zs = [f"z{lane}_{s}_{k}" for k in range(d)]
-            for k in range(d):
-                half, pair = layout.normal(s * d + k)
-                out.append(f"{i}{zs[k]} = {half}s_{lane}[slot_{lane} + {pair}]")
-            out += _step_lines(integrator, i, previous, ys, zs, lane_vs, lane_fs, scratch=f"{lane}_{s}")
-            out += _distance_lines(i, f"distance_{lane}_{s}", ys)
-            distances.append(f"distance_{lane}_{s}")
-            totals += ys
-            previous = ys
-        totals += lane_vs
-        out += [
-            f"{i}quiet_{lane} = ((min({_joined(distances)}) > floor) & (abs({' + '.join(totals)}) < math.inf)"
-            f" & (step_{lane} <= last_step))",
-        ]
-
-    def commit(indent: str, lane: int) -> list[str]:
-        lines = [f"{indent}x{lane}_{k} = y{lane}_{S - 1}_{k}" for k in range(d)]
-        if underdamped:
-            lines += [f"{indent}v{lane}_{k} = w{lane}_{k}" for k in range(d)]
-            lines += [f"{indent}f{lane}_{k} = e{lane}_{k}" for k in range(d)]
-        return lines + [
-            f"{indent}distance_{lane} = distance_{lane}_{S - 1}",
-            f"{indent}step_{lane} += {S}",
-            f"{indent}pair_{lane} += {layout.pairs_per_iteration}",
-        ]
-
-    out.append(f"{i}if {' & '.join(f'quiet_{lane}' for lane in L)}:")
-    for lane in L:
-        out += commit(i + "    ", lane)
-    out.append(f"{i}    continue")
-    for lane in L:
-        lane_state = [f"{base}{lane}_{k}" for base in carried for k in range(d)]
-        new_state = [f"new_{base}_{k}" for base in carried for k in range(d)]
-        out += [f"{i}if quiet_{lane}:"] + commit(i + "    ", lane)
-        out += [f"{i}elif owner_{lane} < 0:"] + start_lane(i + "    ", lane)
-        out += [
-            f"{i}else:",
-            f"{i}    status, new_step, {_joined(new_state)}, new_distance = lane_steps({_joined(lane_state)},",
-            f"{i}        distance_{lane}, step_{lane}, pair_{lane}, normal_key_{lane}, uniform_key_{lane}, geometry, dt,",
-            f"{i}        inverse_friction, inverse_mass, noise_scale, bridge_coefficient, bridge, max_steps)",
-            f"{i}    if status == CONTINUING:",
-        ]
-        out += [f"{i}        {a} = {b}" for a, b in zip(lane_state, new_state)]
-        out += [
-            f"{i}        distance_{lane} = new_distance",
-            f"{i}        step_{lane} = new_step",
-            f"{i}        pair_{lane} += {layout.pairs_per_iteration}",
-            f"{i}    else:",
-            f"{i}        outcomes[owner_{lane}] = status",
-            f"{i}        steps_taken[owner_{lane}] = new_step",
-            f"{i}        times[owner_{lane}] = new_step * dt",
-        ]
-        out += [f"{i}        states[owner_{lane}, {k}] = new_x_{k}" for k in range(d)]
-        if underdamped:
-            out += [f"{i}        states[owner_{lane}, {d + k}] = new_v_{k}" for k in range(d)]
-        out += start_lane(i + "        ", lane)
-        out += take_next(i + "        ", lane)
-        out += [f"{i}        else:", f"{i}            owner_{lane} = -1", f"{i}            active -= 1"]
+    out += [f"{ind}for lane in range(LANES):", *start_lane(body)]
+    out += [f"{ind}while active > 0:", f"{body}for lane in range(LANES):"]
+    inner = body + "    "
+    out.append(f"{inner}first_block[lane] = np.uint64(({layout.offset} + step[lane] * {d}) // 4)")
+    out += [f"{inner}{trial(base, k)} = {committed(base, k)}" for base in carried for k in range(d)]
+    out += [f"{inner}lowest[lane] = distance[lane]", f"{inner}nonfinite[lane] = 0.0"]
+    out.append(f"{body}fill_lane_normals(key_0, key_1, key_2, key_3, first_block, noise)")
+    # the vector chunk: every lane takes CHUNK_STEPS steps, recording its least distance and any non-finite value
+    out += [f"{body}for s in range(CHUNK_STEPS):", f"{inner}for lane in range(LANES):"]
+    vector = inner + "    "
+    out += [f"{vector}{name}_{k} = {trial(base, k)}" for base, name in zip(carried, ("x", "v", "f")) for k in range(d)]
+    out += noise_row(vector, "lane")
+    out += _step_lines(integrator, vector, xs, ys, zs, vs, fs)
+    out += [f"{vector}{trial('x', k)} = {ys[k]}" for k in range(d)]
+    if underdamped:
+        out += [f"{vector}{trial('v', k)} = {vs[k]}" for k in range(d)]
+        out += [f"{vector}{trial('f', k)} = {fs[k]}" for k in range(d)]
+    out += _distance_lines(vector, "distance_next", ys)
+    out += [
+        f"{vector}lowest[lane] = min(lowest[lane], distance_next)",
+        f"{vector}nonfinite[lane] += ({' + '.join((*ys, *vs))}) * 0.0",  # NaN once any value is not finite
+    ]
+    # commit the quiet lanes; redo the others step by step
+    out += [
+        f"{body}for lane in range(LANES):",
+        f"{inner}if owner[lane] < 0:",
+        f"{inner}    continue",
+        f"{inner}if lowest[lane] > floor and nonfinite[lane] == 0.0 and step[lane] <= last_step:",
+    ]
+    out += [f"{inner}    {committed(base, k)} = {trial(base, k)}" for base in carried for k in range(d)]
+    out += _distance_lines(inner + "    ", "distance[lane]", [committed("x", k) for k in range(d)])
+    out += [f"{inner}    step[lane] += CHUNK_STEPS", f"{inner}    continue"]
+    new_state = [f"new_{name}" for name in state]
+    out += [
+        f"{inner}uniform_key = uniform_stream_key(seed, first_trajectory + owner[lane])",
+        f"{inner}status, new_step, {_joined(new_state)}, new_distance = lane_chunk(",
+        f"{inner}    {_joined([committed(base, k) for base in carried for k in range(d)])},",
+        f"{inner}    distance[lane], step[lane], noise, lane, uniform_key, geometry, dt, inverse_friction, inverse_mass,",
+        f"{inner}    noise_scale, bridge_coefficient, bridge, max_steps)",
+        f"{inner}if status == CONTINUING:",
+    ]
+    out += [f"{inner}    {committed(base, k)} = new_{base}_{k}" for base in carried for k in range(d)]
+    out += [f"{inner}    distance[lane] = new_distance", f"{inner}    step[lane] = new_step", f"{inner}    continue"]
+    out += [
+        f"{inner}outcomes[owner[lane]] = status",
+        f"{inner}steps_taken[owner[lane]] = new_step",
+        f"{inner}times[owner[lane]] = new_step * dt",
+    ]
+    out += [f"{inner}states[owner[lane], {k}] = new_x_{k}" for k in range(d)]
+    if underdamped:
+        out += [f"{inner}states[owner[lane], {d + k}] = new_v_{k}" for k in range(d)]
+    out += [f"{inner}active -= 1", *start_lane(inner)]
     ensemble = '''def lane_ensemble_kernel(first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,
                     bridge_coefficient, bridge, max_steps, seed, times, outcomes, steps_taken, states):
     count = times.shape[0]
-    size = min(LANE_GROUP, max(LANE_GROUP_MINIMUM, count // LANE_WORK_ITEMS))
+    size = max(LANE_GROUP_MINIMUM, (count + LANE_WORK_ITEMS - 1) // LANE_WORK_ITEMS)
     groups = (count + size - 1) // size
     for group in prange(groups):
         lane_group(group * size, min(count, (group + 1) * size), first_trajectory, start, geometry,
@@ -651,8 +625,8 @@ def _lane_sources(dimension: int, integrator: AbstractIntegrator, lanes: int) ->
 
 _KERNEL_CONSTANTS = dict(
     _random.KERNEL_CONSTANTS, BRIDGE_EXPONENT_CUTOFF=repr(BRIDGE_EXPONENT_CUTOFF),
-    LANES=repr(LANES), LANE_GROUP=repr(LANE_GROUP), LANE_GROUP_MINIMUM=repr(LANE_GROUP_MINIMUM),
-    LANE_WORK_ITEMS=repr(LANE_WORK_ITEMS), CONTINUING=repr(_CONTINUING),
+    LANES=repr(LANES), LANE_GROUP_MINIMUM=repr(LANE_GROUP_MINIMUM), LANE_WORK_ITEMS=repr(LANE_WORK_ITEMS),
+    CONTINUING=repr(_CONTINUING),
     **{outcome.name: repr(int(outcome)) for outcome in Outcome},
 )
 
@@ -682,10 +656,14 @@ def _kernel_module(gradient, variables, temperature, absorbing_condition, integr
         _trajectory_source(dimension, integrator, kind, schedule, record=False),
         _trajectory_source(dimension, integrator, kind, schedule, record=True),
         _ENSEMBLE_SOURCE,
-        *(_lane_sources(dimension, integrator, LANES) if use_lanes else ()),
+        *(_lane_sources(dimension, integrator) if use_lanes else ()),
     )
     parallel = ("scalar_ensemble_kernel", *(("lane_ensemble_kernel",) if use_lanes else ()))
-    return build_kernel_module(expressions, functions, constants=_KERNEL_CONSTANTS, parallel=parallel,
+    constants = _KERNEL_CONSTANTS
+    if use_lanes:
+        layout = _lane_layout(dimension, integrator)
+        constants = dict(constants, CHUNK_STEPS=repr(layout.steps), NOISE_ROWS=repr(layout.rows))
+    return build_kernel_module(expressions, functions, constants=constants, parallel=parallel,
                                inline=_random.KERNEL_INLINE, fastmath=ENGINE_FASTMATH)
 
 

@@ -120,6 +120,7 @@ __all__ = [
     "uniform_stream_key",
     "normal_pair",
     "fill_normal_block",
+    "fill_lane_normals",
     "uniform_open",
     "reference_philox4x32_10",
     "reference_box_muller",
@@ -315,6 +316,32 @@ def fill_normal_block(key, first_pair, cosines, sines):
         cosines[count - 1], sines[count - 1] = normal_pair(key, first_pair + count - 1)
 
 
+def fill_lane_normals(key0, key1, key2, key3, first_block, out):
+    """``out[4 j + q, l]`` = normal 4 (first_block[l] + j) + q of the stream whose key words are ``key*[l]``.
+
+    The noise of the lane kernels: trajectory l of a group of lanes has its own
+    stream (key words ``key0[l] .. key3[l]``, as :func:`normal_stream_key` gives
+    them) and its own first block, and row r of ``out`` holds the normals of all
+    lanes that a vector step over the lanes reads at once.  The inner loop runs
+    over the lanes, so LLVM vectorises it with one lane per SIMD slot (a
+    different key and counter in each) and stores each row contiguously: no
+    transposition and no scatter.  The numbers are those of :func:`normal_pair`
+    (block b holds pairs 2b and 2b + 1), bit for bit (tested).
+    """
+    for j in range(out.shape[0] // 4):
+        for lane in range(out.shape[1]):
+            key = (key0[lane], key1[lane], key2[lane], key3[lane])
+            w0, w1, w2, w3 = philox_block(key, first_block[lane] + np.uint64(j))
+            radius0 = math.sqrt(-2.0 * log_unit_interval(w0))
+            sine0, cosine0 = sin_cos_turn(w1)
+            radius1 = math.sqrt(-2.0 * log_unit_interval(w2))
+            sine1, cosine1 = sin_cos_turn(w3)
+            out[4 * j, lane] = radius0 * cosine0
+            out[4 * j + 1, lane] = radius0 * sine0
+            out[4 * j + 2, lane] = radius1 * cosine1
+            out[4 * j + 3, lane] = radius1 * sine1
+
+
 def uniform_open(key, counter):
     """A uniform number in (0, 1) with 53 random bits: block ``counter`` of the stream ``key``."""
     w0, w1, w2, w3 = philox_block(key, np.uint64(counter))
@@ -365,7 +392,8 @@ def fill_uniforms(seed, trajectory, out):
 #: Source of these functions is copied into generated kernel modules, in order.
 KERNEL_FUNCTIONS = (
     philox_round, philox4x32_10, stream_key, normal_stream_key, uniform_stream_key, philox_block, integer_float, horner,
-    log_unit_interval, sin_cos_turn, normal_pair, fill_normal_block, uniform_open, fill_uniform_block,
+    log_unit_interval, sin_cos_turn, normal_pair, fill_normal_block, fill_lane_normals, uniform_open,
+    fill_uniform_block,
 )
 
 #: Kernel functions compiled ``inline="always"`` (:func:`numerics._codegen.build_kernel_module`): the
