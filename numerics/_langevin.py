@@ -415,14 +415,20 @@ _ENSEMBLE_SOURCE = '''def scalar_ensemble_kernel(first_trajectory, start, geomet
 LANES = 16
 #: Normals per lane drawn for one chunk; a chunk is CHUNK_NORMALS // d steps, rounded down to a multiple of 4.
 CHUNK_NORMALS = 256
-#: Trajectories per parallel work item: an ensemble is cut into LANE_WORK_ITEMS items for the
-#: threads, but no item is smaller than LANE_GROUP_MINIMUM.  Items are large because a group
-#: ends with its lanes falling idle one by one while its last trajectories run: for exit times
-#: that are roughly exponential this wastes about LANES (H(LANES - 1) - 1) + 1 = 38 mean exit
-#: times of lane steps per group (H the harmonic number), 4 % of a group of 1024 trajectories.
-#: The grouping changes no number.
+#: Trajectories per parallel work item (a group of lanes).  A group ends with its lanes falling
+#: idle one by one while its last trajectories run: for roughly exponential exit times this
+#: wastes about LANES (H(LANES - 1) - 1) + 1 = 38 mean exit times of lane steps per group (H the
+#: harmonic number), 4 % of a group of 1024 trajectories, so groups are large:
+#: LANE_ITEMS_PER_THREAD items per running thread, none smaller than LANE_GROUP_MINIMUM unless
+#: that would leave a thread without work (:func:`_lane_group_size`).  The grouping changes no number.
 LANE_GROUP_MINIMUM = 1024
-LANE_WORK_ITEMS = 16
+LANE_ITEMS_PER_THREAD = 2
+
+
+def _lane_group_size(trajectories: int, threads: int) -> int:
+    """Trajectories per group of lanes for an ensemble of ``trajectories`` on ``threads`` threads."""
+    size = -(-trajectories // (LANE_ITEMS_PER_THREAD * threads))
+    return max(size, min(LANE_GROUP_MINIMUM, -(-trajectories // threads)), 1)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -611,9 +617,8 @@ def _lane_sources(dimension: int, integrator: AbstractIntegrator) -> tuple[str, 
         out += [f"{inner}states[owner[lane], {d + k}] = new_v_{k}" for k in range(d)]
     out += [f"{inner}active -= 1", *start_lane(inner)]
     ensemble = '''def lane_ensemble_kernel(first_trajectory, start, geometry, dt, inverse_friction, inverse_mass, noise_scale,
-                    bridge_coefficient, bridge, max_steps, seed, times, outcomes, steps_taken, states):
+                    bridge_coefficient, bridge, max_steps, seed, times, outcomes, steps_taken, states, size):
     count = times.shape[0]
-    size = max(LANE_GROUP_MINIMUM, (count + LANE_WORK_ITEMS - 1) // LANE_WORK_ITEMS)
     groups = (count + size - 1) // size
     for group in prange(groups):
         lane_group(group * size, min(count, (group + 1) * size), first_trajectory, start, geometry,
@@ -625,8 +630,7 @@ def _lane_sources(dimension: int, integrator: AbstractIntegrator) -> tuple[str, 
 
 _KERNEL_CONSTANTS = dict(
     _random.KERNEL_CONSTANTS, BRIDGE_EXPONENT_CUTOFF=repr(BRIDGE_EXPONENT_CUTOFF),
-    LANES=repr(LANES), LANE_GROUP_MINIMUM=repr(LANE_GROUP_MINIMUM), LANE_WORK_ITEMS=repr(LANE_WORK_ITEMS),
-    CONTINUING=repr(_CONTINUING),
+    LANES=repr(LANES), CONTINUING=repr(_CONTINUING),
     **{outcome.name: repr(int(outcome)) for outcome in Outcome},
 )
 
@@ -892,12 +896,14 @@ def langevin_first_passage(
     arguments = prepared.arguments()
     with _ThreadCount(threads) as thread_count:
         kernel = getattr(module, "lane_ensemble_kernel", None) if lanes else None
+        # the lanes take the size of their groups (work items) from the thread count; no number depends on it
+        group = (_lane_group_size(trajectories, thread_count.threads),) if kernel else ()
         kernel = kernel or module.scalar_ensemble_kernel
         if not kernel.signatures:  # compile (or load) outside the timed region
             _call(kernel, first_trajectory, *arguments[:-2], 0, prepared.seed, times[:1], outcomes[:1],
-                  steps_taken[:1], states[:1])
+                  steps_taken[:1], states[:1], *group)
         began = time.perf_counter()
-        _call(kernel, first_trajectory, *arguments, times, outcomes, steps_taken, states)
+        _call(kernel, first_trajectory, *arguments, times, outcomes, steps_taken, states, *group)
         wall_seconds = time.perf_counter() - began
     bad = np.flatnonzero(outcomes >= Outcome.NOT_FINITE)
     if bad.size:

@@ -85,6 +85,17 @@ def test_lanes_equal_the_scalar_kernel_for_every_integrator_and_dimension(case):
     _assert_same_ensemble(lanes, langevin_first_passage(problem, lanes=False, **options))
 
 
+def test_groups_of_lanes_are_large_but_leave_no_thread_idle():
+    """Work items: two per thread, at least 1024 trajectories unless a thread would get none; never empty."""
+    from numerics._langevin import _lane_group_size
+
+    assert _lane_group_size(4000, 1) == 2000  # two items on one thread
+    assert _lane_group_size(4000, 2) == 1024  # the minimum: four items
+    assert _lane_group_size(1000, 2) == 500  # below the minimum, so that both threads work
+    assert _lane_group_size(10**6, 16) == 31250  # two items a thread
+    assert _lane_group_size(1, 16) == 1
+
+
 def test_one_dimensional_runs_split_into_chunks_and_replay_exactly():
     options = dict(dt=1e-3, seed=2024, max_time=5.0)
     whole = langevin_first_passage(quartic(), trajectories=400, threads=1, **options)
