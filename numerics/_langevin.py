@@ -482,8 +482,14 @@ def _lane_sources(dimension: int, integrator: AbstractIntegrator) -> tuple[str, 
     def trial(base: str, k: int, lane: str = "lane") -> str:
         return f"trial_{arrays[base]}_{k}[{lane}]"
 
+    def affine(constant: int, factor: int, variable: str) -> str:
+        """``constant + factor * variable`` as short text (no ``+ 0``, no ``* 1``)."""
+        term = variable if factor == 1 else f"{variable} * {factor}"
+        return f"{constant} + {term}" if constant else term
+
     def noise_row(indent: str, source: str) -> list[str]:
-        return [f"{indent}{zs[k]} = noise[{layout.shift} + s * {d} + {k}, {source}]" for k in range(d)]
+        """The normals z_k of step s of the chunk: rows shift + s d + k of the lane's column."""
+        return [f"{indent}{zs[k]} = noise[{affine(layout.shift + k, d, 's')}, {source}]" for k in range(d)]
 
     # lane_chunk: the chunk of one lane from its committed state, with every test of the scalar kernel.
     ind, body = "    ", "        "
@@ -567,7 +573,7 @@ def _lane_sources(dimension: int, integrator: AbstractIntegrator) -> tuple[str, 
     out += [f"{ind}for lane in range(LANES):", *start_lane(body)]
     out += [f"{ind}while active > 0:", f"{body}for lane in range(LANES):"]
     inner = body + "    "
-    out.append(f"{inner}first_block[lane] = np.uint64(({layout.offset} + step[lane] * {d}) // 4)")
+    out.append(f"{inner}first_block[lane] = np.uint64(({affine(layout.offset, d, 'step[lane]')}) // 4)")
     out += [f"{inner}{trial(base, k)} = {committed(base, k)}" for base in carried for k in range(d)]
     out += [f"{inner}lowest[lane] = distance[lane]", f"{inner}nonfinite[lane] = 0.0"]
     out.append(f"{body}fill_lane_normals(key_0, key_1, key_2, key_3, first_block, noise)")
