@@ -544,7 +544,7 @@ def _lane_sources(dimension: int, integrator: AbstractIntegrator) -> tuple[str, 
         f"{ind}nonfinite = np.empty(LANES)",
         f"{ind}step = np.zeros(LANES, dtype=np.int64)",
         f"{ind}owner = np.full(LANES, -1, dtype=np.int64)",
-        *[f"{ind}key_{w} = np.zeros(LANES, dtype=np.uint64)" for w in range(4)],
+        f"{ind}trajectory = np.full(LANES, first_trajectory, dtype=np.int64)",  # idle lanes draw from any valid stream
         f"{ind}first_block = np.zeros(LANES, dtype=np.uint64)",
         f"{ind}noise = np.empty((NOISE_ROWS, LANES))",
         f"{ind}upcoming = begin",
@@ -557,12 +557,11 @@ def _lane_sources(dimension: int, integrator: AbstractIntegrator) -> tuple[str, 
         lines += [f"{indent}distance[lane] = start_distance", f"{indent}step[lane] = 0", f"{indent}if upcoming < end:"]
         lines += [
             f"{indent}    owner[lane] = upcoming",
-            f"{indent}    key = normal_stream_key(seed, first_trajectory + upcoming)",
-            *[f"{indent}    key_{w}[lane] = key[{w}]" for w in range(4)],
+            f"{indent}    trajectory[lane] = first_trajectory + upcoming",
         ]
         if underdamped:  # the initial velocity: normals 0 .. d - 1, as in the scalar kernel
             for k in range(d):
-                lines.append(f"{indent}    cosine, sine = normal_pair(key, {k // 2})")
+                lines.append(f"{indent}    cosine, sine = normal_pair(normal_stream_key(seed, trajectory[lane]), {k // 2})")
                 lines.append(f"{indent}    {committed('v', k)} = thermal_velocity * {'sine' if k % 2 else 'cosine'}")
             starts = _joined([f"start_{k}" for k in range(d)])
             lines += [f"{indent}    {committed('f', k)} = -gradient_{k}({starts})" for k in range(d)]
@@ -576,7 +575,7 @@ def _lane_sources(dimension: int, integrator: AbstractIntegrator) -> tuple[str, 
     out.append(f"{inner}first_block[lane] = np.uint64(({affine(layout.offset, d, 'step[lane]')}) // 4)")
     out += [f"{inner}{trial(base, k)} = {committed(base, k)}" for base in carried for k in range(d)]
     out += [f"{inner}lowest[lane] = distance[lane]", f"{inner}nonfinite[lane] = 0.0"]
-    out.append(f"{body}fill_lane_normals(key_0, key_1, key_2, key_3, first_block, noise)")
+    out.append(f"{body}fill_lane_normals(seed, trajectory, first_block, noise)")
     # the vector chunk: every lane takes CHUNK_STEPS steps, recording its least distance and any non-finite value
     out += [f"{body}for s in range(CHUNK_STEPS):", f"{inner}for lane in range(LANES):"]
     vector = inner + "    "
@@ -604,7 +603,7 @@ def _lane_sources(dimension: int, integrator: AbstractIntegrator) -> tuple[str, 
     out += [f"{inner}    step[lane] += CHUNK_STEPS", f"{inner}    continue"]
     new_state = [f"new_{name}" for name in state]
     out += [
-        f"{inner}uniform_key = uniform_stream_key(seed, first_trajectory + owner[lane])",
+        f"{inner}uniform_key = uniform_stream_key(seed, trajectory[lane])",
         f"{inner}status, new_step, {_joined(new_state)}, new_distance = lane_chunk(",
         f"{inner}    {_joined([committed(base, k) for base in carried for k in range(d)])},",
         f"{inner}    distance[lane], step[lane], noise, lane, uniform_key, geometry, dt, inverse_friction, inverse_mass,",

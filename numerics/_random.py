@@ -316,21 +316,23 @@ def fill_normal_block(key, first_pair, cosines, sines):
         cosines[count - 1], sines[count - 1] = normal_pair(key, first_pair + count - 1)
 
 
-def fill_lane_normals(key0, key1, key2, key3, first_block, out):
-    """``out[4 j + q, l]`` = normal 4 (first_block[l] + j) + q of the stream whose key words are ``key*[l]``.
+def fill_lane_normals(seed, trajectories, first_block, out):
+    """``out[4 j + q, l]`` = normal 4 (first_block[l] + j) + q of trajectory ``trajectories[l]`` under ``seed``.
 
-    The noise of the lane kernels: trajectory l of a group of lanes has its own
-    stream (key words ``key0[l] .. key3[l]``, as :func:`normal_stream_key` gives
-    them) and its own first block, and row r of ``out`` holds the normals of all
-    lanes that a vector step over the lanes reads at once.  The inner loop runs
-    over the lanes, so LLVM vectorises it with one lane per SIMD slot (a
-    different key and counter in each) and stores each row contiguously: no
-    transposition and no scatter.  The numbers are those of :func:`normal_pair`
-    (block b holds pairs 2b and 2b + 1), bit for bit (tested).
+    The noise of the lane kernels: lane l of a group runs trajectory
+    ``trajectories[l]`` and needs its normals from block ``first_block[l]`` on;
+    row r of ``out`` holds normal r of every lane's window, the row that a
+    vector step over the lanes reads at once.  The inner loop runs over the
+    lanes, so LLVM vectorises it with one lane per SIMD slot (its own counter
+    words) and stores each row contiguously: no transposition and no scatter.
+    The seed is the Philox key and the same for every lane, so the key
+    schedule of the ten rounds is computed once, outside the loops.  The
+    numbers are those of :func:`normal_pair` (block b holds pairs 2b and
+    2b + 1), bit for bit (tested).
     """
     for j in range(out.shape[0] // 4):
         for lane in range(out.shape[1]):
-            key = (key0[lane], key1[lane], key2[lane], key3[lane])
+            key = normal_stream_key(seed, trajectories[lane])
             w0, w1, w2, w3 = philox_block(key, first_block[lane] + np.uint64(j))
             radius0 = math.sqrt(-2.0 * log_unit_interval(w0))
             sine0, cosine0 = sin_cos_turn(w1)

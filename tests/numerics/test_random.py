@@ -101,17 +101,17 @@ def test_block_fill_is_the_scalar_pair_bit_for_bit(first_pair, count):
 
 
 def test_lane_fill_gives_each_lane_its_own_stream_bit_for_bit():
-    """Row 4j + q, column l: normal 4 (b_l + j) + q of lane l's stream; keys and first blocks differ per lane,
-    one first block's low word wraps (carry into counter word 1)."""
+    """Row 4j + q, column l: normal 4 (b_l + j) + q of lane l's trajectory; trajectories and first blocks differ
+    per lane (one above 2**32, one near 2**62), one first block's low word wraps (carry into counter word 1)."""
     kernels = module()
-    seeds, trajectories = (99, 99, 5, 2**40 + 3, 0), (0, 2**32 + 1, 7, 3, 2**62)
-    keys = [uint64_key(kernels.normal_stream_key(s, i)) for s, i in zip(seeds, trajectories)]
-    words = [np.array([key[w] for key in keys], dtype=np.uint64) for w in range(4)]
+    seed = 2**40 + 3
+    trajectories = np.array([0, 2**32 + 1, 7, 3, 2**62], dtype=np.int64)
     first_blocks = np.array([0, 3, 2**32 - 1, 17, 1], dtype=np.uint64)
-    out = np.empty((12, len(keys)))
-    kernels.fill_lane_normals(*words, first_blocks, out)
-    for lane, (seed, trajectory) in enumerate(zip(seeds, trajectories)):
-        expected = [_random.reference_normal_pair(seed, trajectory, 2 * int(first_blocks[lane]) + p) for p in range(6)]
+    out = np.empty((12, len(trajectories)))
+    kernels.fill_lane_normals(seed, trajectories, first_blocks, out)
+    for lane, trajectory in enumerate(trajectories):
+        expected = [_random.reference_normal_pair(seed, int(trajectory), 2 * int(first_blocks[lane]) + p)
+                    for p in range(6)]
         np.testing.assert_array_equal(out[:, lane], np.ravel(expected))
 
 
