@@ -157,7 +157,7 @@ def _joined_names(base: str, dimension: int) -> list[str]:
     return [f"{base}_{k}" for k in range(dimension)]
 
 
-def _step_lines(integrator: AbstractIntegrator, indent: str, xs, ys, zs, vs=(), fs=(), scratch: str = "") -> list[str]:
+def _step_lines(integrator: AbstractIntegrator, indent: str, xs, ys, zs, vs=(), fs=()) -> list[str]:
     """One step of the integrator, as text: from x (and v, f) and the normals z to y (v and f updated in place).
 
     The scalar kernel, its replay twin and the lanes all print their steps here,
@@ -175,10 +175,10 @@ def _step_lines(integrator: AbstractIntegrator, indent: str, xs, ys, zs, vs=(), 
         return [f"{indent}{ys[k]} = fused_multiply_add(-gradient_{k}({_joined(xs)}), drift_factor, "
                 f"fused_multiply_add(noise_scale, {zs[k]}, {xs[k]}))" for k in range(d)]
     if scheme == "heun":
-        gs = [f"g{scratch}_{k}" for k in range(d)]
-        ns = [f"noisy{scratch}_{k}" for k in range(d)]
-        ps = [f"p{scratch}_{k}" for k in range(d)]
-        hs = [f"h{scratch}_{k}" for k in range(d)]
+        gs = [f"g_{k}" for k in range(d)]
+        ns = [f"noisy_{k}" for k in range(d)]
+        ps = [f"p_{k}" for k in range(d)]
+        hs = [f"h_{k}" for k in range(d)]
         lines = [f"{indent}{gs[k]} = gradient_{k}({_joined(xs)})" for k in range(d)]
         lines += [f"{indent}{ns[k]} = fused_multiply_add(noise_scale, {zs[k]}, {xs[k]})" for k in range(d)]
         lines += [f"{indent}{ps[k]} = fused_multiply_add(-{gs[k]}, drift_factor, {ns[k]})" for k in range(d)]
@@ -189,8 +189,9 @@ def _step_lines(integrator: AbstractIntegrator, indent: str, xs, ys, zs, vs=(), 
     # BAOAB: half kick, half drift, Ornstein-Uhlenbeck, half drift, force, half kick, in explicit
     # FMAs.  Left to the ``contract`` flag, the rounding would depend on the loop around the step:
     # the closing kick of one step and the opening kick of the next share the product
-    # half_kick * f, which LLVM computes once (and then cannot fuse) when both lie in one loop body,
-    # as in the lanes' two steps per iteration.  An explicit FMA rounds alike everywhere.
+    # half_kick * f, which LLVM computes once (and then cannot fuse) when both lie in one loop body
+    # (as they did in an earlier lane kernel of two steps per iteration).  An explicit FMA rounds
+    # alike in every loop body.
     kick = [f"{indent}{vs[k]} = fused_multiply_add(half_kick, {fs[k]}, {vs[k]})" for k in range(d)]
     lines = list(kick)
     lines += [f"{indent}{ys[k]} = fused_multiply_add(half_dt, {vs[k]}, {xs[k]})" for k in range(d)]
