@@ -134,11 +134,14 @@ def generate_module_source(
     parallel: Collection[str] = (),
     inline: Collection[str] = (),
     fastmath=DEFAULT_FASTMATH_FLAGS,
+    expression_fastmath=None,
 ) -> tuple[str, str]:
     """Return ``(content_hash, source)`` of the kernel module; nothing is written."""
     flags = validate_fastmath(fastmath)
+    expression_flags = flags if expression_fastmath is None else validate_fastmath(expression_fastmath)
     constants = dict(constants or {})
-    key_material: list[str] = [f"generator={GENERATOR_VERSION}", _versions(), f"fastmath={sorted(flags)}"]
+    key_material: list[str] = [f"generator={GENERATOR_VERSION}", _versions(), f"fastmath={sorted(flags)}",
+                               f"expression fastmath={sorted(expression_flags)}"]
     blocks: list[str] = []
     names: list[str] = []
     for name in sorted(expressions):
@@ -183,13 +186,16 @@ def generate_module_source(
         "from numerics._jit import jit",
         "",
         f"FASTMATH = frozenset({sorted(flags)!r})",
+        f"EXPRESSION_FASTMATH = frozenset({sorted(expression_flags)!r})",
     ]
     header += [f"{name} = {value}" for name, value in constants.items()]
     body = []
     for name, block in zip(names, blocks):
         # error_model="numpy": 1/0 gives inf (caught as a non-finite state), not an exception.
         options = ', inline="always"' if name in inline else ""
-        decorator = f'@jit(cache=True, parallel={name in parallel}, fastmath=FASTMATH, error_model="numpy"{options})'
+        math_flags = "EXPRESSION_FASTMATH" if name in expressions else "FASTMATH"
+        decorator = (f'@jit(cache=True, parallel={name in parallel}, fastmath={math_flags}, error_model="numpy"'
+                     f'{options})')
         body.append(decorator + "\n" + block)
     source = "\n".join(header) + "\n\n\n" + "\n\n".join(body)
     return content_hash, source
@@ -229,6 +235,7 @@ def build_kernel_module(
     parallel: Collection[str] = (),
     inline: Collection[str] = (),
     fastmath=DEFAULT_FASTMATH_FLAGS,
+    expression_fastmath=None,
 ) -> ModuleType:
     """Generate (or find) the kernel module on disk and import it; cached in-process.
 
@@ -238,11 +245,16 @@ def build_kernel_module(
     with ``parallel=True`` (their loops may use ``prange``); those in ``inline`` with
     ``inline="always"``, so that Numba copies them into every caller before LLVM sees
     the code (LLVM itself inlines only small functions, and a call keeps a loop scalar).  ``constants`` maps
-    module-level names to Python source.  Compilation happens at the first call of
-    each function; Numba's cache makes it a load in every later process.
+    module-level names to Python source.  ``fastmath`` are the fast-math flags of the
+    kernel functions, ``expression_fastmath`` those of the expressions (default: the
+    same).  LLVM keeps the flags of each instruction when it inlines a function, so an
+    expression compiled without ``contract`` rounds alike in every caller, whatever
+    that caller's flags let LLVM fuse around it.  Compilation happens at the first call
+    of each function; Numba's cache makes it a load in every later process.
     """
     content_hash, source = generate_module_source(
-        expressions, functions, constants=constants, parallel=parallel, inline=inline, fastmath=fastmath
+        expressions, functions, constants=constants, parallel=parallel, inline=inline, fastmath=fastmath,
+        expression_fastmath=expression_fastmath,
     )
     with _lock:
         module = _loaded_modules.get(content_hash)

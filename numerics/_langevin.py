@@ -139,11 +139,16 @@ _CONTINUING = 4
 
 #: Fast-math flags of the engine's kernels (see numerics._jit): the safe defaults plus
 #: ``contract``, which lets LLVM fuse ``a * b + c`` into one FMA where the CPU has it
-#: (about 1.3x here).  The ensemble, lane and replay loops are generated from the same
-#: expression text, so they contract alike; the tests hold them bit-identical on the
-#: machine that runs them.  Across processor types (with or without FMA) the last bit
-#: may differ: docs/distributed.md states the promise.
+#: (about 1.3x here).  What LLVM fuses depends on the loop body around an expression, so
+#: everything the scalar, lane and replay loops share is written to round alike in any
+#: body: the steps and the distances in explicit FMAs, and the printed expressions
+#: (grad U, T(t), an absorbing condition) compiled with EXPRESSION_FASTMATH, the safe
+#: flags without ``contract`` (LLVM keeps each instruction's flags when it inlines them).
+#: The tests hold the loops bit-identical on the machine that runs them.  Across
+#: processor types (with or without FMA) the last bit may differ: docs/distributed.md
+#: states the promise.
 ENGINE_FASTMATH = DEFAULT_FASTMATH_FLAGS | {"contract"}
+EXPRESSION_FASTMATH = DEFAULT_FASTMATH_FLAGS
 
 
 # --- kernel source generation ---------------------------------------------------------
@@ -215,10 +220,15 @@ def _constant_lines(integrator: AbstractIntegrator, indent: str) -> list[str]:
 
 
 def _distance_lines(indent: str, target: str, coordinates: Sequence[str]) -> list[str]:
-    """Signed distance of ``coordinates`` to the half-space's boundary (positive outside the set)."""
+    """Signed distance of ``coordinates`` to the half-space's boundary (positive outside the set).
+
+    The projection is a chain of explicit FMAs, so that it rounds alike in every loop body.
+    """
     d = len(coordinates)
-    projection = " + ".join(f"geometry[{k}] * {c}" for k, c in enumerate(coordinates))
-    return [f"{indent}{target} = geometry[{d}] - ({projection})"]
+    projection = f"geometry[0] * {coordinates[0]}"
+    for k in range(1, d):
+        projection = f"fused_multiply_add(geometry[{k}], {coordinates[k]}, {projection})"
+    return [f"{indent}{target} = geometry[{d}] - {projection}"]
 
 
 def _half_space_exit_lines(indent: str, ys: Sequence[str], distance: str, distance_next: str, step: str,
@@ -674,7 +684,8 @@ def _kernel_module(gradient, variables, temperature, absorbing_condition, integr
         layout = _lane_layout(dimension, integrator)
         constants = dict(constants, CHUNK_STEPS=repr(layout.steps), NOISE_ROWS=repr(layout.rows))
     return build_kernel_module(expressions, functions, constants=constants, parallel=parallel,
-                               inline=_random.KERNEL_INLINE, fastmath=ENGINE_FASTMATH)
+                               inline=_random.KERNEL_INLINE, fastmath=ENGINE_FASTMATH,
+                               expression_fastmath=EXPRESSION_FASTMATH)
 
 
 # --- results -----------------------------------------------------------------------------

@@ -53,6 +53,20 @@ def test_inline_functions_are_compiled_inline_always_and_change_the_hash():
         generate_module_source({}, (helper,), inline=("missing",))
 
 
+def test_expressions_take_their_own_fastmath_flags_and_the_hash_sees_them():
+    """The engine compiles grad U without `contract` inside kernels with it: each expression's decorator says so."""
+    caller = "def call(v):\n    return gradient(v) * 2.0\n"
+    expression = {"gradient": (4 * x**3 - 4 * x, (x,))}
+    same, same_source = generate_module_source(expression, (caller,), fastmath={"nsz", "contract"})
+    split, source = generate_module_source(expression, (caller,), fastmath={"nsz", "contract"},
+                                           expression_fastmath={"nsz"})
+    assert same != split
+    assert "EXPRESSION_FASTMATH = frozenset(['nsz'])" in source
+    decorators = {line.split("def ")[1].split("(")[0]: line for line in source.split("@jit")[1:]}
+    assert "fastmath=EXPRESSION_FASTMATH" in decorators["gradient"] and "fastmath=FASTMATH" in decorators["call"]
+    assert "EXPRESSION_FASTMATH = frozenset(['contract', 'nsz'])" in same_source  # the default: the same flags
+
+
 def test_latex_symbol_names_compile():
     weird = sympy.Symbol(r"\Delta x")
     module = build_kernel_module({"doubled": (2 * weird + sympy.Rational(1, 2), (weird,))})
