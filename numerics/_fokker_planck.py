@@ -70,7 +70,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -78,11 +77,10 @@ import numpy as np
 import sympy
 
 from theory._errors import InvalidParameter
-from theory._parse import as_expression
 from theory._problem import EscapeProblem
 from theory._symbols import t as time_symbol
 
-from ._validate import check_memory, escape_problem
+from ._validate import check_memory, escape_problem, finite_real, integer, positive_real
 
 __all__ = [
     "FokkerPlanckGrid",
@@ -117,32 +115,9 @@ def _bernoulli(z: np.ndarray) -> np.ndarray:
     return np.where(small, 1.0 - z / 2, value)
 
 
-def _real(name: str, value: Any) -> float:
-    try:
-        number = float(sympy.N(as_expression(value, what=name))) if not isinstance(value, numbers.Real) else float(value)
-    except (TypeError, ValueError, sympy.SympifyError):
-        raise InvalidParameter(f"{name} must be a real number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise InvalidParameter(f"{name} must be finite, got {value!r}")
-    return number
-
-
-def _positive(name: str, value: Any) -> float:
-    number = _real(name, value)
-    if not number > 0:
-        raise InvalidParameter(f"{name} must be positive, got {value!r}")
-    return number
-
-
 #: Peak bytes per cell of a solve: about 24 float64 arrays of the grid's length alive at once (nodes,
 #: potential, volumes, fluxes, the banded K and M - cK, the LU workspace of solve_banded, densities).
 _BYTES_PER_CELL = 24 * 8
-
-
-def _count(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise InvalidParameter(f"{name} must be an integer of at least {minimum}, got {value!r}")
-    return int(value)
 
 
 def temperature_function(temperature: float | sympy.Expr) -> tuple[Callable[[float], float], bool]:
@@ -259,13 +234,13 @@ def _grid(problem: EscapeProblem, temperature: float, reflect: Any, cells: int,
     """:func:`fokker_planck_grid` of a checked problem, the automatic reflecting end set by ``temperature``."""
     U = _numpy_potential(problem)
     x_start, x_target = problem.start[0], problem.target
-    cells = _count("cells", cells, 8)
+    cells = integer("cells", cells, 8)
     check_memory("cells", cells, _BYTES_PER_CELL * cells)
     sign = -1.0 if x_target < x_start else 1.0
     u_start, u_target = sign * x_start, sign * x_target
     W = lambda u: U(sign * np.asarray(u, dtype=float))  # noqa: E731  (U in the working coordinate)
     if reflect is not None:
-        u_reflect = sign * _real("reflect", reflect)
+        u_reflect = sign * finite_real("reflect", reflect)
         if not u_reflect <= u_start:
             raise InvalidParameter("reflect must lie on the far side of start from target (or at start)")
     else:
@@ -418,7 +393,7 @@ def fokker_planck_eigenvalues(
     """
     problem = overdamped_problem(problem, 1, constant=True)
     temperature, friction = problem.constant_temperature, problem.friction
-    count = _count("count", count, 1)
+    count = integer("count", count, 1)
     grid = _grid(problem, temperature, reflect, cells)
     lowest = _inverse_iteration(grid, temperature, friction)
     if count == 1:
@@ -595,14 +570,14 @@ def survival_options(problem: EscapeProblem, horizon, steps, outputs):
     the output stride.
     """
     T_of, constant = temperature_function(problem.temperature)
-    horizon = _positive("horizon", horizon)
-    steps = _count("steps", steps, 8)
+    horizon = positive_real("horizon", horizon)
+    steps = integer("steps", steps, 8)
     return T_of, constant, horizon, steps, output_stride(steps, outputs)
 
 
 def output_stride(steps: int, outputs: int | None) -> int:
     """Steps between reported time points: ``outputs`` (default: every step) must divide ``steps``."""
-    outputs = steps if outputs is None else _count("outputs", outputs, 1)
+    outputs = steps if outputs is None else integer("outputs", outputs, 1)
     if steps % outputs:
         raise InvalidParameter(f"outputs must divide steps = {steps}, got {outputs}")
     return steps // outputs

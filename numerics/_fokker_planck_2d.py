@@ -80,9 +80,10 @@ from theory._errors import InvalidParameter
 from theory._problem import EscapeProblem
 
 from ._fokker_planck import (
-    MAXIMUM_EXPONENT, SemiDiscrete, _count, _real, initial_temperature, lowest_eigenvalues, march,
-    overdamped_problem, scharfetter_gummel, survival_from_absorbed, survival_options,
+    MAXIMUM_EXPONENT, SemiDiscrete, initial_temperature, lowest_eigenvalues, march, overdamped_problem,
+    scharfetter_gummel, survival_from_absorbed, survival_options,
 )
+from ._validate import finite_real, integer
 
 __all__ = [
     "TensorGrid",
@@ -262,12 +263,12 @@ def _grid(problem: EscapeProblem, temperature: float, box, cells,
     counts = (cells, cells) if isinstance(cells, (int, np.integer)) and not isinstance(cells, bool) else tuple(cells)
     if len(counts) != 2:
         raise InvalidParameter(f"cells must be one count or a pair of counts, got {cells!r}")
-    counts = tuple(_count("cells", n, 8) for n in counts)
+    counts = tuple(integer("cells", n, 8) for n in counts)
     if box is None:
         box = _automatic_box(U, absorbing, start, temperature, confinement)
     else:
         try:
-            box = tuple((_real("box", low), _real("box", high)) for low, high in box)
+            box = tuple((finite_real("box", low), finite_real("box", high)) for low, high in box)
         except (TypeError, ValueError):
             raise InvalidParameter(f"box must be ((x0, x1), (y0, y1)), got {box!r}") from None
         if len(box) != 2 or not all(low < high for low, high in box):
@@ -519,7 +520,7 @@ def fokker_planck_2d_eigenvalues(
     """
     problem = overdamped_problem(problem, 2, constant=True)
     temperature, friction = problem.constant_temperature, problem.friction
-    count = _count("count", count, 1)
+    count = integer("count", count, 1)
     grid = _grid(problem, temperature, box, cells, confinement)
     values = grid.potential.ravel()[grid.unknowns]
     if (values.max() - values.min()) / temperature > MAXIMUM_EXPONENT:

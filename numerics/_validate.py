@@ -47,22 +47,33 @@ class EnsembleStatistics:
         return self.steps / self.wall_seconds if self.wall_seconds > 0 else math.inf
 
 
-def positive_real(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidParameter(f"{name} must be a real number, got {value!r}.")
-    value = float(value)
-    if not (math.isfinite(value) and value > 0.0):
-        raise InvalidParameter(f"{name} must be positive and finite, got {value!r}.")
-    return value
-
-
 def finite_real(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    """A finite real number: a Python or NumPy real, or a constant SymPy expression or its text
+    (``"-6/5"``, ``"pi/4"``; parsed by :func:`theory._parse.as_expression`, never evaluated)."""
+    if isinstance(value, bool):
         raise InvalidParameter(f"{name} must be a real number, got {value!r}.")
-    value = float(value)
-    if not math.isfinite(value):
+    if isinstance(value, numbers.Real):
+        number = float(value)
+    else:
+        import sympy
+
+        from theory._parse import as_expression
+
+        try:
+            number = float(sympy.N(as_expression(value, what=name)))
+        except (TypeError, ValueError, sympy.SympifyError):
+            raise InvalidParameter(f"{name} must be a real number, got {value!r}.") from None
+    if not math.isfinite(number):
         raise InvalidParameter(f"{name} must be finite, got {value!r}.")
-    return value
+    return number
+
+
+def positive_real(name: str, value) -> float:
+    """A positive finite real (see :func:`finite_real` for what is accepted)."""
+    number = finite_real(name, value)
+    if not number > 0.0:
+        raise InvalidParameter(f"{name} must be positive and finite, got {value!r}.")
+    return number
 
 
 def integer(name: str, value, minimum: int, maximum: int | None = None) -> int:

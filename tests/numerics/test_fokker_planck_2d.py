@@ -91,7 +91,7 @@ def test_mass_is_conserved_and_positive_with_a_ball_condition():
 
 
 @pytest.mark.parametrize("arguments, fragment", [
-    (dict(cells=4), "cells must be an integer of at least 8"),
+    (dict(cells=4), "cells must be at least 8"),
     (dict(box=((0, -1), (-1, 1))), "x0 < x1"),
     (dict(box=((-0.5, 1), (-1, 1))), "outside the box"),
     (dict(box=((-3, -0.5), (-1, 1))), "no cell centre of the box lies in the absorbing set"),

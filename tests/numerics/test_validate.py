@@ -28,3 +28,22 @@ def test_an_ensemble_too_large_for_memory_is_refused_before_compiling():
     problem = EscapeProblem(Potential.from_string("(x**2-1)**2"), -1.0, 1.0, 0.5)
     with pytest.raises(InvalidParameter, match=r"trajectories = 100000000000000 needs about .* PiB"):
         langevin_first_passage(problem, dt=0.01, trajectories=10**14, seed=1)
+
+
+def test_reals_are_numbers_or_constant_expressions_parsed_never_evaluated():
+    """One check for every oracle's real parameters: numbers, NumPy scalars, SymPy constants and their text."""
+    import numpy as np
+    import sympy
+
+    from numerics._validate import finite_real, positive_real
+
+    assert finite_real("reflect", -1) == -1.0 and finite_real("reflect", np.float32(0.5)) == 0.5
+    assert finite_real("reflect", "-6/5") == -1.2 and positive_real("horizon", sympy.pi / 4) == float(sympy.pi / 4)
+    for value, message in ((True, "reflect must be a real number"), ("x + 1", "reflect must be a real number"),
+                           (float("inf"), "reflect must be finite"), ("1/0", "reflect must be")):
+        with pytest.raises(InvalidParameter, match=message):
+            finite_real("reflect", value)
+    with pytest.raises(InvalidParameter, match="horizon must be positive and finite"):
+        positive_real("horizon", "-1/2")
+    with pytest.raises(InvalidParameter):
+        finite_real("reflect", "__import__('os').system('true')")
