@@ -69,12 +69,16 @@ LANE_CASES = {
     # BAOAB in 1-D: the steps' normals start at an odd number (the first draws the velocity)
     "baoab-1d": (quartic(mass=1.0), "baoab"),
     "baoab-2d": (EscapeProblem(COUPLED_WELLS, (-1.0, 0.0), HalfSpace((0.8, 0.6), 0.05), 0.45, mass=0.7), "baoab"),
+    # three coordinates: a chunk of 84 steps, and BAOAB's steps start 3 normals into a Philox block
+    "baoab-3d": (EscapeProblem(Potential.from_string("(x**2-1)**2 + (y - x**2/2)**2 + z**2 + x*z/3", variables="x,y,z"),
+                               (-1.0, 0.5, 0.0), HalfSpace((0.6, 0.0, 0.8), 0.2), 0.5, mass=1.5), "baoab"),
 }
 
 
-# Heun's lanes come from the same generator as EM's and BAOAB's, and baoab-2d tests the coupled gradient
-# with two normals per step; this case (a compile of about 15 s) runs with --run-slow.
-SLOW_LANE_CASES = {"heun-2d"}
+# Heun's lanes come from the same generator as EM's and BAOAB's, baoab-2d tests the coupled gradient with
+# two normals per step, and 3-D only adds the last offset of a chunk in a block; these cases (compiles of
+# about 15 s) run with --run-slow.
+SLOW_LANE_CASES = {"heun-2d", "baoab-3d"}
 
 
 @pytest.mark.parametrize("case", [pytest.param(case, marks=pytest.mark.slow) if case in SLOW_LANE_CASES else case
