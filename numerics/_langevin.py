@@ -418,9 +418,10 @@ _ENSEMBLE_SOURCE = '''def scalar_ensemble_kernel(first_trajectory, start, geomet
 # the same noise rows.  A finished lane takes the next trajectory of its group
 # at the next chunk.  Each trajectory's numbers depend only on its own noise,
 # not on its lane, group or thread, and every path prints its steps with
-# _step_lines (the same expression text, in explicit FMAs), so the result
-# equals the scalar kernel's bit for bit (a test compares them for each
-# integrator).
+# _step_lines and its distances with _distance_lines (the same text, in explicit
+# FMAs, around expressions compiled without ``contract``: ENGINE_FASTMATH), so
+# the result equals the scalar kernel's bit for bit (a test compares them for
+# each integrator).
 
 #: Trajectories advanced together, one per SIMD slot (two AVX-512 or four AVX2 vectors of doubles).
 LANES = 16
