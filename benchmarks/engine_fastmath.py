@@ -2,8 +2,10 @@
 
 For the three ``kramers bench`` problems (numerics._bench._problems), one
 thread, ``--repeats`` alternating repetitions of ``--trajectories`` each; the
-engine's fast-math flags are switched between the safe defaults and the
-defaults plus ``contract``.  Rates are particle-steps per CPU-second of this
+engine's fast-math flags are switched between the safe defaults everywhere
+(``safe``), ``contract`` in the kernels but not in the printed expressions
+(``contract``, the engine's choice: grad U rounds alike in every loop body) and
+``contract`` in the expressions too (``contract-all``).  Rates are particle-steps per CPU-second of this
 process (``time.process_time``), which the load of a shared machine shrinks far
 less than wall-clock rates; the medians are printed with NumPy's
 ``standard_normal`` draws per CPU-second measured in the same loop.
@@ -28,11 +30,12 @@ def main() -> None:
     parser.add_argument("--trajectories", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=5)
     arguments = parser.parse_args()
-    flags = {"safe": engine.DEFAULT_FASTMATH_FLAGS, "contract": engine.DEFAULT_FASTMATH_FLAGS | {"contract"}}
+    safe, fused = engine.DEFAULT_FASTMATH_FLAGS, engine.DEFAULT_FASTMATH_FLAGS | {"contract"}
+    flags = {"safe": (safe, safe), "contract": (fused, safe), "contract-all": (fused, fused)}
     problems = _problems()
 
     def rate(problem, integrator, tag, trajectories):
-        engine.ENGINE_FASTMATH = flags[tag]
+        engine.ENGINE_FASTMATH, engine.EXPRESSION_FASTMATH = flags[tag]
         engine._kernel_module.cache_clear()
         began = time.process_time()
         sample = engine.langevin_first_passage(problem, dt=1e-3, seed=1, trajectories=trajectories, threads=1,
@@ -59,7 +62,7 @@ def main() -> None:
     reference = float(np.median(baseline))
     print(f"numpy standard_normal per CPU-second: {reference:.3g}   load average {os.getloadavg()}")
     for (name, tag), values in rates.items():
-        print(f"{name:<18} {tag:<9} {np.median(values):.3g} steps/CPU-s  {np.median(values) / reference:.2f}x normals")
+        print(f"{name:<18} {tag:<12} {np.median(values):.3g} steps/CPU-s  {np.median(values) / reference:.2f}x normals")
 
 
 if __name__ == "__main__":
