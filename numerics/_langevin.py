@@ -173,7 +173,7 @@ def _step_lines(integrator: AbstractIntegrator, indent: str, xs, ys, zs, vs=(), 
     scheme = integrator.name
     # Overdamped steps in explicit FMAs, the noise added first: y = fma(-grad U(x), dt/gamma, fma(s, z, x)).
     # As for BAOAB below, an explicit FMA rounds alike in every loop body, whatever LLVM's ``contract``
-    # flag would fuse in the scalar loop and in the lanes' two-step body.  The noisy point fma(s, z, x)
+    # flag would fuse in the scalar loop and in the lanes' vector loop.  The noisy point fma(s, z, x)
     # is computed beside the gradient, so the chain from x to the next x is the gradient and one FMA
     # (measured: no change in speed, within the few per cent a shared machine resolves).
     if scheme == "em":
@@ -488,11 +488,11 @@ def _lane_sources(dimension: int, integrator: AbstractIntegrator) -> tuple[str, 
     arrays = {"x": "position", "v": "velocity", "f": "force"}
     carried = ("x", "v", "f") if underdamped else ("x",)
 
-    def committed(base: str, k: int, lane: str = "lane") -> str:
-        return f"{arrays[base]}_{k}[{lane}]"
+    def committed(base: str, k: int) -> str:
+        return f"{arrays[base]}_{k}[lane]"
 
-    def trial(base: str, k: int, lane: str = "lane") -> str:
-        return f"trial_{arrays[base]}_{k}[{lane}]"
+    def trial(base: str, k: int) -> str:
+        return f"trial_{arrays[base]}_{k}[lane]"
 
     def affine(constant: int, factor: int, variable: str) -> str:
         """``constant + factor * variable`` as short text (no ``+ 0``, no ``* 1``)."""
@@ -571,10 +571,11 @@ def _lane_sources(dimension: int, integrator: AbstractIntegrator) -> tuple[str, 
             f"{indent}    owner[lane] = upcoming",
             f"{indent}    trajectory[lane] = first_trajectory + upcoming",
         ]
-        if underdamped:  # the initial velocity: normals 0 .. d - 1, as in the scalar kernel
-            for k in range(d):
-                lines.append(f"{indent}    cosine, sine = normal_pair(normal_stream_key(seed, trajectory[lane]), {k // 2})")
-                lines.append(f"{indent}    {committed('v', k)} = thermal_velocity * {'sine' if k % 2 else 'cosine'}")
+        if underdamped:  # the initial velocity: normals 0 .. d - 1 (pairs 0 .. (d - 1) // 2), as in the scalar kernel
+            lines.append(f"{indent}    normal_key = normal_stream_key(seed, trajectory[lane])")
+            lines += [f"{indent}    cosine_{p}, sine_{p} = normal_pair(normal_key, {p})" for p in range((d + 1) // 2)]
+            lines += [f"{indent}    {committed('v', k)} = thermal_velocity * {'sine' if k % 2 else 'cosine'}_{k // 2}"
+                      for k in range(d)]
             starts = _joined([f"start_{k}" for k in range(d)])
             lines += [f"{indent}    {committed('f', k)} = -gradient_{k}({starts})" for k in range(d)]
         lines += [f"{indent}    upcoming += 1", f"{indent}    active += 1", f"{indent}else:",

@@ -19,8 +19,10 @@ import numbers
 import os
 
 import numpy as np
+import sympy
 
 from theory._errors import InvalidParameter
+from theory._parse import as_expression
 from theory._problem import escape_problem  # re-exported: the oracles' one argument check
 
 __all__ = [
@@ -55,10 +57,6 @@ def finite_real(name: str, value) -> float:
     if isinstance(value, numbers.Real):
         number = float(value)
     else:
-        import sympy
-
-        from theory._parse import as_expression
-
         try:
             number = float(sympy.N(as_expression(value, what=name)))
         except (TypeError, ValueError, sympy.SympifyError):
