@@ -289,20 +289,25 @@ def sin_cos_turn(low):
     return sin_out, cos_out
 
 
+def box_muller(high, low):
+    """The Box-Muller pair (r cos, r sin) of the radius word ``high`` and the angle word ``low`` (module docstring)."""
+    radius = math.sqrt(-2.0 * log_unit_interval(high))
+    sine, cosine = sin_cos_turn(low)
+    return radius * cosine, radius * sine
+
+
 def normal_pair(key, pair_index):
     """The two standard normals of numbers 2m and 2m+1 (m = ``pair_index``) of the stream ``key``."""
     pair = np.uint64(pair_index)
     w0, w1, w2, w3 = philox_block(key, pair >> ONE)
     odd = (pair & ONE) == ONE
-    radius = math.sqrt(-2.0 * log_unit_interval(w2 if odd else w0))
-    sine, cosine = sin_cos_turn(w3 if odd else w1)
-    return radius * cosine, radius * sine
+    return box_muller(w2 if odd else w0, w3 if odd else w1)
 
 
 def fill_normal_block(key, first_pair, cosines, sines):
     """Pairs first_pair, first_pair + 1, ...: ``cosines[p]``, ``sines[p]`` = :func:`normal_pair` of pair first_pair + p.
 
-    The same operations as :func:`normal_pair`, one Philox block (two pairs) per
+    The same :func:`box_muller` as :func:`normal_pair`, one Philox block (two pairs) per
     iteration of a branch-free loop that LLVM vectorises, so the numbers are
     those of :func:`normal_pair` and several times cheaper; kernels draw their
     noise in such blocks.  :func:`philox_block` and :func:`philox4x32_10` are
@@ -320,14 +325,8 @@ def fill_normal_block(key, first_pair, cosines, sines):
     blocks = (count - done) >> 1
     for j in range(blocks):
         w0, w1, w2, w3 = philox_block(key, first_block + np.uint64(j))
-        radius0 = math.sqrt(-2.0 * log_unit_interval(w0))
-        sine0, cosine0 = sin_cos_turn(w1)
-        radius1 = math.sqrt(-2.0 * log_unit_interval(w2))
-        sine1, cosine1 = sin_cos_turn(w3)
-        cosines[done + 2 * j] = radius0 * cosine0
-        sines[done + 2 * j] = radius0 * sine0
-        cosines[done + 2 * j + 1] = radius1 * cosine1
-        sines[done + 2 * j + 1] = radius1 * sine1
+        cosines[done + 2 * j], sines[done + 2 * j] = box_muller(w0, w1)
+        cosines[done + 2 * j + 1], sines[done + 2 * j + 1] = box_muller(w2, w3)
     if done + 2 * blocks < count:
         cosines[count - 1], sines[count - 1] = normal_pair(key, first_pair + count - 1)
 
@@ -350,14 +349,8 @@ def fill_lane_normals(seed, trajectories, first_block, out):
         for lane in range(out.shape[1]):
             key = normal_stream_key(seed, trajectories[lane])
             w0, w1, w2, w3 = philox_block(key, first_block[lane] + np.uint64(j))
-            radius0 = math.sqrt(-2.0 * log_unit_interval(w0))
-            sine0, cosine0 = sin_cos_turn(w1)
-            radius1 = math.sqrt(-2.0 * log_unit_interval(w2))
-            sine1, cosine1 = sin_cos_turn(w3)
-            out[4 * j, lane] = radius0 * cosine0
-            out[4 * j + 1, lane] = radius0 * sine0
-            out[4 * j + 2, lane] = radius1 * cosine1
-            out[4 * j + 3, lane] = radius1 * sine1
+            out[4 * j, lane], out[4 * j + 1, lane] = box_muller(w0, w1)
+            out[4 * j + 2, lane], out[4 * j + 3, lane] = box_muller(w2, w3)
 
 
 def uniform_open(key, counter):
@@ -410,7 +403,7 @@ def fill_uniforms(seed, trajectory, out):
 #: Source of these functions is copied into generated kernel modules, in order.
 KERNEL_FUNCTIONS = (
     philox_round, philox4x32_10, stream_key, normal_stream_key, uniform_stream_key, philox_block, integer_float, horner,
-    log_unit_interval, sin_cos_turn, normal_pair, fill_normal_block, fill_lane_normals, uniform_open,
+    log_unit_interval, sin_cos_turn, box_muller, normal_pair, fill_normal_block, fill_lane_normals, uniform_open,
     fill_uniform_block,
 )
 
